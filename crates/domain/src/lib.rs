@@ -1,0 +1,1 @@
+//! Pursue domain: entities, validated values and business rules, free of I/O.

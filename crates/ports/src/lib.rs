@@ -1,0 +1,6 @@
+//! Driven ports of Pursue: the traits the use cases call and the adapters implement.
+//!
+//! Every trait is `Send + Sync`, held as `Arc<dyn Trait>`, and gets a mockall mock
+//! (`MockTrait`) with the `mocks` feature for unit tests of the use cases.
+
+pub mod health;

@@ -1,0 +1,199 @@
+//! Diesel table definitions for the v1 schema and Pursue's additive migrations.
+#![allow(missing_docs)]
+
+diesel::table! {
+    users (id) {
+        id -> Uuid,
+        email -> Varchar,
+        display_name -> Varchar,
+        avatar_url -> Nullable<Text>,
+        avatar_data -> Nullable<Bytea>,
+        avatar_mime_type -> Nullable<Varchar>,
+        password_hash -> Nullable<Varchar>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    auth_providers (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        provider -> Varchar,
+        provider_user_id -> Varchar,
+        provider_email -> Nullable<Varchar>,
+        linked_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        token_hash -> Varchar,
+        expires_at -> Timestamptz,
+        created_at -> Timestamptz,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    password_reset_tokens (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        token_hash -> Varchar,
+        expires_at -> Timestamptz,
+        created_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    devices (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        fcm_token -> Varchar,
+        device_name -> Nullable<Varchar>,
+        platform -> Nullable<Varchar>,
+        last_active -> Timestamptz,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    groups (id) {
+        id -> Uuid,
+        name -> Varchar,
+        description -> Nullable<Text>,
+        icon_emoji -> Nullable<Varchar>,
+        icon_color -> Nullable<Varchar>,
+        icon_url -> Nullable<Text>,
+        icon_data -> Nullable<Bytea>,
+        icon_mime_type -> Nullable<Varchar>,
+        creator_user_id -> Uuid,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    group_memberships (id) {
+        id -> Uuid,
+        group_id -> Uuid,
+        user_id -> Uuid,
+        role -> Varchar,
+        joined_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    invite_codes (id) {
+        id -> Uuid,
+        group_id -> Uuid,
+        code -> Varchar,
+        created_by_user_id -> Nullable<Uuid>,
+        max_uses -> Nullable<Int4>,
+        current_uses -> Nullable<Int4>,
+        expires_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    goals (id) {
+        id -> Uuid,
+        group_id -> Uuid,
+        title -> Varchar,
+        description -> Nullable<Text>,
+        cadence -> Varchar,
+        metric_type -> Varchar,
+        target_value -> Nullable<Numeric>,
+        unit -> Nullable<Varchar>,
+        created_by_user_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+        deleted_by_user_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    progress_entries (id) {
+        id -> Uuid,
+        goal_id -> Uuid,
+        user_id -> Uuid,
+        value -> Numeric,
+        note -> Nullable<Text>,
+        logged_at -> Timestamptz,
+        period_start -> Date,
+        user_timezone -> Nullable<Varchar>,
+        created_at -> Timestamptz,
+        binary_log_date -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    group_activities (id) {
+        id -> Uuid,
+        group_id -> Uuid,
+        user_id -> Nullable<Uuid>,
+        activity_type -> Varchar,
+        metadata -> Nullable<Jsonb>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, idempotency_key) {
+        user_id -> Uuid,
+        idempotency_key -> Varchar,
+        request_hash -> Varchar,
+        response_status -> Int2,
+        response_body -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Uuid,
+        topic -> Varchar,
+        payload -> Jsonb,
+        status -> Varchar,
+        attempts -> Int4,
+        available_at -> Timestamptz,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        processed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::joinable!(auth_providers -> users (user_id));
+diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(password_reset_tokens -> users (user_id));
+diesel::joinable!(devices -> users (user_id));
+diesel::joinable!(group_memberships -> groups (group_id));
+diesel::joinable!(group_memberships -> users (user_id));
+diesel::joinable!(invite_codes -> groups (group_id));
+diesel::joinable!(goals -> groups (group_id));
+diesel::joinable!(progress_entries -> goals (goal_id));
+diesel::joinable!(progress_entries -> users (user_id));
+diesel::joinable!(group_activities -> groups (group_id));
+diesel::joinable!(idempotency_keys -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    auth_providers,
+    refresh_tokens,
+    password_reset_tokens,
+    devices,
+    groups,
+    group_memberships,
+    invite_codes,
+    goals,
+    progress_entries,
+    group_activities,
+    idempotency_keys,
+    outbox,
+);

@@ -1,0 +1,20 @@
+//! Pursue's HTTP delivery layer: actix-web routes, DTOs, extractors, middleware, and the
+//! start-up wiring of every adapter into the use cases.
+
+pub mod cli;
+pub mod config;
+pub mod database;
+pub mod error;
+pub mod extract;
+pub mod middleware;
+pub mod routes;
+pub mod secrets;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+
+pub use config::Config;
+pub use startup::{Application, ShutdownHandle};
+
+#[cfg(test)]
+mod startup_tests;

@@ -1,0 +1,22 @@
+//! HTTP middleware: request context and access log, the catch-all error envelope, and
+//! security headers.
+
+mod envelope;
+mod request_context;
+
+pub use envelope::{RawBody, json_errors};
+pub use request_context::request_context;
+
+use actix_web::middleware::DefaultHeaders;
+
+/// Security headers of contract §4.10 on every response.
+pub fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((
+            "Strict-Transport-Security",
+            "max-age=31536000; includeSubDomains; preload",
+        ))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "strict-origin-when-cross-origin"))
+        .add(("Content-Security-Policy", "default-src 'self'"))
+}

@@ -1,0 +1,19 @@
+//! Route table. One handler per file; handlers parse, call a use case, and shape JSON.
+
+mod health;
+mod ready;
+
+use actix_web::{HttpResponse, web};
+
+use crate::error::ApiError;
+
+/// Registers every route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/health", web::get().to(health::health))
+        .route("/ready", web::get().to(ready::ready));
+}
+
+/// Fallback for unknown routes: `404 NOT_FOUND` in the envelope.
+pub async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::not_found("Route not found"))
+}

@@ -1,0 +1,166 @@
+//! Wiring: adapters into use cases, use cases into the HTTP server, and graceful shutdown.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use pursue_app::health::HealthService;
+use pursue_postgres::PgProbe;
+use tokio::sync::Notify;
+
+use crate::config::Config;
+use crate::database::Database;
+use crate::extract::{json_config, path_config, query_config};
+use crate::middleware::{json_errors, request_context, security_headers};
+use crate::routes;
+use crate::state::AppState;
+
+/// `/health`'s probe timeout (contract §3.7).
+const HEALTH_TIMEOUT: Duration = Duration::from_secs(5);
+/// `/ready` must fail fast for load balancers.
+const READY_TIMEOUT: Duration = Duration::from_secs(2);
+/// Longest time in-flight requests get to finish after shutdown starts.
+const DRAIN_TIMEOUT_SECS: u64 = 30;
+
+/// Starts a graceful shutdown from code (tests, embedding binaries) as SIGTERM would.
+#[derive(Clone, Default)]
+pub struct ShutdownHandle(Arc<Notify>);
+
+impl ShutdownHandle {
+    /// Begins draining: `/ready` turns 503, then the listener closes and in-flight
+    /// requests get up to 30 s.
+    pub fn trigger(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// A built, listening server.
+pub struct Application {
+    server: Server,
+    address: SocketAddr,
+    state: AppState,
+    shutdown: ShutdownHandle,
+    shutdown_delay: Duration,
+    _database: Database,
+}
+
+impl Application {
+    /// Migrates the database, builds the adapters and binds the listener.
+    pub async fn build(config: &Config, database: Database) -> anyhow::Result<Self> {
+        let applied = database
+            .migrate(pursue_postgres::migrations::MigrationAction::Run)
+            .await?;
+        if !applied.is_empty() {
+            tracing::info!(?applied, "database migrated");
+        }
+        let pool = database.pool(config.db_pool_size)?;
+        let state = AppState {
+            health: HealthService::new(Arc::new(PgProbe::new(pool.clone(), HEALTH_TIMEOUT))),
+            readiness: HealthService::new(Arc::new(PgProbe::new(pool.clone(), READY_TIMEOUT))),
+            draining: Arc::new(AtomicBool::new(false)),
+            started: Instant::now(),
+        };
+        let listener = TcpListener::bind((config.host, config.port))
+            .with_context(|| format!("binding {}:{}", config.host, config.port))?;
+        let address = listener.local_addr().context("reading the bound address")?;
+        let data = web::Data::new(state.clone());
+        let server = HttpServer::new(move || http_app(data.clone(), routes::configure))
+            .listen(listener)
+            .context("starting the HTTP listener")?
+            .disable_signals()
+            .shutdown_timeout(DRAIN_TIMEOUT_SECS)
+            .run();
+        Ok(Self {
+            server,
+            address,
+            state,
+            shutdown: ShutdownHandle::default(),
+            shutdown_delay: Duration::from_secs(config.shutdown_delay_secs),
+            _database: database,
+        })
+    }
+
+    /// The bound address (useful with `PORT=0`).
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// A handle that starts a graceful shutdown.
+    pub fn shutdown_handle(&self) -> ShutdownHandle {
+        self.shutdown.clone()
+    }
+
+    /// Serves until SIGTERM/SIGINT (or [`ShutdownHandle::trigger`]), then drains: `/ready`
+    /// answers 503 for the shutdown delay, the listener closes, in-flight requests finish
+    /// (≤ 30 s), and the private cluster, if any, stops when this returns.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let handle = self.server.handle();
+        let draining = self.state.draining.clone();
+        let trigger = self.shutdown.0.clone();
+        let delay = self.shutdown_delay;
+        tracing::info!(address = %self.address, "listening");
+        let watcher = tokio::spawn(async move {
+            wait_for_stop(&trigger).await;
+            draining.store(true, Ordering::SeqCst);
+            tracing::info!(delay_s = delay.as_secs(), "shutdown requested, draining");
+            tokio::time::sleep(delay).await;
+            handle.stop(true).await;
+        });
+        let result = self.server.await.context("HTTP server failed");
+        watcher.abort();
+        tracing::info!("server stopped");
+        result
+    }
+}
+
+/// The actix application: state, extractor configuration, middleware stack, `routes`, and
+/// the JSON 404 fallback. Shared by the server and handler tests.
+pub fn http_app(
+    state: web::Data<AppState>,
+    routes: fn(&mut web::ServiceConfig),
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(state)
+        .app_data(json_config())
+        .app_data(path_config())
+        .app_data(query_config())
+        .wrap(from_fn(json_errors))
+        .wrap(security_headers())
+        .wrap(from_fn(request_context))
+        .configure(routes)
+        .default_service(web::to(routes::not_found))
+}
+
+async fn wait_for_stop(trigger: &Notify) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let terminate = async {
+        match signal(SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        _ = terminate => {},
+        _ = tokio::signal::ctrl_c() => {},
+        _ = trigger.notified() => {},
+    }
+}

@@ -1,0 +1,27 @@
+//! Shared application state handed to handlers.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use pursue_app::health::HealthService;
+
+/// Use cases and process-wide flags, shared by every worker.
+#[derive(Clone)]
+pub struct AppState {
+    /// Dependency health checks.
+    pub health: HealthService,
+    /// Readiness probe without the `/health` timeout (fails fast).
+    pub readiness: HealthService,
+    /// Set once shutdown starts; `/ready` then answers 503.
+    pub draining: Arc<AtomicBool>,
+    /// Process start, for `uptime`.
+    pub started: Instant,
+}
+
+impl AppState {
+    /// Whether shutdown has begun.
+    pub fn is_draining(&self) -> bool {
+        self.draining.load(Ordering::SeqCst)
+    }
+}

@@ -1,0 +1,5 @@
+//! End-to-end tests of the server over real HTTP against real PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+mod health;
+mod shutdown;

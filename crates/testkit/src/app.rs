@@ -1,0 +1,88 @@
+//! `spawn_app()`: the real server on a random port against a fresh database.
+
+use std::collections::HashMap;
+
+use pursue_server::database::Database;
+use pursue_server::{Application, Config, ShutdownHandle};
+
+use crate::db::{TestDatabase, fresh_database};
+
+/// Fixed signing secrets for tests.
+pub const TEST_JWT_SECRET: &str = "test-access-secret-0123456789-abcdefghijklmnop";
+/// Fixed refresh signing secret for tests.
+pub const TEST_JWT_REFRESH_SECRET: &str = "test-refresh-secret-9876543210-zyxwvutsrqponm";
+
+/// A running server and what a test needs to talk to it.
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`.
+    pub address: String,
+    /// The database behind it.
+    pub db: TestDatabase,
+    /// A client without cookies or redirects.
+    pub client: reqwest::Client,
+    /// Starts a graceful shutdown.
+    pub shutdown: ShutdownHandle,
+    /// Completes when the server has stopped.
+    pub stopped: tokio::task::JoinHandle<anyhow::Result<()>>,
+    /// The data folder of this server (dev e-mails, secrets).
+    pub data_dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    /// Absolute URL of `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+}
+
+/// The test configuration: loopback, random port, fixed secrets, limits off.
+pub fn test_config(db: &TestDatabase, data_dir: &std::path::Path) -> Config {
+    let vars: HashMap<String, String> = [
+        ("DATABASE_URL", db.url.as_str()),
+        ("PORT", "0"),
+        ("JWT_SECRET", TEST_JWT_SECRET),
+        ("JWT_REFRESH_SECRET", TEST_JWT_REFRESH_SECRET),
+        ("RATE_LIMITS", "off"),
+        ("DB_POOL_SIZE", "5"),
+        ("SHUTDOWN_DELAY_SECS", "0"),
+        ("PURSUE_DATA_DIR", &data_dir.display().to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    Config::from_vars(&vars).expect("test configuration")
+}
+
+/// Starts the server with the test configuration.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the server after `customize` adjusts the test configuration.
+pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
+    let db = fresh_database().await;
+    let data_dir = tempfile::tempdir().expect("temp data dir");
+    let mut config = test_config(&db, data_dir.path());
+    customize(&mut config);
+    let database = Database::open(&config)
+        .await
+        .expect("opening the test database");
+    let app = Application::build(&config, database)
+        .await
+        .expect("building the app");
+    let address = format!("http://{}", app.address());
+    let shutdown = app.shutdown_handle();
+    let stopped = tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("HTTP client");
+    TestApp {
+        address,
+        db,
+        client,
+        shutdown,
+        stopped,
+        data_dir,
+    }
+}

@@ -1,0 +1,13 @@
+//! Test support for Pursue's integration tests.
+//!
+//! - [`db::fresh_database`]: a new, migrated database per test, cloned from a template
+//!   inside one private PostgreSQL cluster per test process (or on the server named by
+//!   `DATABASE_URL` when that is set).
+//! - [`spawn_app`]: the real HTTP server on a random loopback port against such a database.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+pub mod app;
+pub mod db;
+
+pub use app::{TestApp, spawn_app, spawn_app_with};
+pub use db::{TestDatabase, fresh_database};

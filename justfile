@@ -1,0 +1,35 @@
+# Pursue developer recipes. `just` is optional: every recipe is a plain cargo/script call.
+
+# Run the server (embedded PostgreSQL unless DATABASE_URL is set).
+run:
+    cargo run -p pursue-server
+
+# Run the whole test suite (the README's test command).
+test:
+    cargo test --workspace
+
+# Everything CI runs.
+ci:
+    bash .ci/run
+
+# Format the code.
+fmt:
+    cargo fmt --all
+
+# Formatting check, clippy with warnings as errors, and the layer check.
+lint:
+    cargo fmt --all -- --check
+    cargo clippy --workspace --all-targets -- -D warnings
+    scripts/check-layers.sh
+
+# Fail if domain, ports or app reach diesel, actix, reqwest or the tokio runtime.
+check-layers:
+    scripts/check-layers.sh
+
+# Apply pending migrations to the configured database.
+migrate:
+    cargo run -p pursue-server -- migrate
+
+# Revert and re-apply every migration (destroys data).
+migrate-redo:
+    cargo run -p pursue-server -- migrate --redo

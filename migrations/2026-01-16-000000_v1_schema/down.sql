@@ -1,0 +1,16 @@
+DROP TABLE IF EXISTS group_activities;
+DROP TABLE IF EXISTS progress_entries;
+DROP TABLE IF EXISTS goals;
+DROP TABLE IF EXISTS invite_codes;
+DROP TABLE IF EXISTS group_memberships;
+DROP TABLE IF EXISTS groups;
+DROP TABLE IF EXISTS devices;
+DROP TABLE IF EXISTS password_reset_tokens;
+DROP TABLE IF EXISTS refresh_tokens;
+DROP TABLE IF EXISTS auth_providers;
+DROP TABLE IF EXISTS users;
+DROP FUNCTION IF EXISTS enforce_group_goals_limit();
+DROP FUNCTION IF EXISTS enforce_membership_limits();
+DROP FUNCTION IF EXISTS enforce_user_group_limit();
+DROP FUNCTION IF EXISTS enforce_invite_max_uses();
+DROP FUNCTION IF EXISTS update_updated_at_column();
