@@ -42,6 +42,13 @@ async fn delete_me_needs_the_password_and_ends_every_session() {
     )
     .await;
     assert_eq!((status, code(&body)), (400, "VALIDATION_ERROR"));
+    let mut conn = app.db.connect().await;
+    diesel::sql_query(
+        "INSERT INTO devices (user_id, fcm_token, platform) SELECT id, 'fcm-1', 'android' FROM users",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
     let (status, _) = call(
         &app,
         Method::DELETE,
@@ -51,6 +58,33 @@ async fn delete_me_needs_the_password_and_ends_every_session() {
     )
     .await;
     assert_eq!(status, 204);
+
+    #[derive(diesel::QueryableByName)]
+    struct Counts {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        devices: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        open_sessions: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        resets: i64,
+    }
+    // forgot-password for a deleted account stores and sends nothing
+    let (status, _) = post(
+        &app,
+        "/api/auth/forgot-password",
+        json!({"email": "ann@example.com"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let c: Counts = diesel::sql_query(
+        "SELECT (SELECT COUNT(*) FROM devices) AS devices, \
+         (SELECT COUNT(*) FROM refresh_tokens WHERE revoked_at IS NULL) AS open_sessions, \
+         (SELECT COUNT(*) FROM password_reset_tokens) AS resets",
+    )
+    .get_result(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!((c.devices, c.open_sessions, c.resets), (0, 0, 0));
 
     let (status, body) = call(&app, Method::GET, "/api/users/me", Some(t), None).await;
     assert_eq!((status, code(&body)), (401, "INVALID_TOKEN"));
