@@ -133,6 +133,11 @@ impl TokenService for JwtTokens {
     fn fingerprint(&self, token: &str) -> String {
         hex::encode(Sha256::digest(token.as_bytes()))
     }
+
+    fn random_token(&self) -> String {
+        let bytes: [u8; 32] = rand::random();
+        hex::encode(bytes)
+    }
 }
 
 #[cfg(test)]
@@ -208,6 +213,15 @@ mod tests {
         );
         assert_eq!(t.verify_access(&none), Err(TokenError::Invalid));
         assert_eq!(t.verify_access("garbage"), Err(TokenError::Invalid));
+    }
+
+    #[test]
+    fn random_tokens_are_64_hex_and_distinct() {
+        let t = JwtTokens::new(A, R);
+        let (a, b) = (t.random_token(), t.random_token());
+        assert_eq!(a.len(), 64);
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b);
     }
 
     #[test]

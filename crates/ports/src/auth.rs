@@ -106,4 +106,7 @@ pub trait TokenService: Send + Sync {
 
     /// The stored fingerprint of a token: SHA-256, lower-case hex.
     fn fingerprint(&self, token: &str) -> String;
+
+    /// A fresh opaque secret (32 CSPRNG bytes, lower-case hex) for password-reset links.
+    fn random_token(&self) -> String;
 }

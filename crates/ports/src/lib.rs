@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod google;
 pub mod health;
 pub mod outbox;
 pub mod users;

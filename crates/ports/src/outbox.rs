@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 
 use uuid::Uuid;
 
+use crate::error::RepoError;
+
 /// An e-mail to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmailMessage {
@@ -43,4 +45,104 @@ pub enum OutboxMessage {
     Email(EmailMessage),
     /// Topic `push`.
     Push(PushEvent),
+}
+
+/// Topic of an outbox row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OutboxTopic {
+    /// E-mails.
+    Email,
+    /// Push notifications.
+    Push,
+}
+
+impl OutboxTopic {
+    /// The `topic` column value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxTopic::Email => "email",
+            OutboxTopic::Push => "push",
+        }
+    }
+}
+
+impl OutboxMessage {
+    /// The topic this message is stored under.
+    pub fn topic(&self) -> OutboxTopic {
+        match self {
+            OutboxMessage::Email(_) => OutboxTopic::Email,
+            OutboxMessage::Push(_) => OutboxTopic::Push,
+        }
+    }
+}
+
+/// A row claimed by the worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimedMessage {
+    /// Row id.
+    pub id: Uuid,
+    /// Its topic.
+    pub topic: OutboxTopic,
+    /// Delivery attempts including this one.
+    pub attempts: i32,
+    /// The message, or why its payload could not be decoded.
+    pub message: Result<OutboxMessage, String>,
+}
+
+/// Why a delivery failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeliveryError {
+    /// Worth retrying later (rate limited, 5xx, timeout, network).
+    #[error("transient delivery failure: {0}")]
+    Transient(String),
+    /// Retrying cannot help (rejected request, bad payload).
+    #[error("permanent delivery failure: {0}")]
+    Permanent(String),
+}
+
+/// The outbox as the worker sees it.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait::async_trait]
+pub trait OutboxStore: Send + Sync {
+    /// Claims up to `limit` due pending rows of `topics` (`FOR UPDATE SKIP LOCKED`, so
+    /// instances never share a row), counting the attempt and hiding them for `lease`
+    /// (a crashed worker's rows come back after it).
+    ///
+    /// Errors: [`RepoError`].
+    async fn claim(
+        &self,
+        topics: Vec<OutboxTopic>,
+        limit: i64,
+        lease: std::time::Duration,
+    ) -> Result<Vec<ClaimedMessage>, RepoError>;
+
+    /// Marks a row delivered.
+    ///
+    /// Errors: [`RepoError`].
+    async fn complete(&self, id: Uuid) -> Result<(), RepoError>;
+
+    /// Makes a row due again at `at`, recording `error`.
+    ///
+    /// Errors: [`RepoError`].
+    async fn retry_at(
+        &self,
+        id: Uuid,
+        at: chrono::DateTime<chrono::Utc>,
+        error: String,
+    ) -> Result<(), RepoError>;
+
+    /// Gives up on a row (`status = 'failed'`), recording `error`.
+    ///
+    /// Errors: [`RepoError`].
+    async fn fail(&self, id: Uuid, error: String) -> Result<(), RepoError>;
+}
+
+/// Sends e-mails.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait::async_trait]
+pub trait Mailer: Send + Sync {
+    /// Sends one e-mail.
+    ///
+    /// Errors: [`DeliveryError::Transient`] or [`DeliveryError::Permanent`].
+    async fn send(&self, email: &EmailMessage) -> Result<(), DeliveryError>;
 }

@@ -2,16 +2,20 @@
 //! migrations, repository implementations of the ports, and the private local cluster
 //! used when no `DATABASE_URL` is configured (decision D9).
 
+mod accounts;
 pub mod cluster;
 pub mod errors;
 pub mod migrations;
 pub mod outbox;
+pub mod outbox_store;
 pub mod pool;
 pub mod probe;
+mod purge;
 pub mod schema;
 pub mod users;
 
 pub use cluster::{ClusterError, ClusterOptions, LocalCluster};
+pub use outbox_store::PgOutbox;
 pub use pool::{PgPool, PoolSettings, build_pool, ensure_database};
 pub use probe::PgProbe;
 pub use users::PgUsers;

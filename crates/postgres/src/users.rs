@@ -6,14 +6,20 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use pursue_domain::ids::UserId;
 use pursue_domain::user::Email;
+use pursue_domain::user::{AuthProvider, DisplayName};
 use pursue_ports::error::RepoError;
+use pursue_ports::outbox::EmailMessage;
 use pursue_ports::users::{
-    CreateAccountError, LoginRecord, NewAccount, NewRefreshToken, UserRecord, UserRepository,
+    CreateAccountError, GoogleLink, LinkError, LoginRecord, NewAccount, NewGoogleAccount,
+    NewRefreshToken, NewResetToken, ProviderRecord, RotateOutcome, UnlinkOutcome, UserRecord,
+    UserRepository,
 };
 use uuid::Uuid;
 
+use crate::accounts::{self as ops, LinkRefusal};
 use crate::errors::{db_error, is_unique_violation, pool_error};
 use crate::pool::PgPool;
+use crate::purge;
 use crate::schema::{auth_providers, refresh_tokens, users};
 
 /// Users and sessions in the `users`, `auth_providers` and `refresh_tokens` tables.
@@ -174,5 +180,207 @@ impl UserRepository for PgUsers {
         })
         .await
         .map_err(db_error)
+    }
+
+    async fn rotate_session(
+        &self,
+        user: UserId,
+        old_id: Uuid,
+        fingerprint: String,
+        next: NewRefreshToken,
+    ) -> Result<RotateOutcome, RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        ops::rotate(&mut conn, user.as_uuid(), old_id, fingerprint, next)
+            .await
+            .map_err(db_error)
+    }
+
+    async fn revoke_session(
+        &self,
+        user: UserId,
+        token_id: Uuid,
+        fingerprint: String,
+    ) -> Result<(), RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        ops::revoke_one(&mut conn, user.as_uuid(), token_id, fingerprint)
+            .await
+            .map_err(db_error)
+    }
+
+    async fn find_credentials(&self, id: UserId) -> Result<Option<LoginRecord>, RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        let found: Option<(UserRow, Option<String>)> = users::table
+            .filter(users::id.eq(id.as_uuid()))
+            .filter(users::deleted_at.is_null())
+            .select((UserRow::as_select(), users::password_hash))
+            .first(&mut conn)
+            .await
+            .optional()
+            .map_err(db_error)?;
+        Ok(found.map(|(row, password_hash)| LoginRecord {
+            user: row.into(),
+            password_hash,
+        }))
+    }
+
+    async fn update_profile(
+        &self,
+        id: UserId,
+        display_name: Option<DisplayName>,
+    ) -> Result<Option<UserRecord>, RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        let Some(name) = display_name else {
+            return ops::active_user(&mut conn, id.as_uuid())
+                .await
+                .map_err(db_error);
+        };
+        diesel::update(
+            users::table
+                .filter(users::id.eq(id.as_uuid()))
+                .filter(users::deleted_at.is_null()),
+        )
+        .set(users::display_name.eq(name.as_str()))
+        .returning(UserRow::as_returning())
+        .get_result(&mut conn)
+        .await
+        .optional()
+        .map(|r| r.map(UserRow::into))
+        .map_err(db_error)
+    }
+
+    async fn set_password(&self, id: UserId, password_hash: String) -> Result<(), RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        ops::set_password(&mut conn, id.as_uuid(), password_hash)
+            .await
+            .map_err(db_error)
+    }
+
+    async fn list_providers(&self, id: UserId) -> Result<Vec<ProviderRecord>, RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        ops::providers(&mut conn, id.as_uuid())
+            .await
+            .map_err(db_error)
+    }
+
+    async fn unlink_provider(
+        &self,
+        id: UserId,
+        provider: AuthProvider,
+    ) -> Result<UnlinkOutcome, RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        ops::unlink(&mut conn, id.as_uuid(), provider)
+            .await
+            .map_err(db_error)
+    }
+
+    async fn create_reset_token(
+        &self,
+        user: UserId,
+        token: NewResetToken,
+        email: EmailMessage,
+    ) -> Result<(), RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        ops::create_reset(&mut conn, user.as_uuid(), token, email)
+            .await
+            .map_err(db_error)
+    }
+
+    async fn find_reset_token(&self, token_hash: String) -> Result<Option<UserRecord>, RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        ops::reset_owner(&mut conn, token_hash)
+            .await
+            .map_err(db_error)
+    }
+
+    async fn reset_password(
+        &self,
+        user: UserId,
+        token_hash: String,
+        password_hash: String,
+        session: NewRefreshToken,
+    ) -> Result<bool, RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        ops::consume_reset(
+            &mut conn,
+            user.as_uuid(),
+            token_hash,
+            password_hash,
+            session,
+        )
+        .await
+        .map_err(db_error)
+    }
+
+    async fn find_by_google(&self, sub: String) -> Result<Option<UserRecord>, RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        ops::by_google(&mut conn, sub).await.map_err(db_error)
+    }
+
+    async fn link_google(
+        &self,
+        user: UserId,
+        google: GoogleLink,
+        session: Option<NewRefreshToken>,
+    ) -> Result<(), LinkError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        match ops::link_google(&mut conn, user.as_uuid(), google, session).await {
+            Ok(None) => Ok(()),
+            Ok(Some(LinkRefusal::InUse)) => Err(LinkError::InUse),
+            Ok(Some(LinkRefusal::AlreadyLinked)) => Err(LinkError::AlreadyLinked),
+            Err(e) if is_unique_violation(&e, None) => Err(LinkError::InUse),
+            Err(e) => Err(LinkError::Repo(db_error(e))),
+        }
+    }
+
+    async fn create_google_account(
+        &self,
+        account: NewGoogleAccount,
+        session: NewRefreshToken,
+    ) -> Result<UserRecord, CreateAccountError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        let result = conn
+            .transaction::<_, diesel::result::Error, _>(async move |conn| {
+                let id = account.id.as_uuid();
+                let row: UserRow = diesel::insert_into(users::table)
+                    .values((
+                        users::id.eq(id),
+                        users::email.eq(account.email.as_str()),
+                        users::display_name.eq(account.display_name.as_str()),
+                    ))
+                    .returning(UserRow::as_returning())
+                    .get_result(conn)
+                    .await?;
+                ops::insert_google(conn, id, &account.google).await?;
+                insert_session(conn, id, &session).await?;
+                Ok(row)
+            })
+            .await;
+        match result {
+            Ok(row) => Ok(row.into()),
+            Err(e) if is_unique_violation(&e, None) => Err(CreateAccountError::EmailTaken),
+            Err(e) => Err(CreateAccountError::Repo(db_error(e))),
+        }
+    }
+
+    async fn soft_delete(&self, id: UserId, farewell: EmailMessage) -> Result<(), RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        ops::soft_delete(&mut conn, id.as_uuid(), farewell)
+            .await
+            .map_err(db_error)
+    }
+
+    async fn purge_deleted(&self, cutoff: DateTime<Utc>, limit: i64) -> Result<usize, RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        let due = purge::due(&mut conn, cutoff, limit)
+            .await
+            .map_err(db_error)?;
+        let mut purged = 0;
+        for user in due {
+            if purge::purge_one(&mut conn, user).await.map_err(db_error)? {
+                tracing::info!(user_id = %user, "deleted account purged");
+                purged += 1;
+            }
+        }
+        Ok(purged)
     }
 }

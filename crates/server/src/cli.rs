@@ -20,6 +20,8 @@ pub struct Cli {
 pub enum Command {
     /// Migrate the database, then serve the API (the default).
     Serve,
+    /// Run only the background worker (outbox delivery, account purge) until SIGTERM.
+    Worker,
     /// Apply pending migrations and exit.
     Migrate {
         /// Revert every migration instead (destroys all data).

@@ -114,6 +114,10 @@ pub struct Config {
     pub rate_limits: bool,
     /// Days before a soft-deleted account is purged.
     pub account_purge_days: u32,
+    /// Seconds between two runs of the purge job.
+    pub account_purge_interval_secs: u64,
+    /// Whether `serve` also runs the outbox/purge worker.
+    pub run_worker: bool,
     /// Log output format.
     pub log_format: LogFormat,
     /// OTLP collector endpoint; `None` exports no traces.
@@ -170,6 +174,18 @@ impl Config {
             errors.push("DB_POOL_SIZE must be at least 1".into());
         }
         let account_purge_days = parse_num(&get, "ACCOUNT_PURGE_DAYS", 30u32, &mut errors);
+        let account_purge_interval_secs =
+            parse_num(&get, "ACCOUNT_PURGE_INTERVAL_SECS", 3600u64, &mut errors).max(1);
+        let run_worker = match get("PURSUE_WORKER").as_deref() {
+            None | Some("on") | Some("true") | Some("1") => true,
+            Some("off") | Some("false") | Some("0") => false,
+            Some(other) => {
+                errors.push(format!(
+                    "PURSUE_WORKER must be `on` or `off`, not `{other}`"
+                ));
+                true
+            }
+        };
         let shutdown_delay_secs = parse_num(&get, "SHUTDOWN_DELAY_SECS", 1u64, &mut errors);
         let rate_limits = match get("RATE_LIMITS").as_deref() {
             None | Some("on") | Some("true") | Some("1") => true,
@@ -286,6 +302,8 @@ impl Config {
             s3,
             rate_limits,
             account_purge_days,
+            account_purge_interval_secs,
+            run_worker,
             log_format,
             otel_exporter_otlp_endpoint: get("OTEL_EXPORTER_OTLP_ENDPOINT"),
             shutdown_delay_secs,

@@ -42,6 +42,64 @@ impl From<AccountError> for ApiError {
                 "INVALID_CREDENTIALS",
                 "Invalid email or password",
             ),
+            AccountError::InvalidRefreshToken => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "INVALID_REFRESH_TOKEN",
+                "Invalid or expired refresh token",
+            ),
+            AccountError::InvalidResetToken => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "INVALID_RESET_TOKEN",
+                "Invalid or expired reset token",
+            ),
+            AccountError::GoogleDisabled => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "GOOGLE_SIGNIN_DISABLED",
+                "Google sign-in is not configured on this server",
+            ),
+            AccountError::GoogleMalformed => ApiError::field("id_token", "must be a JWT"),
+            AccountError::InvalidGoogleToken => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "INVALID_GOOGLE_TOKEN",
+                "Invalid Google token",
+            ),
+            AccountError::GoogleUnavailable(cause) => ApiError::unavailable(&format!("{cause:#}")),
+            AccountError::GoogleAccountInUse => ApiError::new(
+                StatusCode::CONFLICT,
+                "GOOGLE_ACCOUNT_IN_USE",
+                "This Google account is linked to another user",
+            ),
+            AccountError::AlreadyLinked => ApiError::new(
+                StatusCode::CONFLICT,
+                "ALREADY_LINKED",
+                "A Google account is already linked",
+            ),
+            AccountError::NoPassword => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "NO_PASSWORD",
+                "This account has no password; omit current_password to set one",
+            ),
+            AccountError::InvalidPassword => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "INVALID_PASSWORD",
+                "Password is incorrect",
+            ),
+            AccountError::PasswordRequired => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "PASSWORD_REQUIRED",
+                "current_password is required",
+            ),
+            AccountError::CannotUnlinkLastProvider => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "CANNOT_UNLINK_LAST_PROVIDER",
+                "Cannot unlink the last sign-in method",
+            ),
+            AccountError::ProviderNotFound => ApiError::new(
+                StatusCode::NOT_FOUND,
+                "PROVIDER_NOT_FOUND",
+                "Provider not linked",
+            ),
+            AccountError::UserGone => AuthError::InvalidToken.into(),
             AccountError::Repo(e) => e.into(),
             AccountError::Crypto(e) => ApiError::internal(&anyhow::anyhow!(e)),
         }

@@ -56,6 +56,10 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let app = Application::build(&config, database).await?;
             app.run_until_stopped().await
         }
+        Command::Worker => {
+            let database = Database::open(&config).await?;
+            pursue_server::startup::run_worker_only(&config, database).await
+        }
         Command::Migrate { revert_all, redo } => {
             let action = match (revert_all, redo) {
                 (true, _) => MigrationAction::RevertAll,

@@ -10,11 +10,12 @@ use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
-use pursue_app::accounts::AccountService;
+use pursue_app::accounts::{AccountService, AccountSettings};
 use pursue_app::health::HealthService;
 use pursue_auth::{Argon2Hasher, JwtTokens};
-use pursue_postgres::{PgProbe, PgUsers};
-use tokio::sync::Notify;
+use pursue_google::{GoogleConfig, GoogleIdTokens};
+use pursue_postgres::{PgPool, PgProbe, PgUsers};
+use tokio::sync::{Notify, watch};
 
 use crate::config::Config;
 use crate::database::Database;
@@ -22,6 +23,7 @@ use crate::extract::{json_config, path_config, query_config};
 use crate::middleware::{json_errors, request_context, security_headers};
 use crate::routes;
 use crate::state::AppState;
+use crate::worker::Worker;
 
 /// `/health`'s probe timeout (contract §3.7).
 const HEALTH_TIMEOUT: Duration = Duration::from_secs(5);
@@ -49,7 +51,51 @@ pub struct Application {
     state: AppState,
     shutdown: ShutdownHandle,
     shutdown_delay: Duration,
+    worker: Option<Worker>,
     _database: Database,
+}
+
+/// The account use cases wired to their adapters as `config` says.
+pub fn account_service(config: &Config, pool: PgPool) -> anyhow::Result<AccountService> {
+    let secrets = crate::secrets::resolve(config)?;
+    let hasher = Argon2Hasher::new().context("initialising password hashing")?;
+    let tokens = JwtTokens::new(secrets.access.expose(), secrets.refresh.expose());
+    let mut accounts = AccountService::new(
+        Arc::new(PgUsers::new(pool)),
+        Arc::new(hasher),
+        Arc::new(tokens),
+    )
+    .with_settings(AccountSettings {
+        frontend_url: config.frontend_url.clone(),
+        purge_days: config.account_purge_days,
+    });
+    if config.google_client_ids.is_empty() {
+        tracing::warn!("GOOGLE_CLIENT_ID is not set: Google sign-in answers 503");
+    } else {
+        let google = GoogleIdTokens::new(GoogleConfig::new(
+            config.google_jwks_url.clone(),
+            config.google_client_ids.clone(),
+        ))
+        .context("building the Google ID-token verifier")?;
+        accounts = accounts.with_google(Arc::new(google));
+    }
+    Ok(accounts)
+}
+
+/// Runs only the worker (the `worker` subcommand) until SIGTERM/SIGINT.
+pub async fn run_worker_only(config: &Config, database: Database) -> anyhow::Result<()> {
+    database
+        .migrate(pursue_postgres::migrations::MigrationAction::Run)
+        .await?;
+    let pool = database.pool(config.db_pool_size)?;
+    let accounts = account_service(config, pool.clone())?;
+    let worker = Worker::build(config, pool, accounts)?;
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let task = tokio::spawn(worker.run(stop_rx));
+    wait_for_stop(&Notify::new()).await;
+    let _ = stop_tx.send(true);
+    task.await.context("worker task failed")?;
+    Ok(())
 }
 
 impl Application {
@@ -62,15 +108,14 @@ impl Application {
             tracing::info!(?applied, "database migrated");
         }
         let pool = database.pool(config.db_pool_size)?;
-        let secrets = crate::secrets::resolve(config)?;
-        let hasher = Argon2Hasher::new().context("initialising password hashing")?;
-        let tokens = JwtTokens::new(secrets.access.expose(), secrets.refresh.expose());
+        let accounts = account_service(config, pool.clone())?;
+        let worker = if config.run_worker {
+            Some(Worker::build(config, pool.clone(), accounts.clone())?)
+        } else {
+            None
+        };
         let state = AppState {
-            accounts: AccountService::new(
-                Arc::new(PgUsers::new(pool.clone())),
-                Arc::new(hasher),
-                Arc::new(tokens),
-            ),
+            accounts,
             health: HealthService::new(Arc::new(PgProbe::new(pool.clone(), HEALTH_TIMEOUT))),
             readiness: HealthService::new(Arc::new(PgProbe::new(pool.clone(), READY_TIMEOUT))),
             draining: Arc::new(AtomicBool::new(false)),
@@ -92,6 +137,7 @@ impl Application {
             state,
             shutdown: ShutdownHandle::default(),
             shutdown_delay: Duration::from_secs(config.shutdown_delay_secs),
+            worker,
             _database: database,
         })
     }
@@ -115,6 +161,8 @@ impl Application {
         let trigger = self.shutdown.0.clone();
         let delay = self.shutdown_delay;
         tracing::info!(address = %self.address, "listening");
+        let (stop_worker, stop_rx) = watch::channel(false);
+        let worker = self.worker.map(|w| tokio::spawn(w.run(stop_rx)));
         let watcher = tokio::spawn(async move {
             wait_for_stop(&trigger).await;
             draining.store(true, Ordering::SeqCst);
@@ -124,6 +172,14 @@ impl Application {
         });
         let result = self.server.await.context("HTTP server failed");
         watcher.abort();
+        let _ = stop_worker.send(true);
+        if let Some(worker) = worker
+            && tokio::time::timeout(Duration::from_secs(DRAIN_TIMEOUT_SECS), worker)
+                .await
+                .is_err()
+        {
+            tracing::warn!("the worker did not stop in time");
+        }
         tracing::info!("server stopped");
         result
     }

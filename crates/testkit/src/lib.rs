@@ -8,6 +8,7 @@
 
 pub mod app;
 pub mod db;
+pub mod fakes;
 
 pub use app::{TestApp, spawn_app, spawn_app_with};
 pub use db::{TestDatabase, fresh_database};

@@ -1,21 +1,61 @@
 //! Accounts: registration, sign-in and request authentication.
 
 mod authenticate;
+mod delete;
+mod emails;
+mod google;
 mod login;
+mod password;
+mod profile;
 mod register;
+mod reset;
+mod sessions;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_more;
 
 use std::sync::Arc;
 
 use pursue_domain::ids::UserId;
 use pursue_ports::auth::{CryptoError, PasswordHasher, TokenService};
 use pursue_ports::error::RepoError;
+use pursue_ports::google::GoogleVerifier;
 use pursue_ports::users::{NewRefreshToken, UserRecord, UserRepository};
 use uuid::Uuid;
 
 pub use authenticate::AuthError;
+pub use delete::DeleteProof;
+pub use google::{GoogleSession, LinkedGoogle};
+pub use profile::Providers;
+
+/// Access and refresh token of a session, without the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenPair {
+    /// Access token (1 h).
+    pub access_token: String,
+    /// Refresh token (30 d).
+    pub refresh_token: String,
+}
+
+/// Settings of the account use cases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountSettings {
+    /// Base URL of links in e-mails (no trailing slash).
+    pub frontend_url: String,
+    /// Days between soft delete and purge.
+    pub purge_days: u32,
+}
+
+impl Default for AccountSettings {
+    fn default() -> Self {
+        Self {
+            frontend_url: "https://getpursue.app".into(),
+            purge_days: 30,
+        }
+    }
+}
 
 /// Tokens handed to a client that signed in, with its user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +77,48 @@ pub enum AccountError {
     /// Unknown e-mail, no password, or wrong password (deliberately indistinguishable).
     #[error("invalid credentials")]
     InvalidCredentials,
+    /// Refresh token unknown, revoked, expired or badly signed.
+    #[error("invalid refresh token")]
+    InvalidRefreshToken,
+    /// Reset token unknown, used or expired.
+    #[error("invalid reset token")]
+    InvalidResetToken,
+    /// Google sign-in is not configured.
+    #[error("google sign-in disabled")]
+    GoogleDisabled,
+    /// The Google ID token is not a JWT.
+    #[error("malformed google token")]
+    GoogleMalformed,
+    /// The Google ID token failed verification (or its e-mail is unverified for linking).
+    #[error("invalid google token")]
+    InvalidGoogleToken,
+    /// Google's keys could not be fetched.
+    #[error("google unavailable: {0}")]
+    GoogleUnavailable(#[source] anyhow::Error),
+    /// The Google account is linked to another user.
+    #[error("google account in use")]
+    GoogleAccountInUse,
+    /// The caller already has a Google account linked.
+    #[error("already linked")]
+    AlreadyLinked,
+    /// A current password was given but the account has none.
+    #[error("no password")]
+    NoPassword,
+    /// The given password is wrong (or required and missing).
+    #[error("invalid password")]
+    InvalidPassword,
+    /// The account has a password, so the current one must be given.
+    #[error("password required")]
+    PasswordRequired,
+    /// Unlinking would leave no way to sign in.
+    #[error("cannot unlink last provider")]
+    CannotUnlinkLastProvider,
+    /// The provider is not linked.
+    #[error("provider not found")]
+    ProviderNotFound,
+    /// The authenticated user disappeared meanwhile.
+    #[error("user gone")]
+    UserGone,
     /// Storage failure.
     #[error(transparent)]
     Repo(#[from] RepoError),
@@ -51,6 +133,8 @@ pub struct AccountService {
     users: Arc<dyn UserRepository>,
     hasher: Arc<dyn PasswordHasher>,
     tokens: Arc<dyn TokenService>,
+    google: Option<Arc<dyn GoogleVerifier>>,
+    settings: AccountSettings,
 }
 
 impl AccountService {
@@ -64,7 +148,33 @@ impl AccountService {
             users,
             hasher,
             tokens,
+            google: None,
+            settings: AccountSettings::default(),
         }
+    }
+
+    /// Enables Google sign-in with `verifier`.
+    pub fn with_google(mut self, verifier: Arc<dyn GoogleVerifier>) -> Self {
+        self.google = Some(verifier);
+        self
+    }
+
+    /// Replaces the default settings.
+    pub fn with_settings(mut self, settings: AccountSettings) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    /// A refresh token and its row for a new session of `user`.
+    fn issue_refresh_row(&self, user: UserId) -> Result<(String, NewRefreshToken), CryptoError> {
+        let token_id = Uuid::new_v4();
+        let refresh = self.tokens.issue_refresh(user.as_uuid(), token_id)?;
+        let row = NewRefreshToken {
+            id: token_id,
+            token_hash: self.tokens.fingerprint(&refresh.token),
+            expires_at: refresh.expires_at,
+        };
+        Ok((refresh.token, row))
     }
 
     /// Issues an access token and a refresh token for a new session of `user`.
@@ -74,13 +184,7 @@ impl AccountService {
         email: &str,
     ) -> Result<(String, String, NewRefreshToken), CryptoError> {
         let access = self.tokens.issue_access(user.as_uuid(), email)?;
-        let token_id = Uuid::new_v4();
-        let refresh = self.tokens.issue_refresh(user.as_uuid(), token_id)?;
-        let row = NewRefreshToken {
-            id: token_id,
-            token_hash: self.tokens.fingerprint(&refresh.token),
-            expires_at: refresh.expires_at,
-        };
-        Ok((access.token, refresh.token, row))
+        let (refresh, row) = self.issue_refresh_row(user)?;
+        Ok((access.token, refresh, row))
     }
 }

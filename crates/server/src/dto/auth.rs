@@ -51,3 +51,69 @@ impl From<Session> for SessionBody {
         }
     }
 }
+
+/// `POST /api/auth/refresh` and `/logout`.
+#[derive(Debug, Deserialize, garde::Validate)]
+pub struct RefreshRequest {
+    /// The refresh token.
+    #[garde(custom(|v: &String, c: &()| rules::non_empty(v, c)))]
+    pub refresh_token: String,
+}
+
+/// `POST /api/auth/forgot-password`.
+#[derive(Debug, Deserialize, garde::Validate)]
+pub struct ForgotPasswordRequest {
+    /// E-mail.
+    #[garde(custom(|v: &String, c: &()| rules::email(v, c)))]
+    pub email: String,
+}
+
+/// `POST /api/auth/reset-password`.
+#[derive(Debug, Deserialize, garde::Validate)]
+pub struct ResetPasswordRequest {
+    /// The token from the e-mail link.
+    #[garde(custom(|v: &String, c: &()| rules::non_empty(v, c)))]
+    pub token: String,
+    /// New password (D4 policy).
+    #[garde(custom(|v: &String, c: &()| rules::password(v, c)))]
+    pub new_password: String,
+}
+
+/// `POST /api/auth/google` and `/link/google`.
+#[derive(Debug, Deserialize, garde::Validate)]
+pub struct GoogleRequest {
+    /// Google ID token.
+    #[garde(custom(|v: &String, c: &()| rules::non_empty(v, c)))]
+    pub id_token: String,
+}
+
+/// An access and a refresh token.
+#[derive(Debug, Serialize)]
+pub struct TokenPairBody {
+    /// Access token.
+    pub access_token: String,
+    /// Refresh token.
+    pub refresh_token: String,
+}
+
+impl From<pursue_app::accounts::TokenPair> for TokenPairBody {
+    fn from(t: pursue_app::accounts::TokenPair) -> Self {
+        Self {
+            access_token: t.access_token,
+            refresh_token: t.refresh_token,
+        }
+    }
+}
+
+/// Google sign-in response.
+#[derive(Debug, Serialize)]
+pub struct GoogleSessionBody {
+    /// Access token.
+    pub access_token: String,
+    /// Refresh token.
+    pub refresh_token: String,
+    /// Whether the account was created now.
+    pub is_new_user: bool,
+    /// The user.
+    pub user: UserBody,
+}

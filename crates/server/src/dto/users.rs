@@ -33,3 +33,33 @@ impl From<UserRecord> for UserBody {
         }
     }
 }
+
+/// `PATCH /api/users/me`.
+#[derive(Debug, serde::Deserialize, garde::Validate)]
+pub struct UpdateMeRequest {
+    /// New display name, 1–100 characters.
+    #[garde(skip)]
+    pub display_name: Option<String>,
+}
+
+/// `POST /api/users/me/password`.
+#[derive(Debug, serde::Deserialize, garde::Validate)]
+pub struct ChangePasswordRequest {
+    /// Current password; `null`/absent when setting a first password.
+    #[garde(skip)]
+    pub current_password: Option<String>,
+    /// New password (D4 policy).
+    #[garde(custom(|v: &String, c: &()| super::rules::password(v, c)))]
+    pub new_password: String,
+}
+
+/// `DELETE /api/users/me`.
+#[derive(Debug, serde::Deserialize, garde::Validate)]
+pub struct DeleteMeRequest {
+    /// Current password (accounts with a password).
+    #[garde(skip)]
+    pub password: Option<String>,
+    /// `"delete"` (accounts without a password).
+    #[garde(skip)]
+    pub confirmation: Option<String>,
+}

@@ -2,5 +2,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod accounts;
+mod deletion;
+mod google;
 mod health;
+mod latency;
+mod profile;
+mod reset;
+mod sessions;
 mod shutdown;
+mod support;

@@ -1,10 +1,18 @@
 //! `/api/users/*`.
 
+mod delete_me;
 mod me;
+mod password;
+mod providers;
+mod update_me;
 
 use actix_web::web;
 
 /// Registers the user routes under `/api/users`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/me", web::get().to(me::get_me));
+    cfg.route("/me", web::get().to(me::get_me))
+        .route("/me", web::patch().to(update_me::update_me))
+        .route("/me", web::delete().to(delete_me::delete_me))
+        .route("/me/password", web::post().to(password::change_password))
+        .route("/me/providers", web::get().to(providers::providers));
 }

@@ -1,0 +1,53 @@
+//! Profile and providers: `update_profile`, `providers`, `unlink`.
+
+use pursue_domain::ids::UserId;
+use pursue_domain::user::{AuthProvider, DisplayName};
+use pursue_ports::users::{ProviderRecord, UnlinkOutcome, UserRecord};
+
+use super::{AccountError, AccountService};
+
+/// The caller's sign-in methods.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Providers {
+    /// Whether a password is set.
+    pub has_password: bool,
+    /// Linked providers by `linked_at` ascending.
+    pub providers: Vec<ProviderRecord>,
+}
+
+impl AccountService {
+    /// Changes the display name when given (an empty change is a no-op read).
+    pub async fn update_profile(
+        &self,
+        user: UserId,
+        display_name: Option<DisplayName>,
+    ) -> Result<UserRecord, AccountError> {
+        self.users
+            .update_profile(user, display_name)
+            .await?
+            .ok_or(AccountError::UserGone)
+    }
+
+    /// The caller's providers and whether a password is set.
+    pub async fn providers(&self, user: UserId) -> Result<Providers, AccountError> {
+        let creds = self
+            .users
+            .find_credentials(user)
+            .await?
+            .ok_or(AccountError::UserGone)?;
+        let providers = self.users.list_providers(user).await?;
+        Ok(Providers {
+            has_password: creds.password_hash.is_some(),
+            providers,
+        })
+    }
+
+    /// Unlinks a provider unless it is the last one.
+    pub async fn unlink(&self, user: UserId, provider: AuthProvider) -> Result<(), AccountError> {
+        match self.users.unlink_provider(user, provider).await? {
+            UnlinkOutcome::Unlinked => Ok(()),
+            UnlinkOutcome::LastProvider => Err(AccountError::CannotUnlinkLastProvider),
+            UnlinkOutcome::NotLinked => Err(AccountError::ProviderNotFound),
+        }
+    }
+}

@@ -1,0 +1,535 @@
+//! Every branch of the session, reset, profile, Google and deletion use cases.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use pursue_domain::ids::UserId;
+use pursue_domain::user::{AuthProvider, DisplayName, Email, Password};
+use pursue_ports::auth::{
+    IssuedToken, MockPasswordHasher, MockTokenService, PasswordCheck, RefreshClaims, TokenError,
+};
+use pursue_ports::google::{GoogleError, GoogleIdentity, MockGoogleVerifier};
+use pursue_ports::users::{
+    CreateAccountError, LinkError, LoginRecord, MockUserRepository, RotateOutcome, UnlinkOutcome,
+    UserRecord,
+};
+use uuid::Uuid;
+
+use super::{AccountError, AccountService, AccountSettings, DeleteProof};
+
+fn uid() -> UserId {
+    UserId::from_uuid(Uuid::from_u128(7))
+}
+
+fn user(id: UserId) -> UserRecord {
+    UserRecord {
+        id,
+        email: "ann@example.com".into(),
+        display_name: "Ann".into(),
+        has_avatar: false,
+        created_at: Utc::now(),
+        updated_at: Utc::now(),
+    }
+}
+
+fn creds(hash: Option<&str>) -> LoginRecord {
+    LoginRecord {
+        user: user(uid()),
+        password_hash: hash.map(String::from),
+    }
+}
+
+fn tokens() -> MockTokenService {
+    let mut t = MockTokenService::new();
+    t.expect_issue_access().returning(|_, _| {
+        Ok(IssuedToken {
+            token: "access".into(),
+            expires_at: Utc::now(),
+        })
+    });
+    t.expect_issue_refresh().returning(|_, _| {
+        Ok(IssuedToken {
+            token: "refresh".into(),
+            expires_at: Utc::now(),
+        })
+    });
+    t.expect_fingerprint().returning(|t| format!("hash-of-{t}"));
+    t.expect_random_token().returning(|| "plain".into());
+    t.expect_verify_refresh().returning(|t| match t {
+        "good" => Ok(RefreshClaims {
+            user_id: Uuid::from_u128(7),
+            token_id: Uuid::from_u128(9),
+        }),
+        "foreign" => Ok(RefreshClaims {
+            user_id: Uuid::from_u128(8),
+            token_id: Uuid::from_u128(9),
+        }),
+        "expired" => Err(TokenError::Expired),
+        _ => Err(TokenError::Invalid),
+    });
+    t
+}
+
+fn svc(users: MockUserRepository, hasher: MockPasswordHasher) -> AccountService {
+    AccountService::new(Arc::new(users), Arc::new(hasher), Arc::new(tokens())).with_settings(
+        AccountSettings {
+            frontend_url: "https://app.example".into(),
+            purge_days: 30,
+        },
+    )
+}
+
+fn hasher_says(check: PasswordCheck) -> MockPasswordHasher {
+    let mut h = MockPasswordHasher::new();
+    h.expect_verify().returning(move |_, _| Ok(check.clone()));
+    h.expect_hash().returning(|_| Ok("argon".into()));
+    h
+}
+
+fn pw() -> Password {
+    Password::parse("Newpass123").unwrap()
+}
+
+// ---- refresh / logout
+
+#[tokio::test]
+async fn refresh_rotates_and_maps_every_outcome() {
+    for (outcome, ok) in [
+        (RotateOutcome::Rotated(user(uid())), true),
+        (RotateOutcome::Reused, false),
+        (RotateOutcome::Invalid, false),
+    ] {
+        let mut users = MockUserRepository::new();
+        users
+            .expect_rotate_session()
+            .withf(|u, old, fp, next| {
+                *u == uid()
+                    && *old == Uuid::from_u128(9)
+                    && fp == "hash-of-good"
+                    && next.token_hash == "hash-of-refresh"
+            })
+            .times(1)
+            .return_once(move |_, _, _, _| Ok(outcome));
+        let result = svc(users, MockPasswordHasher::new()).refresh("good").await;
+        match result {
+            Ok(pair) => {
+                assert!(ok && pair.access_token == "access" && pair.refresh_token == "refresh")
+            }
+            Err(e) => assert!(!ok && matches!(e, AccountError::InvalidRefreshToken)),
+        }
+    }
+}
+
+#[tokio::test]
+async fn refresh_refuses_bad_or_expired_tokens_without_touching_storage() {
+    let s = svc(MockUserRepository::new(), MockPasswordHasher::new());
+    for t in ["bad", "expired"] {
+        assert!(matches!(
+            s.refresh(t).await,
+            Err(AccountError::InvalidRefreshToken)
+        ));
+    }
+}
+
+#[tokio::test]
+async fn logout_revokes_only_own_verified_tokens() {
+    let mut users = MockUserRepository::new();
+    users
+        .expect_revoke_session()
+        .withf(|u, id, fp| *u == uid() && *id == Uuid::from_u128(9) && fp == "hash-of-good")
+        .times(1)
+        .returning(|_, _, _| Ok(()));
+    let s = svc(users, MockPasswordHasher::new());
+    s.logout(uid(), "good").await.unwrap();
+    s.logout(uid(), "foreign").await.unwrap();
+    s.logout(uid(), "bad").await.unwrap();
+}
+
+// ---- forgot / reset
+
+#[tokio::test]
+async fn forgot_password_queues_the_link_for_active_users_only() {
+    let mut users = MockUserRepository::new();
+    let mut n = 0;
+    users.expect_find_login().returning(move |_| {
+        n += 1;
+        Ok((n == 1).then(|| creds(Some("h"))))
+    });
+    users
+        .expect_create_reset_token()
+        .withf(|u, t, mail| {
+            *u == uid()
+                && t.token_hash == "hash-of-plain"
+                && mail.to == "ann@example.com"
+                && mail
+                    .text
+                    .contains("https://app.example/reset-password?token=plain")
+        })
+        .times(1)
+        .returning(|_, _, _| Ok(()));
+    let s = svc(users, MockPasswordHasher::new());
+    let email = Email::parse("ann@example.com").unwrap();
+    s.forgot_password(email.clone()).await.unwrap();
+    s.forgot_password(email).await.unwrap(); // unknown now: nothing queued
+}
+
+#[tokio::test]
+async fn reset_password_branches() {
+    // unknown token
+    let mut users = MockUserRepository::new();
+    users.expect_find_reset_token().returning(|_| Ok(None));
+    let err = svc(users, MockPasswordHasher::new())
+        .reset_password("t", pw())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AccountError::InvalidResetToken));
+    // lost race, then success
+    for consumed in [false, true] {
+        let mut users = MockUserRepository::new();
+        users
+            .expect_find_reset_token()
+            .withf(|h| h == "hash-of-t")
+            .returning(|_| Ok(Some(user(uid()))));
+        users
+            .expect_reset_password()
+            .withf(|u, h, p, s| {
+                *u == uid() && h == "hash-of-t" && p == "argon" && s.token_hash == "hash-of-refresh"
+            })
+            .returning(move |_, _, _, _| Ok(consumed));
+        let result = svc(users, hasher_says(PasswordCheck::Mismatch))
+            .reset_password("t", pw())
+            .await;
+        assert_eq!(result.is_ok(), consumed);
+    }
+}
+
+// ---- profile, providers, unlink
+
+#[tokio::test]
+async fn profile_and_providers() {
+    let mut users = MockUserRepository::new();
+    users
+        .expect_update_profile()
+        .returning(|_, name| Ok(name.map(|_| user(uid()))));
+    users
+        .expect_find_credentials()
+        .returning(|_| Ok(Some(creds(None))));
+    users.expect_list_providers().returning(|_| Ok(vec![]));
+    let s = svc(users, MockPasswordHasher::new());
+    assert!(
+        s.update_profile(uid(), Some(DisplayName::parse("A").unwrap()))
+            .await
+            .is_ok()
+    );
+    assert!(matches!(
+        s.update_profile(uid(), None).await,
+        Err(AccountError::UserGone)
+    ));
+    let p = s.providers(uid()).await.unwrap();
+    assert!(!p.has_password && p.providers.is_empty());
+}
+
+#[tokio::test]
+async fn unlink_maps_outcomes() {
+    for (outcome, expect) in [
+        (UnlinkOutcome::Unlinked, None),
+        (UnlinkOutcome::LastProvider, Some("last")),
+        (UnlinkOutcome::NotLinked, Some("missing")),
+    ] {
+        let mut users = MockUserRepository::new();
+        users
+            .expect_unlink_provider()
+            .returning(move |_, _| Ok(outcome));
+        let r = svc(users, MockPasswordHasher::new())
+            .unlink(uid(), AuthProvider::Google)
+            .await;
+        match (r, expect) {
+            (Ok(()), None) => {}
+            (Err(AccountError::CannotUnlinkLastProvider), Some("last")) => {}
+            (Err(AccountError::ProviderNotFound), Some("missing")) => {}
+            (other, e) => panic!("{other:?} {e:?}"),
+        }
+    }
+}
+
+// ---- change password
+
+#[tokio::test]
+async fn change_password_branches() {
+    let cases: Vec<(Option<&str>, Option<&str>, PasswordCheck, &str)> = vec![
+        (Some("x"), None, PasswordCheck::Mismatch, "no_password"),
+        (None, Some("h"), PasswordCheck::Mismatch, "required"),
+        (Some("x"), Some("h"), PasswordCheck::Mismatch, "invalid"),
+        (
+            Some("x"),
+            Some("h"),
+            PasswordCheck::Match { rehash: None },
+            "ok",
+        ),
+        (None, None, PasswordCheck::Mismatch, "ok"),
+    ];
+    for (current, stored, check, expect) in cases {
+        let stored = stored.map(String::from);
+        let mut users = MockUserRepository::new();
+        users.expect_find_credentials().returning(move |_| {
+            Ok(Some(LoginRecord {
+                user: user(uid()),
+                password_hash: stored.clone(),
+            }))
+        });
+        users
+            .expect_set_password()
+            .withf(|_, h| h == "argon")
+            .times(usize::from(expect == "ok"))
+            .returning(|_, _| Ok(()));
+        let r = svc(users, hasher_says(check))
+            .change_password(uid(), current.map(String::from), pw())
+            .await;
+        let got = match r {
+            Ok(()) => "ok",
+            Err(AccountError::NoPassword) => "no_password",
+            Err(AccountError::PasswordRequired) => "required",
+            Err(AccountError::InvalidPassword) => "invalid",
+            Err(e) => panic!("{e:?}"),
+        };
+        assert_eq!(got, expect);
+    }
+}
+
+// ---- deletion and purge
+
+#[tokio::test]
+async fn delete_account_branches() {
+    let cases: Vec<(DeleteProof, Option<&str>, PasswordCheck, bool)> = vec![
+        (
+            DeleteProof::Password("p".into()),
+            Some("h"),
+            PasswordCheck::Match { rehash: None },
+            true,
+        ),
+        (
+            DeleteProof::Password("p".into()),
+            Some("h"),
+            PasswordCheck::Mismatch,
+            false,
+        ),
+        (
+            DeleteProof::Password("p".into()),
+            None,
+            PasswordCheck::Mismatch,
+            false,
+        ),
+        (
+            DeleteProof::Confirmation,
+            None,
+            PasswordCheck::Mismatch,
+            true,
+        ),
+        (
+            DeleteProof::Confirmation,
+            Some("h"),
+            PasswordCheck::Mismatch,
+            false,
+        ),
+    ];
+    for (proof, stored, check, ok) in cases {
+        let stored = stored.map(String::from);
+        let mut users = MockUserRepository::new();
+        users.expect_find_credentials().returning(move |_| {
+            Ok(Some(LoginRecord {
+                user: user(uid()),
+                password_hash: stored.clone(),
+            }))
+        });
+        users
+            .expect_soft_delete()
+            .withf(|u, mail| {
+                *u == uid() && mail.to == "ann@example.com" && mail.text.contains("30 days")
+            })
+            .times(usize::from(ok))
+            .returning(|_, _| Ok(()));
+        let r = svc(users, hasher_says(check))
+            .delete_account(uid(), proof)
+            .await;
+        assert_eq!(r.is_ok(), ok, "{r:?}");
+        if !ok {
+            assert!(matches!(r, Err(AccountError::InvalidPassword)));
+        }
+    }
+    let mut users = MockUserRepository::new();
+    users.expect_find_credentials().returning(|_| Ok(None));
+    let r = svc(users, MockPasswordHasher::new())
+        .delete_account(uid(), DeleteProof::Confirmation)
+        .await;
+    assert!(matches!(r, Err(AccountError::UserGone)));
+}
+
+#[tokio::test]
+async fn purge_uses_the_grace_period_and_drains_in_batches() {
+    let now = Utc::now();
+    let mut users = MockUserRepository::new();
+    let mut calls = 0;
+    users
+        .expect_purge_deleted()
+        .withf(move |cutoff, limit| *cutoff == now - chrono::Duration::days(30) && *limit == 50)
+        .times(2)
+        .returning(move |_, _| {
+            calls += 1;
+            Ok(if calls == 1 { 50 } else { 3 })
+        });
+    let n = svc(users, MockPasswordHasher::new())
+        .purge_due(now)
+        .await
+        .unwrap();
+    assert_eq!(n, 53);
+}
+
+// ---- Google
+
+fn identity(verified: bool) -> GoogleIdentity {
+    GoogleIdentity {
+        sub: "sub-1".into(),
+        email: "Ann@Example.com".into(),
+        email_verified: verified,
+        name: Some("Ann G".into()),
+        picture: None,
+    }
+}
+
+fn google(result: fn() -> Result<GoogleIdentity, GoogleError>) -> Arc<MockGoogleVerifier> {
+    let mut g = MockGoogleVerifier::new();
+    g.expect_verify().returning(move |_| result());
+    Arc::new(g)
+}
+
+#[tokio::test]
+async fn google_disabled_and_verifier_errors_map() {
+    let s = svc(MockUserRepository::new(), MockPasswordHasher::new());
+    assert!(matches!(
+        s.google_sign_in("t").await,
+        Err(AccountError::GoogleDisabled)
+    ));
+    for (f, check) in [
+        ((|| Err(GoogleError::Malformed)) as fn() -> _, "malformed"),
+        (|| Err(GoogleError::Invalid), "invalid"),
+        (|| Err(GoogleError::Disabled), "disabled"),
+        (
+            || Err(GoogleError::Unavailable(anyhow::anyhow!("down"))),
+            "unavailable",
+        ),
+    ] {
+        let s = svc(MockUserRepository::new(), MockPasswordHasher::new()).with_google(google(f));
+        let got = match s.google_sign_in("t").await {
+            Err(AccountError::GoogleMalformed) => "malformed",
+            Err(AccountError::InvalidGoogleToken) => "invalid",
+            Err(AccountError::GoogleDisabled) => "disabled",
+            Err(AccountError::GoogleUnavailable(_)) => "unavailable",
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(got, check);
+    }
+}
+
+#[tokio::test]
+async fn google_existing_by_sub_opens_a_session() {
+    let mut users = MockUserRepository::new();
+    users
+        .expect_find_by_google()
+        .returning(|_| Ok(Some(user(uid()))));
+    users
+        .expect_open_session()
+        .withf(|u, _, up| *u == uid() && up.is_none())
+        .times(1)
+        .returning(|_, _, _| Ok(()));
+    let s = svc(users, MockPasswordHasher::new()).with_google(google(|| Ok(identity(true))));
+    let r = s.google_sign_in("t").await.unwrap();
+    assert!(!r.is_new_user);
+}
+
+#[tokio::test]
+async fn google_links_by_verified_email_and_refuses_unverified() {
+    for verified in [true, false] {
+        let mut users = MockUserRepository::new();
+        users.expect_find_by_google().returning(|_| Ok(None));
+        users
+            .expect_find_login()
+            .returning(|_| Ok(Some(creds(Some("h")))));
+        users
+            .expect_link_google()
+            .withf(|u, g, s| {
+                *u == uid() && g.sub == "sub-1" && g.email == "ann@example.com" && s.is_some()
+            })
+            .times(usize::from(verified))
+            .returning(|_, _, _| Ok(()));
+        let f: fn() -> _ = if verified {
+            || Ok(identity(true))
+        } else {
+            || Ok(identity(false))
+        };
+        let s = svc(users, MockPasswordHasher::new()).with_google(google(f));
+        let r = s.google_sign_in("t").await;
+        if verified {
+            assert!(!r.unwrap().is_new_user);
+        } else {
+            assert!(matches!(r, Err(AccountError::InvalidGoogleToken)));
+        }
+    }
+}
+
+#[tokio::test]
+async fn google_creates_new_users_and_maps_conflicts() {
+    for taken in [false, true] {
+        let mut users = MockUserRepository::new();
+        users.expect_find_by_google().returning(|_| Ok(None));
+        users.expect_find_login().returning(|_| Ok(None));
+        users
+            .expect_create_google_account()
+            .withf(|a, _| {
+                a.display_name.as_str() == "Ann G" && a.email.as_str() == "ann@example.com"
+            })
+            .returning(move |a, _| {
+                if taken {
+                    Err(CreateAccountError::EmailTaken)
+                } else {
+                    Ok(user(a.id))
+                }
+            });
+        let s = svc(users, MockPasswordHasher::new()).with_google(google(|| Ok(identity(true))));
+        let r = s.google_sign_in("t").await;
+        if taken {
+            assert!(matches!(r, Err(AccountError::EmailExists)));
+        } else {
+            assert!(r.unwrap().is_new_user);
+        }
+    }
+}
+
+#[tokio::test]
+async fn link_google_maps_conflicts() {
+    for (err, expect) in [
+        (None, "ok"),
+        (Some(true), "in_use"),
+        (Some(false), "already"),
+    ] {
+        let mut users = MockUserRepository::new();
+        users.expect_link_google().returning(move |_, _, s| {
+            assert!(s.is_none());
+            match err {
+                None => Ok(()),
+                Some(true) => Err(LinkError::InUse),
+                Some(false) => Err(LinkError::AlreadyLinked),
+            }
+        });
+        let s = svc(users, MockPasswordHasher::new()).with_google(google(|| Ok(identity(true))));
+        let got = match s.link_google(uid(), "t").await {
+            Ok(l) => {
+                assert_eq!(l.provider_email, "ann@example.com");
+                "ok"
+            }
+            Err(AccountError::GoogleAccountInUse) => "in_use",
+            Err(AccountError::AlreadyLinked) => "already",
+            Err(e) => panic!("{e:?}"),
+        };
+        assert_eq!(got, expect);
+    }
+}

@@ -1,0 +1,322 @@
+//! Delivery of outbox rows (decision D6): claim due rows of the topics that have a
+//! handler, deliver, and complete, reschedule with exponential backoff and jitter, or give
+//! up after a bounded number of attempts.
+//!
+//! A topic is handled by registering an [`OutboxHandler`] for it
+//! ([`OutboxProcessor::with_handler`]); rows of topics without a handler are never
+//! claimed, so another instance (or a later handler, e.g. `push`) picks them up.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use pursue_ports::error::RepoError;
+use pursue_ports::outbox::{DeliveryError, Mailer, OutboxMessage, OutboxStore, OutboxTopic};
+
+/// Delivers the messages of one topic.
+#[async_trait]
+pub trait OutboxHandler: Send + Sync {
+    /// Delivers `message`.
+    ///
+    /// Errors: [`DeliveryError::Transient`] (retried) or [`DeliveryError::Permanent`].
+    async fn deliver(&self, message: &OutboxMessage) -> Result<(), DeliveryError>;
+}
+
+/// Topic `email`, delivered by a [`Mailer`].
+pub struct MailHandler(pub Arc<dyn Mailer>);
+
+#[async_trait]
+impl OutboxHandler for MailHandler {
+    async fn deliver(&self, message: &OutboxMessage) -> Result<(), DeliveryError> {
+        match message {
+            OutboxMessage::Email(email) => self.0.send(email).await,
+            other => Err(DeliveryError::Permanent(format!(
+                "the mail handler cannot deliver topic {}",
+                other.topic().as_str()
+            ))),
+        }
+    }
+}
+
+/// Retry policy of the processor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts before a row is marked failed.
+    pub max_attempts: i32,
+    /// Delay after the first failure; doubles with each further attempt.
+    pub base_delay: Duration,
+    /// Longest delay.
+    pub max_delay: Duration,
+    /// How long a claimed row stays hidden from other workers.
+    pub lease: Duration,
+    /// Rows claimed per batch.
+    pub batch: i64,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 8,
+            base_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(15 * 60),
+            lease: Duration::from_secs(120),
+            batch: 20,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Delay before the next attempt after `attempts` failed ones: `base · 2^(attempts-1)`,
+    /// capped, plus up to 50 % jitter (`jitter` ∈ [0, 1)).
+    pub fn backoff(&self, attempts: i32, jitter: f64) -> Duration {
+        let exp = u32::try_from(attempts.saturating_sub(1).clamp(0, 30)).unwrap_or(30);
+        let delay = self
+            .base_delay
+            .saturating_mul(2u32.saturating_pow(exp))
+            .min(self.max_delay);
+        delay + delay.mul_f64(jitter.clamp(0.0, 1.0) / 2.0)
+    }
+}
+
+/// Drains the outbox through the registered handlers.
+#[derive(Clone)]
+pub struct OutboxProcessor {
+    store: Arc<dyn OutboxStore>,
+    handlers: HashMap<OutboxTopic, Arc<dyn OutboxHandler>>,
+    policy: RetryPolicy,
+}
+
+fn jitter() -> f64 {
+    // uuid v4 draws from the OS CSPRNG; 53 bits make a uniform f64 in [0, 1).
+    (uuid::Uuid::new_v4().as_u128() >> 75) as f64 / (1u64 << 53) as f64
+}
+
+impl OutboxProcessor {
+    /// A processor without handlers (claims nothing until one is registered).
+    pub fn new(store: Arc<dyn OutboxStore>, policy: RetryPolicy) -> Self {
+        Self {
+            store,
+            handlers: HashMap::new(),
+            policy,
+        }
+    }
+
+    /// Registers the handler of `topic`.
+    pub fn with_handler(mut self, topic: OutboxTopic, handler: Arc<dyn OutboxHandler>) -> Self {
+        self.handlers.insert(topic, handler);
+        self
+    }
+
+    /// Rows per batch.
+    pub fn batch_size(&self) -> i64 {
+        self.policy.batch
+    }
+
+    /// Claims and processes one batch; returns how many rows were claimed.
+    pub async fn process_batch(&self, now: DateTime<Utc>) -> Result<usize, RepoError> {
+        if self.handlers.is_empty() {
+            return Ok(0);
+        }
+        let mut topics: Vec<OutboxTopic> = self.handlers.keys().copied().collect();
+        topics.sort_by_key(|t| t.as_str());
+        let claimed = self
+            .store
+            .claim(topics, self.policy.batch, self.policy.lease)
+            .await?;
+        let count = claimed.len();
+        for row in claimed {
+            let outcome = match (&row.message, self.handlers.get(&row.topic)) {
+                (Err(e), _) => Err(DeliveryError::Permanent(format!(
+                    "undecodable payload: {e}"
+                ))),
+                (Ok(_), None) => Err(DeliveryError::Permanent("no handler for topic".into())),
+                (Ok(message), Some(handler)) => handler.deliver(message).await,
+            };
+            match outcome {
+                Ok(()) => self.store.complete(row.id).await?,
+                Err(DeliveryError::Permanent(e)) => {
+                    tracing::warn!(outbox_id = %row.id, topic = row.topic.as_str(), error = %e, "delivery failed permanently");
+                    self.store.fail(row.id, e).await?
+                }
+                Err(DeliveryError::Transient(e)) if row.attempts >= self.policy.max_attempts => {
+                    tracing::warn!(outbox_id = %row.id, topic = row.topic.as_str(), attempts = row.attempts, error = %e, "delivery given up");
+                    self.store.fail(row.id, e).await?
+                }
+                Err(DeliveryError::Transient(e)) => {
+                    let delay = self.policy.backoff(row.attempts, jitter());
+                    let at = now
+                        + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::hours(1));
+                    tracing::info!(outbox_id = %row.id, topic = row.topic.as_str(), attempts = row.attempts, retry_in_ms = delay.as_millis() as u64, error = %e, "delivery will be retried");
+                    self.store.retry_at(row.id, at, e).await?
+                }
+            }
+        }
+        Ok(count)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mockall::predicate::eq;
+    use pursue_ports::outbox::{ClaimedMessage, EmailMessage, MockMailer, MockOutboxStore};
+    use uuid::Uuid;
+
+    fn mail() -> OutboxMessage {
+        OutboxMessage::Email(EmailMessage {
+            to: "a@b.co".into(),
+            subject: "s".into(),
+            text: "t".into(),
+            html: "h".into(),
+        })
+    }
+
+    fn row(id: Uuid, attempts: i32, message: Result<OutboxMessage, String>) -> ClaimedMessage {
+        ClaimedMessage {
+            id,
+            topic: OutboxTopic::Email,
+            attempts,
+            message,
+        }
+    }
+
+    fn processor(store: MockOutboxStore, mailer: MockMailer) -> OutboxProcessor {
+        OutboxProcessor::new(Arc::new(store), RetryPolicy::default())
+            .with_handler(OutboxTopic::Email, Arc::new(MailHandler(Arc::new(mailer))))
+    }
+
+    #[test]
+    fn backoff_doubles_caps_and_jitters() {
+        let p = RetryPolicy::default();
+        assert_eq!(p.backoff(1, 0.0), Duration::from_secs(1));
+        assert_eq!(p.backoff(2, 0.0), Duration::from_secs(2));
+        assert_eq!(p.backoff(4, 0.0), Duration::from_secs(8));
+        assert_eq!(
+            p.backoff(3, 0.999_999),
+            Duration::from_secs(4).mul_f64(1.0 + 0.999_999 / 2.0)
+        );
+        assert_eq!(p.backoff(60, 0.0), p.max_delay);
+        let j = jitter();
+        assert!((0.0..1.0).contains(&j));
+    }
+
+    #[tokio::test]
+    async fn only_handled_topics_are_claimed_and_successes_complete() {
+        let id = Uuid::new_v4();
+        let mut store = MockOutboxStore::new();
+        store
+            .expect_claim()
+            .withf(|topics, _, _| topics == &vec![OutboxTopic::Email])
+            .returning(move |_, _, _| Ok(vec![row(id, 1, Ok(mail()))]));
+        store
+            .expect_complete()
+            .with(eq(id))
+            .times(1)
+            .returning(|_| Ok(()));
+        let mut mailer = MockMailer::new();
+        mailer.expect_send().times(1).returning(|_| Ok(()));
+        assert_eq!(
+            processor(store, mailer)
+                .process_batch(Utc::now())
+                .await
+                .unwrap(),
+            1
+        );
+    }
+
+    #[tokio::test]
+    async fn transient_failures_are_rescheduled_with_backoff() {
+        let id = Uuid::new_v4();
+        let now = Utc::now();
+        let mut store = MockOutboxStore::new();
+        store
+            .expect_claim()
+            .returning(move |_, _, _| Ok(vec![row(id, 2, Ok(mail()))]));
+        store
+            .expect_retry_at()
+            .withf(move |i, at, e| {
+                let d = *at - now;
+                *i == id
+                    && e == "429"
+                    && d >= chrono::Duration::seconds(2)
+                    && d <= chrono::Duration::seconds(3)
+            })
+            .times(1)
+            .returning(|_, _, _| Ok(()));
+        let mut mailer = MockMailer::new();
+        mailer
+            .expect_send()
+            .returning(|_| Err(DeliveryError::Transient("429".into())));
+        processor(store, mailer).process_batch(now).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn exhausted_retries_permanent_errors_and_bad_payloads_fail() {
+        let (a, b, c) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let mut store = MockOutboxStore::new();
+        store.expect_claim().returning(move |_, _, _| {
+            Ok(vec![
+                row(a, 8, Ok(mail())),
+                row(b, 1, Ok(mail())),
+                row(c, 1, Err("bad json".into())),
+            ])
+        });
+        store
+            .expect_fail()
+            .with(eq(a), eq("503".to_string()))
+            .times(1)
+            .returning(|_, _| Ok(()));
+        store
+            .expect_fail()
+            .with(eq(b), eq("422".to_string()))
+            .times(1)
+            .returning(|_, _| Ok(()));
+        store
+            .expect_fail()
+            .withf(move |i, e| *i == c && e.contains("bad json"))
+            .times(1)
+            .returning(|_, _| Ok(()));
+        let mut mailer = MockMailer::new();
+        let mut calls = 0;
+        mailer.expect_send().times(2).returning(move |_| {
+            calls += 1;
+            if calls == 1 {
+                Err(DeliveryError::Transient("503".into()))
+            } else {
+                Err(DeliveryError::Permanent("422".into()))
+            }
+        });
+        assert_eq!(
+            processor(store, mailer)
+                .process_batch(Utc::now())
+                .await
+                .unwrap(),
+            3
+        );
+    }
+
+    #[tokio::test]
+    async fn without_handlers_nothing_is_claimed() {
+        let store = MockOutboxStore::new(); // claim would panic
+        let p = OutboxProcessor::new(Arc::new(store), RetryPolicy::default());
+        assert_eq!(p.process_batch(Utc::now()).await.unwrap(), 0);
+    }
+
+    #[tokio::test]
+    async fn the_mail_handler_refuses_other_topics() {
+        let handler = MailHandler(Arc::new(MockMailer::new()));
+        let push = OutboxMessage::Push(pursue_ports::outbox::PushEvent {
+            event_id: Uuid::new_v4(),
+            recipients: vec![],
+            title: "t".into(),
+            body: "b".into(),
+            data: Default::default(),
+        });
+        assert!(matches!(
+            handler.deliver(&push).await,
+            Err(DeliveryError::Permanent(_))
+        ));
+    }
+}

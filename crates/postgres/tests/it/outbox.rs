@@ -1,0 +1,102 @@
+//! The outbox store: topic filter, SKIP LOCKED claims, leases, retry and failure.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use pursue_ports::outbox::{EmailMessage, OutboxMessage, OutboxStore, OutboxTopic, PushEvent};
+use pursue_postgres::outbox::enqueue;
+use pursue_postgres::schema::outbox;
+use pursue_postgres::{PgOutbox, PoolSettings, build_pool};
+use pursue_testkit::fresh_database;
+
+fn email(i: usize) -> OutboxMessage {
+    OutboxMessage::Email(EmailMessage {
+        to: format!("u{i}@example.com"),
+        subject: "s".into(),
+        text: "t".into(),
+        html: "h".into(),
+    })
+}
+
+#[tokio::test]
+async fn claims_are_exclusive_leased_and_topic_filtered() {
+    let db = fresh_database().await;
+    let pool = build_pool(&db.url, &PoolSettings::default()).unwrap();
+    let mut conn = db.connect().await;
+    let mut messages: Vec<OutboxMessage> = (0..10).map(email).collect();
+    messages.push(OutboxMessage::Push(PushEvent {
+        event_id: uuid::Uuid::new_v4(),
+        recipients: vec![],
+        title: "t".into(),
+        body: "b".into(),
+        data: Default::default(),
+    }));
+    enqueue(&mut conn, &messages).await.unwrap();
+
+    let store = PgOutbox::new(pool);
+    let lease = Duration::from_secs(60);
+    let (a, b) = tokio::join!(
+        store.claim(vec![OutboxTopic::Email], 6, lease),
+        store.claim(vec![OutboxTopic::Email], 6, lease)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let ids: HashSet<_> = a.iter().chain(b.iter()).map(|m| m.id).collect();
+    assert_eq!(a.len() + b.len(), 10, "every e-mail claimed once");
+    assert_eq!(ids.len(), 10, "no row claimed twice");
+    assert!(
+        a.iter()
+            .chain(b.iter())
+            .all(|m| m.attempts == 1 && m.message.is_ok())
+    );
+    // leased rows stay hidden; the push row was never claimed
+    assert!(
+        store
+            .claim(vec![OutboxTopic::Email], 50, lease)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let push = store
+        .claim(vec![OutboxTopic::Push], 50, lease)
+        .await
+        .unwrap();
+    assert_eq!(push.len(), 1);
+
+    // complete, retry now, fail
+    let mut all: Vec<_> = a.into_iter().chain(b).collect();
+    let first = all.remove(0);
+    let second = all.remove(0);
+    let third = all.remove(0);
+    store.complete(first.id).await.unwrap();
+    store
+        .retry_at(
+            second.id,
+            chrono::Utc::now() - chrono::Duration::seconds(1),
+            "429".into(),
+        )
+        .await
+        .unwrap();
+    store.fail(third.id, "422".into()).await.unwrap();
+    let again = store
+        .claim(vec![OutboxTopic::Email], 50, lease)
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!((again[0].id, again[0].attempts), (second.id, 2));
+    let rows: Vec<(String, Option<String>)> = outbox::table
+        .filter(outbox::id.eq_any([first.id, third.id]))
+        .order(outbox::status.asc())
+        .select((outbox::status, outbox::last_error))
+        .load(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        rows,
+        vec![
+            ("done".to_string(), None),
+            ("failed".to_string(), Some("422".to_string()))
+        ]
+    );
+}

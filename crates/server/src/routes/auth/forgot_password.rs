@@ -1,0 +1,24 @@
+//! `POST /api/auth/forgot-password` → always the same 200.
+
+use actix_web::{HttpResponse, web};
+use pursue_domain::user::Email;
+use serde_json::json;
+
+use crate::dto::auth::ForgotPasswordRequest;
+use crate::error::ApiError;
+use crate::extract::ValidJson;
+use crate::state::AppState;
+
+/// The one answer, whether or not the account exists.
+pub const MESSAGE: &str =
+    "If an account exists with this email, a password reset link has been sent.";
+
+/// Queues a reset e-mail for an active account.
+pub async fn forgot_password(
+    state: web::Data<AppState>,
+    body: ValidJson<ForgotPasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let email = Email::parse(&body.0.email).map_err(|e| ApiError::field("email", e))?;
+    state.accounts.forgot_password(email).await?;
+    Ok(HttpResponse::Ok().json(json!({ "message": MESSAGE })))
+}

@@ -1,0 +1,21 @@
+//! `POST /api/auth/logout` → 204.
+
+use actix_web::{HttpResponse, web};
+
+use crate::dto::auth::RefreshRequest;
+use crate::error::ApiError;
+use crate::extract::{AuthUser, ValidJson};
+use crate::state::AppState;
+
+/// Revokes the caller's session named by the refresh token (204 whatever it names).
+pub async fn logout(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: ValidJson<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .accounts
+        .logout(user.0.id, &body.0.refresh_token)
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

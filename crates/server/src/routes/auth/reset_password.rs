@@ -1,0 +1,21 @@
+//! `POST /api/auth/reset-password` → 200 new token pair.
+
+use actix_web::{HttpResponse, web};
+use pursue_domain::user::Password;
+
+use crate::dto::auth::{ResetPasswordRequest, TokenPairBody};
+use crate::error::ApiError;
+use crate::extract::ValidJson;
+use crate::state::AppState;
+
+/// Sets a new password with a reset token; every other session ends.
+pub async fn reset_password(
+    state: web::Data<AppState>,
+    body: ValidJson<ResetPasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let password =
+        Password::parse(&body.new_password).map_err(|e| ApiError::field("new_password", e))?;
+    let pair = state.accounts.reset_password(&body.token, password).await?;
+    Ok(HttpResponse::Ok().json(TokenPairBody::from(pair)))
+}

@@ -1,0 +1,27 @@
+//! `DELETE /api/auth/unlink/{provider}` → 200.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use pursue_domain::user::AuthProvider;
+use serde_json::json;
+
+use crate::error::ApiError;
+use crate::extract::AuthUser;
+use crate::state::AppState;
+
+/// Unlinks `google` or `email` unless it is the caller's last sign-in method.
+pub async fn unlink(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    provider: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let provider = AuthProvider::parse(&provider.into_inner()).map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "INVALID_PROVIDER",
+            "Provider must be `google` or `email`",
+        )
+    })?;
+    state.accounts.unlink(user.0.id, provider).await?;
+    Ok(HttpResponse::Ok().json(json!({ "success": true })))
+}

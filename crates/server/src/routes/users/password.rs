@@ -1,0 +1,26 @@
+//! `POST /api/users/me/password` → 200 `{success: true}`.
+
+use actix_web::{HttpResponse, web};
+use pursue_domain::user::Password;
+use serde_json::json;
+
+use crate::dto::users::ChangePasswordRequest;
+use crate::error::ApiError;
+use crate::extract::{AuthUser, ValidJson};
+use crate::state::AppState;
+
+/// Changes the caller's password, or sets a first one.
+pub async fn change_password(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: ValidJson<ChangePasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let new =
+        Password::parse(&body.new_password).map_err(|e| ApiError::field("new_password", e))?;
+    state
+        .accounts
+        .change_password(user.0.id, body.current_password, new)
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({ "success": true })))
+}

@@ -1,0 +1,173 @@
+//! Google sign-in and linking against a local JWKS fake.
+
+use pursue_testkit::fakes::google::{self, CLIENT_ID, GoogleFake, SigningKey};
+use pursue_testkit::{TestApp, spawn_app, spawn_app_with};
+use reqwest::Method;
+use serde_json::json;
+
+use crate::support::{call, code, post, register, s};
+
+async fn app_with_google(fake: &GoogleFake) -> TestApp {
+    let url = fake.jwks_url();
+    spawn_app_with(|c| {
+        c.google_client_ids = vec!["other-client".into(), CLIENT_ID.into()];
+        c.google_jwks_url = url;
+    })
+    .await
+}
+
+#[tokio::test]
+async fn google_sign_in_creates_then_finds_by_sub() {
+    let fake = GoogleFake::start().await;
+    let app = app_with_google(&fake).await;
+    let token = google::id_token(&google::claims("sub-1", "Gina@Gmail.com"));
+    let (status, body) = post(&app, "/api/auth/google", json!({"id_token": token})).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["is_new_user"], true);
+    assert_eq!(body["user"]["email"], "gina@gmail.com");
+    assert_eq!(body["user"]["display_name"], "Gina Google");
+    assert_eq!(body["user"]["has_avatar"], false);
+    assert!(body["user"]["updated_at"].is_string());
+    let (status, again) = post(&app, "/api/auth/google", json!({"id_token": token})).await;
+    assert_eq!((status, again["is_new_user"].as_bool()), (200, Some(false)));
+    assert_eq!(again["user"]["id"], body["user"]["id"]);
+    let (status, _) = post(
+        &app,
+        "/api/auth/refresh",
+        json!({"refresh_token": s(&again, "refresh_token")}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, providers) = call(
+        &app,
+        Method::GET,
+        "/api/users/me/providers",
+        Some(s(&again, "access_token")),
+        None,
+    )
+    .await;
+    assert_eq!(providers["providers"][0]["provider"], "google");
+    assert_eq!(providers["providers"].as_array().unwrap().len(), 1);
+    // keys were fetched once and cached
+    assert_eq!(fake.jwks_fetches().await, 1);
+}
+
+#[tokio::test]
+async fn google_links_by_verified_email_only() {
+    let fake = GoogleFake::start().await;
+    let app = app_with_google(&fake).await;
+    let ann = register(&app, "ann@example.com").await;
+    let mut unverified = google::claims("sub-ann", "ann@example.com");
+    unverified["email_verified"] = json!(false);
+    let (status, body) = post(
+        &app,
+        "/api/auth/google",
+        json!({"id_token": google::id_token(&unverified)}),
+    )
+    .await;
+    assert_eq!((status, code(&body)), (401, "INVALID_GOOGLE_TOKEN"));
+
+    let verified = google::id_token(&google::claims("sub-ann", "ann@example.com"));
+    let (status, body) = post(&app, "/api/auth/google", json!({"id_token": verified})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["is_new_user"], false);
+    assert_eq!(body["user"]["id"], ann["user"]["id"]);
+}
+
+#[tokio::test]
+async fn bad_tokens_are_refused() {
+    let fake = GoogleFake::start().await;
+    let app = app_with_google(&fake).await;
+    let base = google::claims("sub-x", "x@gmail.com");
+    let now = chrono::Utc::now().timestamp();
+    let mut expired = base.clone();
+    expired["exp"] = json!(now - 3600);
+    expired["iat"] = json!(now - 7200);
+    let mut wrong_aud = base.clone();
+    wrong_aud["aud"] = json!("someone-else");
+    let mut wrong_iss = base.clone();
+    wrong_iss["iss"] = json!("https://evil.example");
+    for (name, token) in [
+        (
+            "bad signature",
+            google::sign(&base, SigningKey::Unpublished, google::KID),
+        ),
+        (
+            "unknown kid",
+            google::sign(&base, SigningKey::Unpublished, "other-kid"),
+        ),
+        ("expired", google::id_token(&expired)),
+        ("wrong audience", google::id_token(&wrong_aud)),
+        ("wrong issuer", google::id_token(&wrong_iss)),
+    ] {
+        let (status, body) = post(&app, "/api/auth/google", json!({"id_token": token})).await;
+        assert_eq!(
+            (status, code(&body)),
+            (401, "INVALID_GOOGLE_TOKEN"),
+            "{name}"
+        );
+    }
+    for body in [json!({}), json!({"id_token": "not-a-jwt"})] {
+        let (status, res) = post(&app, "/api/auth/google", body).await;
+        assert_eq!((status, code(&res)), (400, "VALIDATION_ERROR"));
+    }
+}
+
+#[tokio::test]
+async fn link_google_and_conflicts() {
+    let fake = GoogleFake::start().await;
+    let app = app_with_google(&fake).await;
+    let ann = register(&app, "ann@example.com").await;
+    let bob = register(&app, "bob@example.com").await;
+    let t = s(&ann, "access_token");
+    let token = google::id_token(&google::claims("sub-ann", "Ann.G@gmail.com"));
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        "/api/auth/link/google",
+        Some(t),
+        Some(json!({"id_token": token})),
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (
+            200,
+            json!({"success": true, "provider": "google", "provider_email": "ann.g@gmail.com"})
+        )
+    );
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        "/api/auth/link/google",
+        Some(t),
+        Some(json!({"id_token": google::id_token(&google::claims("sub-2", "a@gmail.com"))})),
+    )
+    .await;
+    assert_eq!((status, code(&body)), (409, "ALREADY_LINKED"));
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        "/api/auth/link/google",
+        Some(s(&bob, "access_token")),
+        Some(json!({"id_token": token})),
+    )
+    .await;
+    assert_eq!((status, code(&body)), (409, "GOOGLE_ACCOUNT_IN_USE"));
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        "/api/auth/link/google",
+        None,
+        Some(json!({"id_token": token})),
+    )
+    .await;
+    assert_eq!((status, code(&body)), (401, "UNAUTHORIZED"));
+}
+
+#[tokio::test]
+async fn without_a_client_id_google_answers_503() {
+    let app = spawn_app().await;
+    let (status, body) = post(&app, "/api/auth/google", json!({"id_token": "a.b.c"})).await;
+    assert_eq!((status, code(&body)), (503, "GOOGLE_SIGNIN_DISABLED"));
+}

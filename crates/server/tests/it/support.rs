@@ -1,0 +1,51 @@
+//! Request helpers shared by the account tests.
+
+use pursue_testkit::TestApp;
+use serde_json::{Value, json};
+
+/// Sends `method path` with an optional bearer token and JSON body.
+pub async fn call(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = app.client.request(method, app.url(path));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+/// `POST` without a token.
+pub async fn post(app: &TestApp, path: &str, body: Value) -> (u16, Value) {
+    call(app, reqwest::Method::POST, path, None, Some(body)).await
+}
+
+/// Registers `email` with password `Secret123`; returns the session body.
+pub async fn register(app: &TestApp, email: &str) -> Value {
+    let (status, body) = post(
+        app,
+        "/api/auth/register",
+        json!({"email": email, "password": "Secret123", "display_name": "Ann"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    body
+}
+
+/// The `error.code` of a body.
+pub fn code(body: &Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or_default()
+}
+
+/// `token` field of a body as `&str`.
+pub fn s<'a>(body: &'a Value, key: &str) -> &'a str {
+    body[key].as_str().unwrap()
+}
