@@ -2,4 +2,9 @@
 //! this crate, `pursue-domain` and `pursue-ports` are what another binary embeds.
 
 pub mod accounts;
+pub mod errors;
+pub mod goals;
+pub mod groups;
 pub mod health;
+mod notify;
+pub mod progress;

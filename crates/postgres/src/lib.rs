@@ -3,15 +3,22 @@
 //! used when no `DATABASE_URL` is configured (decision D9).
 
 pub mod cluster;
+mod common;
 pub mod errors;
+pub mod goals;
+pub mod groups;
 pub mod migrations;
 pub mod outbox;
 pub mod pool;
 pub mod probe;
+pub mod progress;
 pub mod schema;
 pub mod users;
 
 pub use cluster::{ClusterError, ClusterOptions, LocalCluster};
+pub use goals::PgGoals;
+pub use groups::PgGroups;
 pub use pool::{PgPool, PoolSettings, build_pool, ensure_database};
 pub use probe::PgProbe;
+pub use progress::PgProgress;
 pub use users::PgUsers;

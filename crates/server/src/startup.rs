@@ -11,9 +11,12 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use pursue_app::accounts::AccountService;
+use pursue_app::goals::GoalService;
+use pursue_app::groups::GroupService;
 use pursue_app::health::HealthService;
+use pursue_app::progress::ProgressService;
 use pursue_auth::{Argon2Hasher, JwtTokens};
-use pursue_postgres::{PgProbe, PgUsers};
+use pursue_postgres::{PgGoals, PgGroups, PgProbe, PgProgress, PgUsers};
 use tokio::sync::Notify;
 
 use crate::config::Config;
@@ -65,7 +68,12 @@ impl Application {
         let secrets = crate::secrets::resolve(config)?;
         let hasher = Argon2Hasher::new().context("initialising password hashing")?;
         let tokens = JwtTokens::new(secrets.access.expose(), secrets.refresh.expose());
+        let groups: Arc<PgGroups> = Arc::new(PgGroups::new(pool.clone()));
+        let goals: Arc<PgGoals> = Arc::new(PgGoals::new(pool.clone()));
         let state = AppState {
+            groups: GroupService::new(groups.clone()),
+            goals: GoalService::new(groups.clone(), goals.clone()),
+            progress: ProgressService::new(groups, goals, Arc::new(PgProgress::new(pool.clone()))),
             accounts: AccountService::new(
                 Arc::new(PgUsers::new(pool.clone())),
                 Arc::new(hasher),

@@ -2,5 +2,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod accounts;
+mod goals;
+mod groups;
 mod health;
+mod progress;
 mod shutdown;
+mod support;

@@ -1,10 +1,12 @@
 //! `/api/users/*`.
 
 mod me;
+mod my_groups;
 
 use actix_web::web;
 
 /// Registers the user routes under `/api/users`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/me", web::get().to(me::get_me));
+    cfg.route("/me", web::get().to(me::get_me))
+        .route("/me/groups", web::get().to(my_groups::my_groups));
 }

@@ -1,0 +1,641 @@
+//! Groups, memberships, invites, the feed and "my groups" over HTTP.
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use pursue_testkit::{TestApp, spawn_app};
+use serde_json::{Value, json};
+
+use crate::support::*;
+
+async fn outbox_pushes(app: &TestApp) -> Vec<Value> {
+    use pursue_postgres::schema::outbox;
+    let mut conn = app.db.connect().await;
+    outbox::table
+        .filter(outbox::topic.eq("push"))
+        .order(outbox::created_at.asc())
+        .select(outbox::payload)
+        .load(&mut conn)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn create_get_patch_and_delete_a_group() {
+    let app = spawn_app().await;
+    let ann = register(&app, "ann").await;
+    let (status, body) = post(
+        &app,
+        "/api/groups",
+        &ann,
+        json!({
+            "name": " Runners ", "description": "We run", "icon_emoji": "🏃",
+            "icon_color": "#1976D2", "unknown_key": 1,
+            "initial_goals": [{"title": "Run", "cadence": "weekly", "metric_type": "binary", "target_value": 3}]
+        }),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["name"], "Runners");
+    assert_eq!(body["member_count"], 1);
+    assert_eq!(body["has_icon"], false);
+    assert_eq!(body["creator_user_id"], ann.id.as_str());
+    assert!(body["updated_at"].is_string());
+    let id = body["id"].as_str().unwrap().to_string();
+
+    let (status, body) = get(&app, &format!("/api/groups/{id}"), &ann).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["user_role"], "creator");
+    assert_eq!(body["icon_emoji"], "🏃");
+
+    let (status, goals) = get(&app, &format!("/api/groups/{id}/goals"), &ann).await;
+    assert_eq!(status, 200);
+    assert_eq!(goals["total"], 1);
+    assert_eq!(goals["goals"][0]["target_value"], 3.0);
+
+    let (status, body) = patch(
+        &app,
+        &format!("/api/groups/{id}"),
+        &ann,
+        json!({"name": "Joggers", "icon_emoji": null}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["name"], "Joggers");
+    assert_eq!(body["icon_emoji"], Value::Null);
+    assert_eq!(body["icon_color"], "#1976D2");
+
+    let (status, feed) = get(&app, &format!("/api/groups/{id}/activity"), &ann).await;
+    assert_eq!(status, 200);
+    assert_eq!(feed["total"], 2);
+    assert_eq!(feed["activities"][0]["activity_type"], "group_renamed");
+    assert_eq!(
+        feed["activities"][0]["metadata"],
+        json!({"old_name": "Runners", "new_name": "Joggers"})
+    );
+    assert_eq!(feed["activities"][1]["activity_type"], "group_created");
+    assert_eq!(
+        feed["activities"][1]["metadata"],
+        json!({"group_name": "Runners"})
+    );
+    assert_eq!(feed["activities"][1]["user"]["id"], ann.id.as_str());
+
+    let (status, _) = delete(&app, &format!("/api/groups/{id}"), &ann).await;
+    assert_eq!(status, 204);
+    let (status, body) = get(&app, &format!("/api/groups/{id}"), &ann).await;
+    assert_eq!(status, 404);
+    assert_eq!(body["error"]["code"], "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn validation_and_malformed_ids() {
+    let app = spawn_app().await;
+    let ann = register(&app, "ann").await;
+    for bad in [
+        json!({}),
+        json!({"name": ""}),
+        json!({"name": "x".repeat(101)}),
+        json!({"name": "ok", "icon_color": "red"}),
+        json!({"name": "ok", "description": "d".repeat(501)}),
+        json!({"name": "ok", "initial_goals": [{"title": "t", "cadence": "hourly", "metric_type": "binary"}]}),
+        json!({"name": "ok", "initial_goals": [{"title": "t", "cadence": "daily", "metric_type": "numeric"}]}),
+    ] {
+        let (status, body) = post(&app, "/api/groups", &ann, bad.clone()).await;
+        assert_eq!(status, 400, "{bad} → {body}");
+        assert_eq!(body["error"]["code"], "VALIDATION_ERROR");
+    }
+    for path in [
+        "/api/groups/not-a-uuid",
+        "/api/groups/not-a-uuid/members",
+        "/api/groups/00000000-0000-0000-0000-000000000000",
+        "/api/goals/xyz",
+        "/api/progress/xyz",
+    ] {
+        let (status, body) = get(&app, path, &ann).await;
+        assert_eq!(status, 404, "{path}");
+        assert_eq!(body["error"]["code"], "NOT_FOUND");
+    }
+    let (status, _) = call(
+        &app,
+        reqwest::Method::GET,
+        "/api/users/me/groups",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 401);
+}
+
+#[tokio::test]
+async fn members_roles_removal_and_leaving() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let g = &c.group;
+    let (status, body) = get(&app, &format!("/api/groups/{g}/members"), &c.member).await;
+    assert_eq!(status, 200);
+    let roles: Vec<&str> = body["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["creator", "admin", "member"]);
+    assert_eq!(body["members"][0]["user_id"], c.creator.id.as_str());
+
+    // role rules
+    let own = patch(
+        &app,
+        &format!("/api/groups/{g}/members/{}", c.admin.id),
+        &c.admin,
+        json!({"role": "member"}),
+    )
+    .await;
+    assert_eq!(
+        (own.0, own.1["error"]["code"].as_str()),
+        (400, Some("CANNOT_CHANGE_OWN_ROLE"))
+    );
+    let demote = patch(
+        &app,
+        &format!("/api/groups/{g}/members/{}", c.creator.id),
+        &c.admin,
+        json!({"role": "member"}),
+    )
+    .await;
+    assert_eq!(
+        (demote.0, demote.1["error"]["code"].as_str()),
+        (400, Some("CANNOT_DEMOTE_CREATOR"))
+    );
+    let missing = patch(
+        &app,
+        &format!("/api/groups/{g}/members/{}", c.outsider.id),
+        &c.admin,
+        json!({"role": "admin"}),
+    )
+    .await;
+    assert_eq!(missing.0, 404);
+    let bad_role = patch(
+        &app,
+        &format!("/api/groups/{g}/members/{}", c.member.id),
+        &c.admin,
+        json!({"role": "creator"}),
+    )
+    .await;
+    assert_eq!(bad_role.0, 400);
+    let by_member = patch(
+        &app,
+        &format!("/api/groups/{g}/members/{}", c.admin.id),
+        &c.member,
+        json!({"role": "member"}),
+    )
+    .await;
+    assert_eq!(
+        (by_member.0, by_member.1["error"]["code"].as_str()),
+        (403, Some("FORBIDDEN"))
+    );
+    let by_outsider = patch(
+        &app,
+        &format!("/api/groups/{g}/members/{}", c.member.id),
+        &c.outsider,
+        json!({"role": "admin"}),
+    )
+    .await;
+    assert_eq!(by_outsider.0, 403);
+
+    // removal rules
+    let creator = delete(
+        &app,
+        &format!("/api/groups/{g}/members/{}", c.creator.id),
+        &c.admin,
+    )
+    .await;
+    assert_eq!(
+        (creator.0, creator.1["error"]["code"].as_str()),
+        (400, Some("CANNOT_REMOVE_CREATOR"))
+    );
+    let own = delete(
+        &app,
+        &format!("/api/groups/{g}/members/{}", c.admin.id),
+        &c.admin,
+    )
+    .await;
+    assert_eq!(
+        (own.0, own.1["error"]["code"].as_str()),
+        (400, Some("CANNOT_REMOVE_SELF"))
+    );
+    let by_member = delete(
+        &app,
+        &format!("/api/groups/{g}/members/{}", c.admin.id),
+        &c.member,
+    )
+    .await;
+    assert_eq!(by_member.0, 403);
+    let removed = delete(
+        &app,
+        &format!("/api/groups/{g}/members/{}", c.member.id),
+        &c.admin,
+    )
+    .await;
+    assert_eq!(removed.0, 204);
+    let again = delete(
+        &app,
+        &format!("/api/groups/{g}/members/{}", c.member.id),
+        &c.admin,
+    )
+    .await;
+    assert_eq!(again.0, 404);
+    let gone = get(&app, &format!("/api/groups/{g}"), &c.member).await;
+    assert_eq!(gone.0, 403);
+
+    // leaving
+    let creator_leave = delete(&app, &format!("/api/groups/{g}/members/me"), &c.creator).await;
+    assert_eq!(
+        (creator_leave.0, creator_leave.1["error"]["code"].as_str()),
+        (400, Some("CANNOT_LEAVE_AS_CREATOR"))
+    );
+    let outsider_leave = delete(&app, &format!("/api/groups/{g}/members/me"), &c.outsider).await;
+    assert_eq!(outsider_leave.0, 403);
+    assert_eq!(
+        delete(&app, &format!("/api/groups/{g}/members/me"), &c.admin)
+            .await
+            .0,
+        204
+    );
+    assert_eq!(
+        delete(&app, &format!("/api/groups/{g}/members/me"), &c.creator)
+            .await
+            .0,
+        204
+    );
+    assert_eq!(
+        get(&app, &format!("/api/groups/{g}"), &c.creator).await.0,
+        404
+    );
+
+    // activities and pushes of the membership changes
+    let pushes = outbox_pushes(&app).await;
+    let types: Vec<&str> = pushes
+        .iter()
+        .map(|p| p["data"]["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "member_joined",
+            "member_joined",
+            "member_removed",
+            "member_left"
+        ]
+    );
+    let removed = &pushes[2];
+    assert_eq!(removed["title"], "Runners");
+    assert_eq!(removed["body"], "member was removed from the group");
+    assert_eq!(removed["data"]["user_id"], c.member.id.as_str());
+    assert_eq!(removed["data"]["group_id"], g.as_str());
+    assert_eq!(removed["recipients"], json!([c.creator.id]));
+    let second_join = &pushes[1];
+    assert_eq!(second_join["recipients"], json!([c.creator.id, c.admin.id]));
+    assert_eq!(second_join["body"], "member joined the group");
+}
+
+#[tokio::test]
+async fn feed_records_every_membership_activity() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let g = &c.group;
+    assert_eq!(
+        delete(
+            &app,
+            &format!("/api/groups/{g}/members/{}", c.member.id),
+            &c.creator
+        )
+        .await
+        .0,
+        204
+    );
+    assert_eq!(
+        delete(&app, &format!("/api/groups/{g}/members/me"), &c.admin)
+            .await
+            .0,
+        204
+    );
+    let (status, feed) = get(
+        &app,
+        &format!("/api/groups/{g}/activity?limit=2"),
+        &c.creator,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(feed["total"], 6);
+    assert_eq!(feed["activities"].as_array().unwrap().len(), 2);
+    let (_, all) = get(
+        &app,
+        &format!("/api/groups/{g}/activity?limit=500&offset=0"),
+        &c.creator,
+    )
+    .await;
+    let types: Vec<&str> = all["activities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["activity_type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "member_left",
+            "member_removed",
+            "member_promoted",
+            "member_joined",
+            "member_joined",
+            "group_created"
+        ]
+    );
+    assert_eq!(
+        all["activities"][1]["metadata"],
+        json!({"removed_user_id": c.member.id})
+    );
+    assert_eq!(
+        all["activities"][2]["metadata"],
+        json!({"target_user_id": c.admin.id, "new_role": "admin"})
+    );
+    assert_eq!(all["activities"][0]["user"]["id"], c.admin.id.as_str());
+    let (_, offset) = get(
+        &app,
+        &format!("/api/groups/{g}/activity?offset=5"),
+        &c.creator,
+    )
+    .await;
+    assert_eq!(offset["activities"][0]["activity_type"], "group_created");
+    assert_eq!(
+        get(
+            &app,
+            &format!("/api/groups/{g}/activity?limit=0"),
+            &c.creator
+        )
+        .await
+        .0,
+        400
+    );
+    assert_eq!(
+        get(
+            &app,
+            &format!("/api/groups/{g}/activity?offset=-1"),
+            &c.creator
+        )
+        .await
+        .0,
+        400
+    );
+    assert_eq!(
+        get(&app, &format!("/api/groups/{g}/activity"), &c.outsider)
+            .await
+            .0,
+        403
+    );
+}
+
+#[tokio::test]
+async fn invites_and_join_rules() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let g = &c.group;
+    let (status, inv) = post(
+        &app,
+        &format!("/api/groups/{g}/invites"),
+        &c.admin,
+        json!({"max_uses": 1, "expires_at": null}),
+    )
+    .await;
+    assert_eq!(status, 201, "{inv}");
+    assert_eq!(inv["max_uses"], 1);
+    assert_eq!(inv["current_uses"], 0);
+    let code = inv["code"].as_str().unwrap().to_string();
+    assert!(code.starts_with("PURSUE-") && code.len() == 20, "{code}");
+    assert_eq!(
+        post(
+            &app,
+            &format!("/api/groups/{g}/invites"),
+            &c.member,
+            json!({})
+        )
+        .await
+        .0,
+        403
+    );
+    assert_eq!(
+        post(
+            &app,
+            &format!("/api/groups/{g}/invites"),
+            &c.outsider,
+            json!({})
+        )
+        .await
+        .0,
+        403
+    );
+    assert_eq!(
+        post(
+            &app,
+            &format!("/api/groups/{g}/invites"),
+            &c.admin,
+            json!({"max_uses": 0})
+        )
+        .await
+        .0,
+        400
+    );
+    assert_eq!(
+        post(
+            &app,
+            &format!("/api/groups/{g}/invites"),
+            &c.admin,
+            json!({"expires_at": "2020-01-01T00:00:00Z"})
+        )
+        .await
+        .0,
+        400
+    );
+
+    let (status, body) = join(&app, &c.outsider, &format!("  {}  ", code.to_lowercase())).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["group"]["id"], g.as_str());
+    assert_eq!(body["group"]["member_count"], 4);
+    let late = register(&app, "late").await;
+    let (status, body) = join(&app, &late, &code).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("INVITE_EXHAUSTED"))
+    );
+    let (status, body) = join(&app, &late, "PURSUE-AAAAAA-AAAAAA").await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("INVALID_INVITE_CODE"))
+    );
+    let open = invite(&app, g, &c.creator).await;
+    let (status, body) = join(&app, &c.member, &open).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("ALREADY_MEMBER"))
+    );
+
+    // expiry: move an invite into the past
+    let (_, inv) = post(
+        &app,
+        &format!("/api/groups/{g}/invites"),
+        &c.admin,
+        json!({"expires_at": "2999-01-01T00:00:00Z"}),
+    )
+    .await;
+    {
+        use pursue_postgres::schema::invite_codes;
+        let mut conn = app.db.connect().await;
+        diesel::update(
+            invite_codes::table.filter(invite_codes::code.eq(inv["code"].as_str().unwrap())),
+        )
+        .set(invite_codes::expires_at.eq(Some(chrono::Utc::now() - chrono::Duration::minutes(1))))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    }
+    let (status, body) = join(&app, &late, inv["code"].as_str().unwrap()).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("INVITE_EXPIRED"))
+    );
+}
+
+#[tokio::test]
+async fn caps_answer_429_with_details() {
+    let app = spawn_app().await;
+    let ann = register(&app, "ann").await;
+    for i in 0..10 {
+        create_group(&app, &ann, &format!("g{i}")).await;
+    }
+    let (status, body) = post(&app, "/api/groups", &ann, json!({"name": "eleven"})).await;
+    assert_eq!(status, 429, "{body}");
+    assert_eq!(body["error"]["code"], "RESOURCE_LIMIT_EXCEEDED");
+    assert_eq!(body["error"]["limit"], 10);
+    assert_eq!(body["error"]["current"], 10);
+    assert_eq!(body["error"]["resource"], "groups_created");
+
+    // joined-groups cap
+    let bob = register(&app, "bob").await;
+    let (_, mine) = get(&app, "/api/users/me/groups?limit=100", &ann).await;
+    for g in mine["groups"].as_array().unwrap() {
+        let code = invite(&app, g["id"].as_str().unwrap(), &ann).await;
+        assert_eq!(join(&app, &bob, &code).await.0, 200);
+    }
+    let carl = register(&app, "carl").await;
+    let other = create_group(&app, &carl, "other").await;
+    let code = invite(&app, &other, &carl).await;
+    let (status, body) = join(&app, &bob, &code).await;
+    assert_eq!(status, 429, "{body}");
+    assert_eq!(body["error"]["resource"], "group_memberships");
+}
+
+#[tokio::test]
+async fn concurrent_joins_stop_at_the_member_cap() {
+    let app = spawn_app().await;
+    let owner = register(&app, "owner").await;
+    let group = create_group(&app, &owner, "Big").await;
+    let code = invite(&app, &group, &owner).await;
+    let mut users = Vec::new();
+    for i in 0..55 {
+        users.push(register(&app, &format!("u{i}")).await);
+    }
+    let joins = users.iter().map(|u| join(&app, u, &code));
+    let results = futures_util::future::join_all(joins).await;
+    let ok = results.iter().filter(|(s, _)| *s == 200).count();
+    let capped = results
+        .iter()
+        .filter(|(s, b)| *s == 429 && b["error"]["resource"] == "group_members")
+        .count();
+    assert_eq!((ok, capped), (49, 6), "{results:?}");
+    let (_, body) = get(&app, &format!("/api/groups/{group}"), &owner).await;
+    assert_eq!(body["member_count"], 50);
+}
+
+#[tokio::test]
+async fn my_groups_lists_roles_counts_and_pages() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let second = create_group(&app, &c.member, "Mine").await;
+    let (status, body) = get(&app, "/api/users/me/groups", &c.member).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["total"], 2);
+    assert_eq!(body["groups"][0]["id"], second.as_str());
+    assert_eq!(body["groups"][0]["role"], "creator");
+    assert_eq!(body["groups"][0]["member_count"], 1);
+    assert_eq!(body["groups"][1]["role"], "member");
+    assert_eq!(body["groups"][1]["member_count"], 3);
+    assert!(body["groups"][1]["joined_at"].is_string());
+    assert!(body["groups"][1]["updated_at"].is_string());
+    let (_, page) = get(&app, "/api/users/me/groups?limit=1&offset=1", &c.member).await;
+    assert_eq!(page["total"], 2);
+    assert_eq!(page["groups"].as_array().unwrap().len(), 1);
+    assert_eq!(page["groups"][0]["id"], c.group.as_str());
+    assert_eq!(
+        get(&app, "/api/users/me/groups?limit=abc", &c.member)
+            .await
+            .0,
+        400
+    );
+}
+
+#[tokio::test]
+async fn role_matrix_for_group_endpoints() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let g = c.group.clone();
+    let users = [
+        (&c.creator, "creator"),
+        (&c.admin, "admin"),
+        (&c.member, "member"),
+        (&c.outsider, "outsider"),
+    ];
+    for (user, who) in users {
+        let read = get(&app, &format!("/api/groups/{g}"), user).await.0;
+        let members = get(&app, &format!("/api/groups/{g}/members"), user).await.0;
+        let feed = get(&app, &format!("/api/groups/{g}/activity"), user)
+            .await
+            .0;
+        let goals = get(&app, &format!("/api/groups/{g}/goals"), user).await.0;
+        let edit = patch(
+            &app,
+            &format!("/api/groups/{g}"),
+            user,
+            json!({"description": "x"}),
+        )
+        .await
+        .0;
+        let inv = post(&app, &format!("/api/groups/{g}/invites"), user, json!({}))
+            .await
+            .0;
+        let goal = post(
+            &app,
+            &format!("/api/groups/{g}/goals"),
+            user,
+            json!({"title": "t", "cadence": "daily", "metric_type": "binary"}),
+        )
+        .await
+        .0;
+        let expected = match who {
+            "creator" | "admin" => [200, 200, 200, 200, 200, 201, 201],
+            "member" => [200, 200, 200, 200, 403, 403, 403],
+            _ => [403, 403, 403, 403, 403, 403, 403],
+        };
+        assert_eq!(
+            [read, members, feed, goals, edit, inv, goal],
+            expected,
+            "{who}"
+        );
+    }
+    for user in [&c.admin, &c.member, &c.outsider] {
+        assert_eq!(delete(&app, &format!("/api/groups/{g}"), user).await.0, 403);
+    }
+    assert_eq!(
+        delete(&app, &format!("/api/groups/{g}"), &c.creator)
+            .await
+            .0,
+        204
+    );
+}
