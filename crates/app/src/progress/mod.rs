@@ -4,6 +4,9 @@
 mod entry;
 mod log;
 
+#[cfg(test)]
+mod tests;
+
 use std::sync::Arc;
 
 use pursue_ports::goals::GoalRepository;
