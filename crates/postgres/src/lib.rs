@@ -18,7 +18,9 @@ pub mod users;
 pub use cluster::{ClusterError, ClusterOptions, LocalCluster};
 pub use goals::PgGoals;
 pub use groups::PgGroups;
-pub use pool::{PgPool, PoolSettings, build_pool, ensure_database};
+pub use pool::{
+    PgPool, PoolSettings, QueryCounter, build_counting_pool, build_pool, ensure_database,
+};
 pub use probe::PgProbe;
 pub use progress::PgProgress;
 pub use users::PgUsers;

@@ -6,5 +6,6 @@ mod goals;
 mod groups;
 mod health;
 mod progress;
+mod query_count;
 mod shutdown;
 mod support;
