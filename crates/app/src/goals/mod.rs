@@ -5,6 +5,9 @@ mod history;
 mod list;
 mod manage;
 
+#[cfg(test)]
+mod tests;
+
 use std::sync::Arc;
 
 use pursue_domain::ids::GoalId;

@@ -5,6 +5,7 @@ mod accounts;
 mod goals;
 mod groups;
 mod health;
+mod joining;
 mod progress;
 mod query_count;
 mod shutdown;
