@@ -201,3 +201,62 @@ pub(crate) async fn enqueue_push(
     push.recipients = recipients;
     enqueue(conn, &[OutboxMessage::Push(push)]).await
 }
+
+#[cfg(test)]
+mod tests {
+    use diesel::result::DatabaseErrorKind;
+
+    use super::*;
+
+    fn raised(message: &str) -> DieselError {
+        DieselError::DatabaseError(DatabaseErrorKind::Unknown, Box::new(message.to_string()))
+    }
+
+    #[test]
+    fn trigger_exceptions_become_caps() {
+        let cases = [
+            (
+                "USER_GROUP_LIMIT_EXCEEDED: user x already created 10 groups",
+                CappedResource::GroupsCreated,
+            ),
+            (
+                "USER_GROUP_MEMBERSHIP_LIMIT_EXCEEDED: user x",
+                CappedResource::GroupsJoined,
+            ),
+            (
+                "GROUP_MEMBER_LIMIT_EXCEEDED: group x already has 50 members",
+                CappedResource::GroupMembers,
+            ),
+            (
+                "GROUP_GOALS_LIMIT_EXCEEDED: group x",
+                CappedResource::GroupGoals,
+            ),
+        ];
+        for (message, resource) in cases {
+            let cap = trigger_cap(&raised(message));
+            assert_eq!(
+                cap,
+                Some(CapExceeded {
+                    resource,
+                    limit: resource.limit(),
+                    current: resource.limit()
+                })
+            );
+        }
+        assert_eq!(trigger_cap(&raised("INVITE_MAX_USES_EXCEEDED: x")), None);
+        assert_eq!(trigger_cap(&DieselError::NotFound), None);
+    }
+
+    #[test]
+    fn decimals_convert_exactly() {
+        for h in [0, 1, 50, 1250, 99_999_999] {
+            let d = Decimal2::from_hundredths(h);
+            assert_eq!(to_decimal(&from_decimal(d)).ok(), Some(d));
+        }
+        let parsed: BigDecimal = "12.5".parse().unwrap_or_default();
+        assert_eq!(
+            to_decimal(&parsed).ok(),
+            Some(Decimal2::from_hundredths(1250))
+        );
+    }
+}

@@ -299,3 +299,31 @@ async fn entries_are_read_by_members_and_deleted_by_owners() {
         404
     );
 }
+
+#[tokio::test]
+async fn keys_expire_after_a_day() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let goal = create_goal(
+        &app,
+        &c.group,
+        &c.creator,
+        json!({"title": "km", "cadence": "daily", "metric_type": "numeric", "target_value": 5}),
+    )
+    .await;
+    let body = json!({"goal_id": goal, "value": 1, "user_date": today().to_string(), "user_timezone": "UTC"});
+    let (_, first) = log_with_key(&app, &c.member, "day-old", body.clone()).await;
+    {
+        use pursue_postgres::schema::idempotency_keys;
+        let mut conn = app.db.connect().await;
+        diesel::update(idempotency_keys::table)
+            .set(idempotency_keys::created_at.eq(Utc::now() - Duration::hours(25)))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+    let (status, second) = log_with_key(&app, &c.member, "day-old", body).await;
+    assert_eq!(status, 201);
+    assert_ne!(first["id"], second["id"]);
+    assert_eq!(entry_count(&app).await, 2);
+}
