@@ -68,9 +68,10 @@ impl CreateGoalRequest {
 /// `PATCH /api/goals/:id`.
 #[derive(Debug, Deserialize, garde::Validate)]
 pub struct UpdateGoalRequest {
-    /// New title.
+    /// New title (`null` is refused).
     #[garde(skip)]
-    pub title: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub title: Option<Option<String>>,
     /// New description or null.
     #[garde(skip)]
     #[serde(default, deserialize_with = "nullable")]
@@ -81,12 +82,13 @@ impl UpdateGoalRequest {
     /// The validated patch.
     pub fn into_patch(self) -> Result<GoalPatch, ApiError> {
         Ok(GoalPatch {
-            title: self
-                .title
-                .as_deref()
-                .map(GoalTitle::parse)
-                .transpose()
-                .map_err(|e| ApiError::field("title", e))?,
+            title: match self.title {
+                Some(None) => return Err(ApiError::field("title", "must not be null")),
+                Some(Some(t)) => {
+                    Some(GoalTitle::parse(&t).map_err(|e| ApiError::field("title", e))?)
+                }
+                None => None,
+            },
             description: self
                 .description
                 .map(|d| d.as_deref().map(GoalDescription::parse).transpose())

@@ -70,9 +70,10 @@ impl CreateGroupRequest {
 /// `PATCH /api/groups/:id`: absent keys stay, `null` clears (not the name).
 #[derive(Debug, Deserialize, garde::Validate)]
 pub struct UpdateGroupRequest {
-    /// New name.
+    /// New name (`null` is refused: a group always has a name).
     #[garde(skip)]
-    pub name: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub name: Option<Option<String>>,
     /// New description or null.
     #[garde(skip)]
     #[serde(default, deserialize_with = "nullable")]
@@ -99,7 +100,13 @@ impl UpdateGroupRequest {
     /// The validated patch.
     pub fn into_patch(self) -> Result<GroupPatch, ApiError> {
         Ok(GroupPatch {
-            name: opt("name", self.name.as_deref(), GroupName::parse)?,
+            name: match self.name {
+                Some(None) => return Err(ApiError::field("name", "must not be null")),
+                Some(Some(n)) => {
+                    Some(GroupName::parse(&n).map_err(|e| ApiError::field("name", e))?)
+                }
+                None => None,
+            },
             description: clearable("description", self.description, GroupDescription::parse)?,
             icon_emoji: clearable("icon_emoji", self.icon_emoji, IconEmoji::parse)?,
             icon_color: clearable("icon_color", self.icon_color, IconColor::parse)?,

@@ -60,6 +60,14 @@ async fn create_get_patch_archive_a_goal() {
         json!({"id": id, "title": "Read more", "description": null})
     );
 
+    for bad in [
+        json!({"title": null}),
+        json!({"title": ""}),
+        json!({"description": "d".repeat(1001)}),
+    ] {
+        let (status, _) = patch(&app, &format!("/api/goals/{id}"), &c.admin, bad.clone()).await;
+        assert_eq!(status, 400, "{bad}");
+    }
     assert_eq!(
         delete(&app, &format!("/api/goals/{id}"), &c.member).await.0,
         403

@@ -64,6 +64,17 @@ async fn create_get_patch_and_delete_a_group() {
     assert_eq!(body["icon_emoji"], Value::Null);
     assert_eq!(body["icon_color"], "#1976D2");
 
+    for bad in [
+        json!({"name": null}),
+        json!({"name": ""}),
+        json!({"icon_color": "#12"}),
+    ] {
+        let (status, _) = patch(&app, &format!("/api/groups/{id}"), &ann, bad.clone()).await;
+        assert_eq!(status, 400, "{bad}");
+    }
+    let (status, same) = patch(&app, &format!("/api/groups/{id}"), &ann, json!({})).await;
+    assert_eq!((status, same["name"].as_str()), (200, Some("Joggers")));
+
     let (status, feed) = get(&app, &format!("/api/groups/{id}/activity"), &ann).await;
     assert_eq!(status, 200);
     assert_eq!(feed["total"], 2);
