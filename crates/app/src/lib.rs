@@ -2,5 +2,10 @@
 //! this crate, `pursue-domain` and `pursue-ports` are what another binary embeds.
 
 pub mod accounts;
+pub mod errors;
+pub mod goals;
+pub mod groups;
 pub mod health;
+mod notify;
 pub mod outbox;
+pub mod progress;

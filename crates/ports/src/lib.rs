@@ -3,9 +3,13 @@
 //! Every trait is `Send + Sync`, held as `Arc<dyn Trait>`, and gets a mockall mock
 //! (`MockTrait`) with the `mocks` feature for unit tests of the use cases.
 
+pub mod activity;
 pub mod auth;
 pub mod error;
+pub mod goals;
 pub mod google;
+pub mod groups;
 pub mod health;
 pub mod outbox;
+pub mod progress;
 pub mod users;

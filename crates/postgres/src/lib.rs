@@ -4,18 +4,27 @@
 
 mod accounts;
 pub mod cluster;
+mod common;
 pub mod errors;
+pub mod goals;
+pub mod groups;
 pub mod migrations;
 pub mod outbox;
 pub mod outbox_store;
 pub mod pool;
 pub mod probe;
+pub mod progress;
 mod purge;
 pub mod schema;
 pub mod users;
 
 pub use cluster::{ClusterError, ClusterOptions, LocalCluster};
+pub use goals::PgGoals;
+pub use groups::PgGroups;
 pub use outbox_store::PgOutbox;
-pub use pool::{PgPool, PoolSettings, build_pool, ensure_database};
+pub use pool::{
+    PgPool, PoolSettings, QueryCounter, build_counting_pool, build_pool, ensure_database,
+};
 pub use probe::PgProbe;
+pub use progress::PgProgress;
 pub use users::PgUsers;

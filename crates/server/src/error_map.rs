@@ -3,6 +3,8 @@
 
 use actix_web::http::StatusCode;
 use pursue_app::accounts::{AccountError, AuthError};
+use pursue_app::errors::CoreError;
+use pursue_domain::role::{Denied, LeaveError, RemovalError, RoleChangeError};
 use pursue_ports::error::RepoError;
 
 use crate::error::ApiError;
@@ -102,6 +104,75 @@ impl From<AccountError> for ApiError {
             AccountError::UserGone => AuthError::InvalidToken.into(),
             AccountError::Repo(e) => e.into(),
             AccountError::Crypto(e) => ApiError::internal(&anyhow::anyhow!(e)),
+        }
+    }
+}
+
+impl From<CoreError> for ApiError {
+    fn from(e: CoreError) -> Self {
+        let bad = ApiError::bad_request;
+        match e {
+            CoreError::NotFound => ApiError::not_found("Resource not found"),
+            CoreError::Forbidden(Denied::NotMember) => {
+                ApiError::forbidden("You are not a member of this group")
+            }
+            CoreError::Forbidden(Denied::RoleTooLow) => {
+                ApiError::forbidden("Your role does not allow this action")
+            }
+            CoreError::NotOwner => ApiError::forbidden("Only the owner may do this"),
+            CoreError::RoleChange(RoleChangeError::CannotChangeOwnRole) => {
+                bad("CANNOT_CHANGE_OWN_ROLE", "You cannot change your own role")
+            }
+            CoreError::RoleChange(RoleChangeError::CannotDemoteCreator) => bad(
+                "CANNOT_DEMOTE_CREATOR",
+                "The group creator's role cannot be changed",
+            ),
+            CoreError::Removal(RemovalError::CannotRemoveSelf) => bad(
+                "CANNOT_REMOVE_SELF",
+                "You cannot remove yourself; leave the group instead",
+            ),
+            CoreError::Removal(RemovalError::CannotRemoveCreator) => bad(
+                "CANNOT_REMOVE_CREATOR",
+                "The group creator cannot be removed",
+            ),
+            CoreError::Leave(LeaveError::CannotLeaveAsCreator) => bad(
+                "CANNOT_LEAVE_AS_CREATOR",
+                "The creator cannot leave while other members remain",
+            ),
+            CoreError::Cap(cap) => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "RESOURCE_LIMIT_EXCEEDED",
+                format!("Resource limit exceeded: {}", cap.resource.as_str()),
+            )
+            .with_extra("limit", cap.limit)
+            .with_extra("current", cap.current)
+            .with_extra("resource", cap.resource.as_str()),
+            CoreError::InvalidInvite => ApiError::new(
+                StatusCode::NOT_FOUND,
+                "INVALID_INVITE_CODE",
+                "Invalid invite code",
+            ),
+            CoreError::InviteExpired => bad("INVITE_EXPIRED", "This invite code has expired"),
+            CoreError::InviteExhausted => bad(
+                "INVITE_EXHAUSTED",
+                "This invite code has reached its use limit",
+            ),
+            CoreError::AlreadyMember => ApiError::new(
+                StatusCode::CONFLICT,
+                "ALREADY_MEMBER",
+                "You are already a member of this group",
+            ),
+            CoreError::DuplicateEntry => bad(
+                "DUPLICATE_ENTRY",
+                "Progress for this goal is already logged for that date",
+            ),
+            CoreError::KeyReused => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "IDEMPOTENCY_KEY_REUSED",
+                "This Idempotency-Key was used with a different request",
+            ),
+            CoreError::Invalid { field, message } => ApiError::field(field, message),
+            CoreError::Repo(e) => e.into(),
         }
     }
 }

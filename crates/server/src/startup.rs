@@ -11,10 +11,13 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use pursue_app::accounts::{AccountService, AccountSettings};
+use pursue_app::goals::GoalService;
+use pursue_app::groups::GroupService;
 use pursue_app::health::HealthService;
+use pursue_app::progress::ProgressService;
 use pursue_auth::{Argon2Hasher, JwtTokens};
 use pursue_google::{GoogleConfig, GoogleIdTokens};
-use pursue_postgres::{PgPool, PgProbe, PgUsers};
+use pursue_postgres::{PgGoals, PgGroups, PgPool, PgProbe, PgProgress, PgUsers};
 use tokio::sync::{Notify, watch};
 
 use crate::config::Config;
@@ -114,7 +117,12 @@ impl Application {
         } else {
             None
         };
+        let groups: Arc<PgGroups> = Arc::new(PgGroups::new(pool.clone()));
+        let goals: Arc<PgGoals> = Arc::new(PgGoals::new(pool.clone()));
         let state = AppState {
+            groups: GroupService::new(groups.clone()),
+            goals: GoalService::new(groups.clone(), goals.clone()),
+            progress: ProgressService::new(groups, goals, Arc::new(PgProgress::new(pool.clone()))),
             accounts,
             health: HealthService::new(Arc::new(PgProbe::new(pool.clone(), HEALTH_TIMEOUT))),
             readiness: HealthService::new(Arc::new(PgProbe::new(pool.clone(), READY_TIMEOUT))),

@@ -66,8 +66,17 @@ fn state() -> web::Data<AppState> {
         Arc::new(pursue_ports::auth::MockPasswordHasher::new()),
         Arc::new(pursue_ports::auth::MockTokenService::new()),
     );
+    let groups = Arc::new(pursue_ports::groups::MockGroupRepository::new());
+    let goals = Arc::new(pursue_ports::goals::MockGoalRepository::new());
     web::Data::new(AppState {
         accounts,
+        groups: pursue_app::groups::GroupService::new(groups.clone()),
+        goals: pursue_app::goals::GoalService::new(groups.clone(), goals.clone()),
+        progress: pursue_app::progress::ProgressService::new(
+            groups,
+            goals,
+            Arc::new(pursue_ports::progress::MockProgressRepository::new()),
+        ),
         health: health.clone(),
         readiness: health,
         draining: Arc::new(AtomicBool::new(false)),

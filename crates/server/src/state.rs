@@ -5,13 +5,22 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use pursue_app::accounts::AccountService;
+use pursue_app::goals::GoalService;
+use pursue_app::groups::GroupService;
 use pursue_app::health::HealthService;
+use pursue_app::progress::ProgressService;
 
 /// Use cases and process-wide flags, shared by every worker.
 #[derive(Clone)]
 pub struct AppState {
     /// Accounts: registration, sign-in, authentication.
     pub accounts: AccountService,
+    /// Groups, memberships, invites, feed.
+    pub groups: GroupService,
+    /// Goals and progress reads.
+    pub goals: GoalService,
+    /// Progress logging.
+    pub progress: ProgressService,
     /// Dependency health checks.
     pub health: HealthService,
     /// Readiness probe without the `/health` timeout (fails fast).

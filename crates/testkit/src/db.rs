@@ -263,3 +263,17 @@ pub async fn empty_database() -> TestDatabase {
         external,
     }
 }
+
+impl TestDatabase {
+    /// A small pool on this database whose statements are counted (query-count tests).
+    pub fn counting_pool(&self) -> (pursue_postgres::PgPool, pursue_postgres::QueryCounter) {
+        let counter = pursue_postgres::QueryCounter::default();
+        let pool = pursue_postgres::build_counting_pool(
+            &self.url,
+            &pursue_postgres::PoolSettings::default(),
+            counter.clone(),
+        )
+        .expect("counting pool");
+        (pool, counter)
+    }
+}

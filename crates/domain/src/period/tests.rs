@@ -364,4 +364,35 @@ proptest! {
         prop_assert!((-1..=1).contains(&diff));
         prop_assert!(check_not_future(today_in(tz, now), tz, now).is_ok());
     }
+
+    #[test]
+    fn the_day_after_today_is_refused_in_every_zone(
+        secs in 0i64..4_102_444_800,
+        tz_index in 0usize..6,
+    ) {
+        let zones = [
+            "Pacific/Kiritimati", "Pacific/Pago_Pago", "Asia/Kolkata",
+            "America/St_Johns", "Etc/GMT+12", "Pacific/Chatham",
+        ];
+        let now = Utc.timestamp_opt(secs, 0).unwrap();
+        let tz: Tz = zones[tz_index].parse().unwrap();
+        let today = today_in(tz, now);
+        prop_assert!(check_not_future(today.pred_opt().unwrap(), tz, now).is_ok());
+        prop_assert!(check_not_future(today.succ_opt().unwrap(), tz, now).is_err());
+    }
+
+    #[test]
+    fn weeks_around_new_year_follow_iso(year in 1901i32..2199, offset in -3i64..=3) {
+        let jan1 = NaiveDate::from_ymd_opt(year, 1, 1).unwrap();
+        let date = jan1 + chrono::Duration::days(offset);
+        let week = Period::containing(date, Cadence::Weekly);
+        prop_assert_eq!(week.start().iso_week(), date.iso_week());
+        prop_assert!(week.start() <= date && date <= week.end());
+        // the week may start in the previous year and end in the next one, but the monthly
+        // and yearly periods never cross a year boundary
+        let month = Period::containing(date, Cadence::Monthly);
+        prop_assert_eq!(month.start().year(), month.end().year());
+        let y = Period::containing(date, Cadence::Yearly);
+        prop_assert_eq!(y.start().year(), date.year());
+    }
 }

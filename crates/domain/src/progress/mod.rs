@@ -186,4 +186,21 @@ mod tests {
             Err(TextError::TooLong { max: 500 })
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn numeric_hundredths_round_trip(h in 0i64..=99_999_999) {
+            let v = h as f64 / 100.0;
+            proptest::prop_assert_eq!(ok(MetricType::Numeric, v), h);
+        }
+
+        #[test]
+        fn whole_seconds_are_durations(s in 0i64..100_000_000) {
+            proptest::prop_assert_eq!(ok(MetricType::Duration, s as f64), s * 100);
+            proptest::prop_assert_eq!(
+                err(MetricType::Duration, s as f64 + 0.5),
+                ValueError::DurationNotWhole
+            );
+        }
+    }
 }

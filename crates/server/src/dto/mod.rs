@@ -2,5 +2,9 @@
 //! rule to the domain's constructors so each rule lives in one place.
 
 pub mod auth;
+pub mod goals;
+pub mod groups;
+pub mod patch;
+pub mod query;
 pub mod rules;
 pub mod users;

@@ -31,3 +31,23 @@ pub fn non_empty(value: &str, _: &()) -> garde::Result {
         Ok(())
     }
 }
+
+/// A group name of 1–100 characters (domain rule).
+pub fn group_name(value: &str, _: &()) -> garde::Result {
+    rule(pursue_domain::group::GroupName::parse(value))
+}
+
+/// A goal title of 1–200 characters (domain rule).
+pub fn goal_title(value: &str, _: &()) -> garde::Result {
+    rule(pursue_domain::goal::GoalTitle::parse(value))
+}
+
+/// `admin` or `member` (domain rule).
+pub fn assignable_role(value: &str, _: &()) -> garde::Result {
+    rule(pursue_domain::role::AssignableRole::parse(value))
+}
+
+/// A `YYYY-MM-DD` real date (domain rule).
+pub fn user_date(value: &str, _: &()) -> garde::Result {
+    rule(pursue_domain::period::UserDate::parse(value))
+}

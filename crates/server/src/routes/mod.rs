@@ -1,7 +1,11 @@
 //! Route table. One handler per file; handlers parse, call a use case, and shape JSON.
 
 mod auth;
+mod goals;
+mod groups;
 mod health;
+pub(crate) mod ids;
+mod progress;
 mod ready;
 mod users;
 
@@ -14,7 +18,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/health", web::get().to(health::health))
         .route("/ready", web::get().to(ready::ready))
         .service(web::scope("/api/auth").configure(auth::configure))
-        .service(web::scope("/api/users").configure(users::configure));
+        .service(web::scope("/api/users").configure(users::configure))
+        .service(web::scope("/api/groups").configure(groups::configure))
+        .service(web::scope("/api/goals").configure(goals::configure))
+        .service(web::scope("/api/progress").configure(progress::configure));
 }
 
 /// Fallback for unknown routes: `404 NOT_FOUND` in the envelope.

@@ -8,7 +8,7 @@ use pursue_testkit::{spawn_app, spawn_app_with};
 use reqwest::Method;
 use serde_json::json;
 
-use crate::support::{call, code, post, register, s};
+use crate::auth_support::{call, code, post, register, s};
 
 #[tokio::test]
 async fn delete_me_needs_the_password_and_ends_every_session() {

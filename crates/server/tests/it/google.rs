@@ -5,7 +5,7 @@ use pursue_testkit::{TestApp, spawn_app, spawn_app_with};
 use reqwest::Method;
 use serde_json::json;
 
-use crate::support::{call, code, post, register, s};
+use crate::auth_support::{call, code, post, register, s};
 
 async fn app_with_google(fake: &GoogleFake) -> TestApp {
     let url = fake.jwks_url();

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use pursue_testkit::spawn_app;
 use serde_json::json;
 
-use crate::support::{post, register};
+use crate::auth_support::{post, register};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn twenty_concurrent_logins_leave_other_requests_fast() {

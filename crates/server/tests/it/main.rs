@@ -2,11 +2,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod accounts;
+mod auth_support;
 mod deletion;
+mod goals;
 mod google;
+mod groups;
 mod health;
+mod joining;
 mod latency;
 mod profile;
+mod progress;
+mod query_count;
 mod reset;
 mod sessions;
 mod shutdown;

@@ -4,7 +4,7 @@ use pursue_testkit::spawn_app;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::support::{call, code, post, register, s};
+use crate::auth_support::{call, code, post, register, s};
 
 #[tokio::test]
 async fn patch_me_changes_the_display_name() {

@@ -6,7 +6,7 @@ use pursue_testkit::fakes::resend::{API_KEY, ResendFake};
 use pursue_testkit::{spawn_app, spawn_app_with};
 use serde_json::json;
 
-use crate::support::{code, post, register, s};
+use crate::auth_support::{code, post, register, s};
 
 const MESSAGE: &str = "If an account exists with this email, a password reset link has been sent.";
 

@@ -1,12 +1,20 @@
-//! Request helpers shared by the account tests.
+//! Shared helpers: HTTP calls, registration, groups, goals.
 
 use pursue_testkit::TestApp;
+use reqwest::Method;
 use serde_json::{Value, json};
 
-/// Sends `method path` with an optional bearer token and JSON body.
+/// A registered user.
+#[derive(Clone)]
+pub struct User {
+    pub token: String,
+    pub id: String,
+}
+
+/// Sends a request with an optional bearer token and JSON body.
 pub async fn call(
     app: &TestApp,
-    method: reqwest::Method,
+    method: Method,
     path: &str,
     token: Option<&str>,
     body: Option<Value>,
@@ -23,29 +31,128 @@ pub async fn call(
     (status, res.json().await.unwrap_or(Value::Null))
 }
 
-/// `POST` without a token.
-pub async fn post(app: &TestApp, path: &str, body: Value) -> (u16, Value) {
-    call(app, reqwest::Method::POST, path, None, Some(body)).await
+pub async fn get(app: &TestApp, path: &str, user: &User) -> (u16, Value) {
+    call(app, Method::GET, path, Some(&user.token), None).await
 }
 
-/// Registers `email` with password `Secret123`; returns the session body.
-pub async fn register(app: &TestApp, email: &str) -> Value {
-    let (status, body) = post(
+pub async fn post(app: &TestApp, path: &str, user: &User, body: Value) -> (u16, Value) {
+    call(app, Method::POST, path, Some(&user.token), Some(body)).await
+}
+
+pub async fn patch(app: &TestApp, path: &str, user: &User, body: Value) -> (u16, Value) {
+    call(app, Method::PATCH, path, Some(&user.token), Some(body)).await
+}
+
+pub async fn delete(app: &TestApp, path: &str, user: &User) -> (u16, Value) {
+    call(app, Method::DELETE, path, Some(&user.token), None).await
+}
+
+/// Registers `name` as `<name>@example.com`.
+pub async fn register(app: &TestApp, name: &str) -> User {
+    let (status, body) = call(
         app,
+        Method::POST,
         "/api/auth/register",
-        json!({"email": email, "password": "Secret123", "display_name": "Ann"}),
+        None,
+        Some(json!({
+            "email": format!("{name}@example.com"),
+            "password": "Secret123",
+            "display_name": name,
+        })),
     )
     .await;
     assert_eq!(status, 201, "{body}");
-    body
+    User {
+        token: body["access_token"].as_str().unwrap().to_string(),
+        id: body["user"]["id"].as_str().unwrap().to_string(),
+    }
 }
 
-/// The `error.code` of a body.
-pub fn code(body: &Value) -> &str {
-    body["error"]["code"].as_str().unwrap_or_default()
+/// Creates a group named `name`; returns its id.
+pub async fn create_group(app: &TestApp, owner: &User, name: &str) -> String {
+    let (status, body) = post(app, "/api/groups", owner, json!({ "name": name })).await;
+    assert_eq!(status, 201, "{body}");
+    body["id"].as_str().unwrap().to_string()
 }
 
-/// `token` field of a body as `&str`.
-pub fn s<'a>(body: &'a Value, key: &str) -> &'a str {
-    body[key].as_str().unwrap()
+/// Creates an unlimited invite.
+pub async fn invite(app: &TestApp, group: &str, admin: &User) -> String {
+    let (status, body) = post(
+        app,
+        &format!("/api/groups/{group}/invites"),
+        admin,
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    body["code"].as_str().unwrap().to_string()
+}
+
+/// Joins with `code`.
+pub async fn join(app: &TestApp, user: &User, code: &str) -> (u16, Value) {
+    post(
+        app,
+        "/api/groups/join",
+        user,
+        json!({ "invite_code": code }),
+    )
+    .await
+}
+
+/// A group with a creator, an admin, a member and an outsider.
+pub struct Cast {
+    pub group: String,
+    pub creator: User,
+    pub admin: User,
+    pub member: User,
+    pub outsider: User,
+}
+
+pub async fn cast(app: &TestApp) -> Cast {
+    let creator = register(app, "creator").await;
+    let admin = register(app, "admin").await;
+    let member = register(app, "member").await;
+    let outsider = register(app, "outsider").await;
+    let group = create_group(app, &creator, "Runners").await;
+    let code = invite(app, &group, &creator).await;
+    assert_eq!(join(app, &admin, &code).await.0, 200);
+    assert_eq!(join(app, &member, &code).await.0, 200);
+    let (status, body) = patch(
+        app,
+        &format!("/api/groups/{group}/members/{}", admin.id),
+        &creator,
+        json!({ "role": "admin" }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    Cast {
+        group,
+        creator,
+        admin,
+        member,
+        outsider,
+    }
+}
+
+/// Creates a goal in `group` with `body`; returns its id.
+pub async fn create_goal(app: &TestApp, group: &str, admin: &User, body: Value) -> String {
+    let (status, res) = post(app, &format!("/api/groups/{group}/goals"), admin, body).await;
+    assert_eq!(status, 201, "{res}");
+    res["id"].as_str().unwrap().to_string()
+}
+
+/// Logs progress.
+pub async fn log(app: &TestApp, user: &User, goal: &str, value: f64, date: &str) -> (u16, Value) {
+    post(
+        app,
+        "/api/progress",
+        user,
+        json!({ "goal_id": goal, "value": value, "user_date": date, "user_timezone": "UTC" }),
+    )
+    .await
+}
+
+/// Today in UTC as `YYYY-MM-DD`.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
 }

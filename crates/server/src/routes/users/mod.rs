@@ -2,6 +2,7 @@
 
 mod delete_me;
 mod me;
+mod my_groups;
 mod password;
 mod providers;
 mod update_me;
@@ -14,5 +15,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/me", web::patch().to(update_me::update_me))
         .route("/me", web::delete().to(delete_me::delete_me))
         .route("/me/password", web::post().to(password::change_password))
-        .route("/me/providers", web::get().to(providers::providers));
+        .route("/me/providers", web::get().to(providers::providers))
+        .route("/me/groups", web::get().to(my_groups::my_groups));
 }

@@ -1,0 +1,111 @@
+//! `create_goal`, `get_goal`, `update_goal`, `archive_goal`.
+
+use pursue_domain::activity::ActivityType;
+use pursue_domain::goal::NewGoalSpec;
+use pursue_domain::ids::{GoalId, GroupId};
+use pursue_domain::push::PushKind;
+use pursue_domain::role::GroupAction;
+use pursue_ports::goals::{GoalPatch, GoalRecord};
+use pursue_ports::users::UserRecord;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::GoalService;
+use crate::errors::CoreError;
+use crate::groups::{access, authorize_in};
+use crate::notify::{activity, push};
+
+impl GoalService {
+    /// Creates a goal (admin or creator) with `goal_added` activity and push.
+    pub async fn create_goal(
+        &self,
+        caller: &UserRecord,
+        group: GroupId,
+        spec: NewGoalSpec,
+    ) -> Result<GoalRecord, CoreError> {
+        let (record, _) = access(&*self.groups, group, caller.id, GroupAction::ManageGoals).await?;
+        let id = GoalId::from_uuid(Uuid::new_v4());
+        let title = spec.title().as_str().to_string();
+        let act = activity(
+            ActivityType::GoalAdded,
+            caller.id,
+            json!({ "goal_id": id.to_string(), "goal_title": title }),
+        );
+        let event = push(
+            PushKind::GoalAdded,
+            group,
+            &record.name,
+            &caller.display_name,
+            &title,
+            &[("goal_id", id.to_string())],
+        );
+        Ok(self
+            .goals
+            .create_goal(id, group, caller.id, spec, act, event)
+            .await?)
+    }
+
+    /// The active goal (members only).
+    pub async fn get_goal(&self, caller: &UserRecord, id: GoalId) -> Result<GoalRecord, CoreError> {
+        let goal = self.active_goal(id).await?;
+        authorize_in(
+            &*self.groups,
+            goal.group_id,
+            caller.id,
+            GroupAction::ReadGoals,
+        )
+        .await?;
+        Ok(goal)
+    }
+
+    /// Edits title and description of an active goal (admin or creator).
+    pub async fn update_goal(
+        &self,
+        caller: &UserRecord,
+        id: GoalId,
+        patch: GoalPatch,
+    ) -> Result<GoalRecord, CoreError> {
+        let goal = self.active_goal(id).await?;
+        authorize_in(
+            &*self.groups,
+            goal.group_id,
+            caller.id,
+            GroupAction::ManageGoals,
+        )
+        .await?;
+        self.goals
+            .update_goal(id, patch)
+            .await?
+            .ok_or(CoreError::NotFound)
+    }
+
+    /// Archives an active goal (admin or creator) with `goal_archived` activity and push.
+    pub async fn archive_goal(&self, caller: &UserRecord, id: GoalId) -> Result<(), CoreError> {
+        let goal = self.active_goal(id).await?;
+        let (record, _) = access(
+            &*self.groups,
+            goal.group_id,
+            caller.id,
+            GroupAction::ManageGoals,
+        )
+        .await?;
+        let act = activity(
+            ActivityType::GoalArchived,
+            caller.id,
+            json!({ "goal_id": id.to_string(), "goal_title": goal.title }),
+        );
+        let event = push(
+            PushKind::GoalArchived,
+            goal.group_id,
+            &record.name,
+            &caller.display_name,
+            &goal.title,
+            &[("goal_id", id.to_string())],
+        );
+        if self.goals.archive_goal(id, caller.id, act, event).await? {
+            Ok(())
+        } else {
+            Err(CoreError::NotFound)
+        }
+    }
+}

@@ -1,0 +1,42 @@
+//! Goals: creation, listing with current-period progress, reading, editing, archiving,
+//! and progress history.
+
+mod history;
+mod list;
+mod manage;
+
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+
+use pursue_domain::ids::GoalId;
+use pursue_ports::goals::{GoalRecord, GoalRepository};
+use pursue_ports::groups::GroupRepository;
+
+pub use history::{GoalHistory, MemberEntries};
+pub use list::{GoalView, MemberProgress, PeriodProgress, UserProgress};
+
+use crate::errors::CoreError;
+
+/// Goal use cases.
+#[derive(Clone)]
+pub struct GoalService {
+    groups: Arc<dyn GroupRepository>,
+    goals: Arc<dyn GoalRepository>,
+}
+
+impl GoalService {
+    /// Wires the ports.
+    pub fn new(groups: Arc<dyn GroupRepository>, goals: Arc<dyn GoalRepository>) -> Self {
+        Self { groups, goals }
+    }
+
+    /// The active (not archived) goal `id`, else 404.
+    pub(crate) async fn active_goal(&self, id: GoalId) -> Result<GoalRecord, CoreError> {
+        match self.goals.find_goal(id).await? {
+            Some(g) if g.archived_at.is_none() => Ok(g),
+            _ => Err(CoreError::NotFound),
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! `get_group`, `list_members`, `feed`, `my_groups`.
+
+use pursue_domain::ids::GroupId;
+use pursue_domain::role::{GroupAction, Role};
+use pursue_ports::activity::ActivityPage;
+use pursue_ports::groups::{GroupRecord, MemberRecord, MyGroupRecord};
+use pursue_ports::users::UserRecord;
+
+use super::{GroupService, access};
+use crate::errors::CoreError;
+
+impl GroupService {
+    /// The group and the caller's role (members only).
+    pub async fn get_group(
+        &self,
+        caller: &UserRecord,
+        group: GroupId,
+    ) -> Result<(GroupRecord, Role), CoreError> {
+        access(&*self.groups, group, caller.id, GroupAction::ReadGroup).await
+    }
+
+    /// The members, creator first (members only).
+    pub async fn list_members(
+        &self,
+        caller: &UserRecord,
+        group: GroupId,
+    ) -> Result<Vec<MemberRecord>, CoreError> {
+        access(&*self.groups, group, caller.id, GroupAction::ReadMembers).await?;
+        Ok(self.groups.list_members(group).await?)
+    }
+
+    /// One page of the activity feed (members only).
+    pub async fn feed(
+        &self,
+        caller: &UserRecord,
+        group: GroupId,
+        limit: i64,
+        offset: i64,
+    ) -> Result<ActivityPage, CoreError> {
+        access(&*self.groups, group, caller.id, GroupAction::ReadActivity).await?;
+        Ok(self.groups.list_activities(group, limit, offset).await?)
+    }
+
+    /// One page of the caller's groups and their total.
+    pub async fn my_groups(
+        &self,
+        caller: &UserRecord,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<MyGroupRecord>, i64), CoreError> {
+        Ok(self
+            .groups
+            .list_user_groups(caller.id, limit, offset)
+            .await?)
+    }
+}

@@ -1,0 +1,39 @@
+//! Progress: logging (D2 per-day semantics, D3 idempotency), reading and deleting
+//! entries.
+
+mod entry;
+mod log;
+
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+
+use pursue_ports::goals::GoalRepository;
+use pursue_ports::groups::GroupRepository;
+use pursue_ports::progress::ProgressRepository;
+
+pub use log::LogProgress;
+
+/// Progress use cases.
+#[derive(Clone)]
+pub struct ProgressService {
+    groups: Arc<dyn GroupRepository>,
+    goals: Arc<dyn GoalRepository>,
+    progress: Arc<dyn ProgressRepository>,
+}
+
+impl ProgressService {
+    /// Wires the ports.
+    pub fn new(
+        groups: Arc<dyn GroupRepository>,
+        goals: Arc<dyn GoalRepository>,
+        progress: Arc<dyn ProgressRepository>,
+    ) -> Self {
+        Self {
+            groups,
+            goals,
+            progress,
+        }
+    }
+}

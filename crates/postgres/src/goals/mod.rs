@@ -1,0 +1,214 @@
+//! [`GoalRepository`] over PostgreSQL.
+
+mod write;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use pursue_domain::goal::{Cadence, MetricType, NewGoalSpec};
+use pursue_domain::ids::{EntryId, GoalId, GroupId, UserId};
+use pursue_ports::activity::NewActivity;
+use pursue_ports::error::RepoError;
+use pursue_ports::goals::{EntryRecord, GoalFilter, GoalPatch, GoalRecord, GoalRepository};
+use pursue_ports::groups::CapError;
+use pursue_ports::outbox::PushEvent;
+use uuid::Uuid;
+
+use crate::common::{corrupt, to_decimal};
+use crate::errors::{db_error, pool_error};
+use crate::pool::PgPool;
+use crate::schema::{goals, progress_entries};
+
+/// Goals in the `goals` table, and entry reads over `progress_entries`.
+#[derive(Clone)]
+pub struct PgGoals {
+    pool: PgPool,
+}
+
+impl PgGoals {
+    /// A repository over `pool`.
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+}
+
+/// The columns every goal read selects.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = goals)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
+pub(crate) struct GoalRow {
+    id: Uuid,
+    group_id: Uuid,
+    title: String,
+    description: Option<String>,
+    cadence: String,
+    metric_type: String,
+    target_value: Option<bigdecimal::BigDecimal>,
+    unit: Option<String>,
+    created_by_user_id: Option<Uuid>,
+    created_at: DateTime<Utc>,
+    deleted_at: Option<DateTime<Utc>>,
+}
+
+impl GoalRow {
+    /// The record; unknown stored enum names are corrupt data.
+    pub(crate) fn into_record(self) -> Result<GoalRecord, RepoError> {
+        Ok(GoalRecord {
+            id: GoalId::from_uuid(self.id),
+            group_id: GroupId::from_uuid(self.group_id),
+            cadence: Cadence::parse(&self.cadence)
+                .map_err(|_| corrupt("cadence", &self.cadence))?,
+            metric: MetricType::parse(&self.metric_type)
+                .map_err(|_| corrupt("metric_type", &self.metric_type))?,
+            target_value: self.target_value.as_ref().map(to_decimal).transpose()?,
+            title: self.title,
+            description: self.description,
+            unit: self.unit,
+            created_by_user_id: self.created_by_user_id.map(UserId::from_uuid),
+            created_at: self.created_at,
+            archived_at: self.deleted_at,
+        })
+    }
+}
+
+/// The columns every entry read selects.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = progress_entries)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
+pub(crate) struct EntryRow {
+    id: Uuid,
+    goal_id: Uuid,
+    user_id: Uuid,
+    value: bigdecimal::BigDecimal,
+    note: Option<String>,
+    period_start: NaiveDate,
+    logged_at: DateTime<Utc>,
+}
+
+impl EntryRow {
+    /// The record.
+    pub(crate) fn into_record(self) -> Result<EntryRecord, RepoError> {
+        Ok(EntryRecord {
+            id: EntryId::from_uuid(self.id),
+            goal_id: GoalId::from_uuid(self.goal_id),
+            user_id: UserId::from_uuid(self.user_id),
+            value: to_decimal(&self.value)?,
+            note: self.note,
+            period_start: self.period_start,
+            logged_at: self.logged_at,
+        })
+    }
+}
+
+#[async_trait]
+impl GoalRepository for PgGoals {
+    async fn create_goal(
+        &self,
+        id: GoalId,
+        group: GroupId,
+        actor: UserId,
+        spec: NewGoalSpec,
+        activity: NewActivity,
+        push: PushEvent,
+    ) -> Result<GoalRecord, CapError> {
+        write::create_goal(&self.pool, id, group, actor, spec, activity, push).await
+    }
+
+    async fn find_goal(&self, id: GoalId) -> Result<Option<GoalRecord>, RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        goals::table
+            .filter(goals::id.eq(id.as_uuid()))
+            .select(GoalRow::as_select())
+            .first::<GoalRow>(&mut conn)
+            .await
+            .optional()
+            .map_err(db_error)?
+            .map(GoalRow::into_record)
+            .transpose()
+    }
+
+    async fn list_goals(
+        &self,
+        group: GroupId,
+        filter: GoalFilter,
+    ) -> Result<Vec<GoalRecord>, RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        let mut query = goals::table
+            .filter(goals::group_id.eq(group.as_uuid()))
+            .select(GoalRow::as_select())
+            .order((
+                goals::deleted_at.asc().nulls_first(),
+                goals::created_at.desc(),
+                goals::id.asc(),
+            ))
+            .into_boxed();
+        if let Some(c) = filter.cadence {
+            query = query.filter(goals::cadence.eq(c.as_str()));
+        }
+        if !filter.include_archived {
+            query = query.filter(goals::deleted_at.is_null());
+        }
+        query
+            .load::<GoalRow>(&mut conn)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(GoalRow::into_record)
+            .collect()
+    }
+
+    async fn update_goal(
+        &self,
+        id: GoalId,
+        patch: GoalPatch,
+    ) -> Result<Option<GoalRecord>, RepoError> {
+        write::update_goal(&self.pool, id, patch).await
+    }
+
+    async fn archive_goal(
+        &self,
+        id: GoalId,
+        actor: UserId,
+        activity: NewActivity,
+        push: PushEvent,
+    ) -> Result<bool, RepoError> {
+        write::archive_goal(&self.pool, id, actor, activity, push).await
+    }
+
+    async fn entries_between(
+        &self,
+        goals: Vec<GoalId>,
+        user: Option<UserId>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Vec<EntryRecord>, RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        let ids: Vec<Uuid> = goals.iter().map(GoalId::as_uuid).collect();
+        let mut query = progress_entries::table
+            .filter(progress_entries::goal_id.eq_any(ids))
+            .select(EntryRow::as_select())
+            .order((
+                progress_entries::period_start.asc(),
+                progress_entries::logged_at.asc(),
+                progress_entries::id.asc(),
+            ))
+            .into_boxed();
+        if let Some(u) = user {
+            query = query.filter(progress_entries::user_id.eq(u.as_uuid()));
+        }
+        if let Some(f) = from {
+            query = query.filter(progress_entries::period_start.ge(f));
+        }
+        if let Some(t) = to {
+            query = query.filter(progress_entries::period_start.le(t));
+        }
+        query
+            .load::<EntryRow>(&mut conn)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(EntryRow::into_record)
+            .collect()
+    }
+}

@@ -1,0 +1,145 @@
+//! Creating, editing and archiving goals.
+
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, RunQueryDsl};
+use pursue_domain::caps::{CapExceeded, CappedResource, check_cap};
+use pursue_domain::goal::NewGoalSpec;
+use pursue_domain::ids::{GoalId, GroupId, UserId};
+use pursue_ports::activity::NewActivity;
+use pursue_ports::error::RepoError;
+use pursue_ports::goals::{GoalPatch, GoalRecord};
+use pursue_ports::groups::CapError;
+use pursue_ports::outbox::PushEvent;
+
+use super::GoalRow;
+use crate::common::{
+    TxError, enqueue_push, from_decimal, insert_activity, load_group, trigger_cap,
+};
+use crate::errors::{db_error, pool_error};
+use crate::pool::PgPool;
+use crate::schema::goals;
+
+pub(super) async fn create_goal(
+    pool: &PgPool,
+    id: GoalId,
+    group: GroupId,
+    actor: UserId,
+    spec: NewGoalSpec,
+    activity: NewActivity,
+    push: PushEvent,
+) -> Result<GoalRecord, CapError> {
+    let mut conn = pool.get().await.map_err(pool_error)?;
+    let result = conn
+        .transaction::<_, TxError<CapExceeded>, _>(async move |conn| {
+            let gid = group.as_uuid();
+            load_group(conn, gid, true).await?;
+            let active: i64 = goals::table
+                .filter(goals::group_id.eq(gid))
+                .filter(goals::deleted_at.is_null())
+                .count()
+                .get_result(conn)
+                .await?;
+            check_cap(CappedResource::GroupGoals, active).map_err(TxError::Business)?;
+            let row: GoalRow = diesel::insert_into(goals::table)
+                .values((
+                    goals::id.eq(id.as_uuid()),
+                    goals::group_id.eq(gid),
+                    goals::title.eq(spec.title().as_str()),
+                    goals::description.eq(spec.description().map(|d| d.as_str())),
+                    goals::cadence.eq(spec.cadence().as_str()),
+                    goals::metric_type.eq(spec.metric().as_str()),
+                    goals::target_value.eq(spec.target().map(|t| from_decimal(t.value()))),
+                    goals::unit.eq(spec.unit().map(|u| u.as_str())),
+                    goals::created_by_user_id.eq(Some(actor.as_uuid())),
+                ))
+                .returning(GoalRow::as_returning())
+                .get_result(conn)
+                .await?;
+            insert_activity(conn, gid, &activity).await?;
+            enqueue_push(conn, gid, actor.as_uuid(), push).await?;
+            Ok(row)
+        })
+        .await;
+    match result {
+        Ok(row) => Ok(row.into_record()?),
+        Err(TxError::Business(cap)) => Err(CapError::Cap(cap)),
+        Err(TxError::Db(e)) => match trigger_cap(&e) {
+            Some(cap) => Err(CapError::Cap(cap)),
+            None => Err(CapError::Repo(db_error(e))),
+        },
+    }
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = goals)]
+struct GoalChanges<'a> {
+    title: Option<&'a str>,
+    description: Option<Option<&'a str>>,
+}
+
+pub(super) async fn update_goal(
+    pool: &PgPool,
+    id: GoalId,
+    patch: GoalPatch,
+) -> Result<Option<GoalRecord>, RepoError> {
+    let mut conn = pool.get().await.map_err(pool_error)?;
+    let changes = GoalChanges {
+        title: patch.title.as_ref().map(|t| t.as_str()),
+        description: patch
+            .description
+            .as_ref()
+            .map(|d| d.as_ref().map(|d| d.as_str())),
+    };
+    let target = goals::table
+        .filter(goals::id.eq(id.as_uuid()))
+        .filter(goals::deleted_at.is_null());
+    let row: Option<GoalRow> = if changes.title.is_none() && changes.description.is_none() {
+        target
+            .select(GoalRow::as_select())
+            .first(&mut conn)
+            .await
+            .optional()
+    } else {
+        diesel::update(target)
+            .set(&changes)
+            .returning(GoalRow::as_returning())
+            .get_result(&mut conn)
+            .await
+            .optional()
+    }
+    .map_err(db_error)?;
+    row.map(GoalRow::into_record).transpose()
+}
+
+pub(super) async fn archive_goal(
+    pool: &PgPool,
+    id: GoalId,
+    actor: UserId,
+    activity: NewActivity,
+    push: PushEvent,
+) -> Result<bool, RepoError> {
+    let mut conn = pool.get().await.map_err(pool_error)?;
+    conn.transaction::<_, diesel::result::Error, _>(async move |conn| {
+        let group: Option<uuid::Uuid> = diesel::update(
+            goals::table
+                .filter(goals::id.eq(id.as_uuid()))
+                .filter(goals::deleted_at.is_null()),
+        )
+        .set((
+            goals::deleted_at.eq(Some(chrono::Utc::now())),
+            goals::deleted_by_user_id.eq(Some(actor.as_uuid())),
+        ))
+        .returning(goals::group_id)
+        .get_result(conn)
+        .await
+        .optional()?;
+        let Some(gid) = group else {
+            return Ok(false);
+        };
+        insert_activity(conn, gid, &activity).await?;
+        enqueue_push(conn, gid, actor.as_uuid(), push).await?;
+        Ok(true)
+    })
+    .await
+    .map_err(db_error)
+}

@@ -1,0 +1,158 @@
+//! [`GroupRepository`] over PostgreSQL: groups, memberships, invites and the feed.
+
+mod invites;
+mod members;
+mod reads;
+mod write;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use pursue_domain::group::InviteCode;
+use pursue_domain::ids::{GroupId, UserId};
+use pursue_domain::role::{AssignableRole, Role};
+use pursue_ports::activity::{ActivityPage, NewActivity};
+use pursue_ports::error::RepoError;
+use pursue_ports::groups::{
+    CapError, GroupPatch, GroupRecord, GroupRepository, InviteRecord, JoinError, MemberRecord,
+    MyGroupRecord, NewGroup, NewInvite,
+};
+use pursue_ports::outbox::PushEvent;
+
+use crate::pool::PgPool;
+
+/// Groups in the `groups`, `group_memberships`, `invite_codes` and `group_activities`
+/// tables.
+#[derive(Clone)]
+pub struct PgGroups {
+    pool: PgPool,
+}
+
+impl PgGroups {
+    /// A repository over `pool`.
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+}
+
+#[async_trait]
+impl GroupRepository for PgGroups {
+    async fn create_group(
+        &self,
+        group: NewGroup,
+        activity: NewActivity,
+    ) -> Result<GroupRecord, CapError> {
+        write::create_group(&self.pool, group, activity).await
+    }
+
+    async fn find_group(&self, id: GroupId) -> Result<Option<GroupRecord>, RepoError> {
+        reads::find_group(&self.pool, id).await
+    }
+
+    async fn role_of(&self, group: GroupId, user: UserId) -> Result<Option<Role>, RepoError> {
+        reads::role_of(&self.pool, group, user).await
+    }
+
+    async fn update_group(
+        &self,
+        id: GroupId,
+        patch: GroupPatch,
+        activity: Option<NewActivity>,
+    ) -> Result<Option<GroupRecord>, RepoError> {
+        write::update_group(&self.pool, id, patch, activity).await
+    }
+
+    async fn delete_group(&self, id: GroupId) -> Result<(), RepoError> {
+        write::delete_group(&self.pool, id).await
+    }
+
+    async fn list_members(&self, group: GroupId) -> Result<Vec<MemberRecord>, RepoError> {
+        reads::list_members(&self.pool, group, None).await
+    }
+
+    async fn find_member(
+        &self,
+        group: GroupId,
+        user: UserId,
+    ) -> Result<Option<MemberRecord>, RepoError> {
+        Ok(reads::list_members(&self.pool, group, Some(user))
+            .await?
+            .into_iter()
+            .next())
+    }
+
+    async fn change_role(
+        &self,
+        group: GroupId,
+        user: UserId,
+        role: AssignableRole,
+        activity: NewActivity,
+    ) -> Result<bool, RepoError> {
+        members::change_role(&self.pool, group, user, role, activity).await
+    }
+
+    async fn remove_member(
+        &self,
+        group: GroupId,
+        user: UserId,
+        actor: UserId,
+        activity: NewActivity,
+        push: PushEvent,
+    ) -> Result<bool, RepoError> {
+        members::remove(&self.pool, group, user, actor, activity, push).await
+    }
+
+    async fn count_other_members(&self, group: GroupId, user: UserId) -> Result<i64, RepoError> {
+        reads::count_other_members(&self.pool, group, user).await
+    }
+
+    async fn create_invite(
+        &self,
+        code: &InviteCode,
+        invite: NewInvite,
+    ) -> Result<Option<InviteRecord>, RepoError> {
+        invites::create(&self.pool, code, invite).await
+    }
+
+    async fn find_invite(&self, code: &str) -> Result<Option<InviteRecord>, RepoError> {
+        invites::find(&self.pool, code).await
+    }
+
+    async fn join_with_invite(
+        &self,
+        code: &str,
+        user: UserId,
+        now: DateTime<Utc>,
+        activity: NewActivity,
+        push: PushEvent,
+    ) -> Result<GroupRecord, JoinError> {
+        invites::join(&self.pool, code, user, now, activity, push).await
+    }
+
+    async fn leave_group(
+        &self,
+        group: GroupId,
+        user: UserId,
+        activity: NewActivity,
+        push: PushEvent,
+    ) -> Result<bool, RepoError> {
+        members::leave(&self.pool, group, user, activity, push).await
+    }
+
+    async fn list_activities(
+        &self,
+        group: GroupId,
+        limit: i64,
+        offset: i64,
+    ) -> Result<ActivityPage, RepoError> {
+        reads::list_activities(&self.pool, group, limit, offset).await
+    }
+
+    async fn list_user_groups(
+        &self,
+        user: UserId,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<MyGroupRecord>, i64), RepoError> {
+        reads::list_user_groups(&self.pool, user, limit, offset).await
+    }
+}

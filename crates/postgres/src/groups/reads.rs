@@ -1,0 +1,232 @@
+//! Group reads: a group, roles, members, the feed and a user's groups.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use pursue_domain::ids::{GroupId, UserId};
+use pursue_domain::role::Role;
+use pursue_ports::activity::{ActivityPage, ActivityRecord};
+use pursue_ports::error::RepoError;
+use pursue_ports::groups::{GroupRecord, MemberRecord, MyGroupRecord};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::common::{GroupRow, corrupt, count_members, load_group};
+use crate::errors::{db_error, pool_error};
+use crate::pool::PgPool;
+use crate::schema::{group_activities, group_memberships, groups, users};
+
+fn parse_role(s: &str) -> Result<Role, RepoError> {
+    Role::parse(s).map_err(|_| corrupt("role", s))
+}
+
+pub(super) async fn find_group(
+    pool: &PgPool,
+    id: GroupId,
+) -> Result<Option<GroupRecord>, RepoError> {
+    let mut conn = pool.get().await.map_err(pool_error)?;
+    let Some(row) = load_group(&mut conn, id.as_uuid(), false)
+        .await
+        .map_err(db_error)?
+    else {
+        return Ok(None);
+    };
+    let count = count_members(&mut conn, id.as_uuid())
+        .await
+        .map_err(db_error)?;
+    Ok(Some(row.into_record(count)))
+}
+
+pub(super) async fn role_of(
+    pool: &PgPool,
+    group: GroupId,
+    user: UserId,
+) -> Result<Option<Role>, RepoError> {
+    let mut conn = pool.get().await.map_err(pool_error)?;
+    let role: Option<String> = group_memberships::table
+        .filter(group_memberships::group_id.eq(group.as_uuid()))
+        .filter(group_memberships::user_id.eq(user.as_uuid()))
+        .select(group_memberships::role)
+        .first(&mut conn)
+        .await
+        .optional()
+        .map_err(db_error)?;
+    role.as_deref().map(parse_role).transpose()
+}
+
+pub(super) async fn list_members(
+    pool: &PgPool,
+    group: GroupId,
+    only: Option<UserId>,
+) -> Result<Vec<MemberRecord>, RepoError> {
+    let mut conn = pool.get().await.map_err(pool_error)?;
+    let mut query = group_memberships::table
+        .inner_join(users::table)
+        .filter(group_memberships::group_id.eq(group.as_uuid()))
+        .filter(users::deleted_at.is_null())
+        .select((
+            users::id,
+            users::display_name,
+            users::avatar_data.is_not_null(),
+            group_memberships::role,
+            group_memberships::joined_at,
+        ))
+        .into_boxed();
+    if let Some(user) = only {
+        query = query.filter(group_memberships::user_id.eq(user.as_uuid()));
+    }
+    let rows: Vec<(Uuid, String, bool, String, DateTime<Utc>)> =
+        query.load(&mut conn).await.map_err(db_error)?;
+    let mut members = rows
+        .into_iter()
+        .map(|(id, name, has_avatar, role, joined_at)| {
+            Ok(MemberRecord {
+                user_id: UserId::from_uuid(id),
+                display_name: name,
+                has_avatar,
+                role: parse_role(&role)?,
+                joined_at,
+            })
+        })
+        .collect::<Result<Vec<_>, RepoError>>()?;
+    members.sort_by_key(|m| (m.role.list_order(), m.joined_at, m.user_id.as_uuid()));
+    Ok(members)
+}
+
+pub(super) async fn count_other_members(
+    pool: &PgPool,
+    group: GroupId,
+    user: UserId,
+) -> Result<i64, RepoError> {
+    let mut conn = pool.get().await.map_err(pool_error)?;
+    group_memberships::table
+        .filter(group_memberships::group_id.eq(group.as_uuid()))
+        .filter(group_memberships::user_id.ne(user.as_uuid()))
+        .count()
+        .get_result(&mut conn)
+        .await
+        .map_err(db_error)
+}
+
+type ActivityRow = (
+    Uuid,
+    String,
+    Option<Uuid>,
+    Option<String>,
+    Option<Value>,
+    DateTime<Utc>,
+);
+
+pub(super) async fn list_activities(
+    pool: &PgPool,
+    group: GroupId,
+    limit: i64,
+    offset: i64,
+) -> Result<ActivityPage, RepoError> {
+    let mut conn = pool.get().await.map_err(pool_error)?;
+    let gid = group.as_uuid();
+    let rows: Vec<ActivityRow> = group_activities::table
+        .left_join(
+            users::table.on(users::id
+                .nullable()
+                .eq(group_activities::user_id)
+                .and(users::deleted_at.is_null())),
+        )
+        .filter(group_activities::group_id.eq(gid))
+        .order((
+            group_activities::created_at.desc(),
+            group_activities::id.desc(),
+        ))
+        .limit(limit)
+        .offset(offset)
+        .select((
+            group_activities::id,
+            group_activities::activity_type,
+            users::id.nullable(),
+            users::display_name.nullable(),
+            group_activities::metadata,
+            group_activities::created_at,
+        ))
+        .load(&mut conn)
+        .await
+        .map_err(db_error)?;
+    let total: i64 = group_activities::table
+        .filter(group_activities::group_id.eq(gid))
+        .count()
+        .get_result(&mut conn)
+        .await
+        .map_err(db_error)?;
+    let items = rows
+        .into_iter()
+        .map(
+            |(id, activity_type, uid, name, metadata, created_at)| ActivityRecord {
+                id,
+                activity_type,
+                user: uid.zip(name).map(|(u, n)| (UserId::from_uuid(u), n)),
+                metadata: metadata
+                    .filter(Value::is_object)
+                    .unwrap_or_else(|| json!({})),
+                created_at,
+            },
+        )
+        .collect();
+    Ok(ActivityPage { items, total })
+}
+
+pub(super) async fn list_user_groups(
+    pool: &PgPool,
+    user: UserId,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<MyGroupRecord>, i64), RepoError> {
+    let mut conn = pool.get().await.map_err(pool_error)?;
+    let uid = user.as_uuid();
+    let base = group_memberships::table
+        .inner_join(groups::table)
+        .filter(group_memberships::user_id.eq(uid))
+        .filter(groups::deleted_at.is_null());
+    let rows: Vec<(GroupRow, String, DateTime<Utc>)> = base
+        .order((
+            group_memberships::joined_at.desc(),
+            group_memberships::group_id.asc(),
+        ))
+        .limit(limit)
+        .offset(offset)
+        .select((
+            GroupRow::as_select(),
+            group_memberships::role,
+            group_memberships::joined_at,
+        ))
+        .load(&mut conn)
+        .await
+        .map_err(db_error)?;
+    let total: i64 = base.count().get_result(&mut conn).await.map_err(db_error)?;
+    let ids: Vec<Uuid> = rows.iter().map(|(g, _, _)| g.id).collect();
+    let counts: HashMap<Uuid, i64> = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        group_memberships::table
+            .filter(group_memberships::group_id.eq_any(&ids))
+            .group_by(group_memberships::group_id)
+            .select((group_memberships::group_id, diesel::dsl::count_star()))
+            .load::<(Uuid, i64)>(&mut conn)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .collect()
+    };
+    let groups = rows
+        .into_iter()
+        .map(|(row, role, joined_at)| {
+            let count = counts.get(&row.id).copied().unwrap_or(0);
+            Ok(MyGroupRecord {
+                role: parse_role(&role)?,
+                joined_at,
+                group: row.into_record(count),
+            })
+        })
+        .collect::<Result<Vec<_>, RepoError>>()?;
+    Ok((groups, total))
+}

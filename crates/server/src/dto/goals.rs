@@ -1,0 +1,337 @@
+//! Bodies of goal endpoints.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use pursue_app::goals::{GoalView, PeriodProgress};
+use pursue_domain::decimal::Decimal2;
+use pursue_domain::goal::{
+    Cadence, GoalDescription, GoalTitle, MetricType, NewGoalSpec, TargetValue, Unit,
+};
+use pursue_ports::goals::{EntryRecord, GoalPatch, GoalRecord};
+use serde::{Deserialize, Serialize};
+
+use super::patch::nullable;
+use super::rules;
+use crate::error::ApiError;
+
+/// `POST /api/groups/:id/goals` (and an `initial_goals` item).
+#[derive(Debug, Deserialize, garde::Validate)]
+pub struct CreateGoalRequest {
+    /// Title, 1–200.
+    #[garde(custom(|v: &String, c: &()| rules::goal_title(v, c)))]
+    pub title: String,
+    /// Description, ≤ 1000.
+    #[garde(skip)]
+    pub description: Option<String>,
+    /// Cadence.
+    #[garde(skip)]
+    pub cadence: String,
+    /// Metric.
+    #[garde(skip)]
+    pub metric_type: String,
+    /// Target.
+    #[garde(skip)]
+    pub target_value: Option<f64>,
+    /// Unit, ≤ 50.
+    #[garde(skip)]
+    pub unit: Option<String>,
+}
+
+impl CreateGoalRequest {
+    /// The validated goal.
+    pub fn into_spec(self) -> Result<NewGoalSpec, ApiError> {
+        let title = GoalTitle::parse(&self.title).map_err(|e| ApiError::field("title", e))?;
+        let description = self
+            .description
+            .as_deref()
+            .map(GoalDescription::parse)
+            .transpose()
+            .map_err(|e| ApiError::field("description", e))?;
+        let cadence = Cadence::parse(&self.cadence).map_err(|e| ApiError::field("cadence", e))?;
+        let metric =
+            MetricType::parse(&self.metric_type).map_err(|e| ApiError::field("metric_type", e))?;
+        let target = self
+            .target_value
+            .map(TargetValue::try_from_f64)
+            .transpose()
+            .map_err(|e| ApiError::field("target_value", e))?;
+        let unit = self
+            .unit
+            .as_deref()
+            .map(Unit::parse)
+            .transpose()
+            .map_err(|e| ApiError::field("unit", e))?;
+        NewGoalSpec::new(title, description, cadence, metric, target, unit)
+            .map_err(|e| ApiError::field("target_value", e))
+    }
+}
+
+/// `PATCH /api/goals/:id`.
+#[derive(Debug, Deserialize, garde::Validate)]
+pub struct UpdateGoalRequest {
+    /// New title (`null` is refused).
+    #[garde(skip)]
+    #[serde(default, deserialize_with = "nullable")]
+    pub title: Option<Option<String>>,
+    /// New description or null.
+    #[garde(skip)]
+    #[serde(default, deserialize_with = "nullable")]
+    pub description: Option<Option<String>>,
+}
+
+impl UpdateGoalRequest {
+    /// The validated patch.
+    pub fn into_patch(self) -> Result<GoalPatch, ApiError> {
+        Ok(GoalPatch {
+            title: match self.title {
+                Some(None) => return Err(ApiError::field("title", "must not be null")),
+                Some(Some(t)) => {
+                    Some(GoalTitle::parse(&t).map_err(|e| ApiError::field("title", e))?)
+                }
+                None => None,
+            },
+            description: self
+                .description
+                .map(|d| d.as_deref().map(GoalDescription::parse).transpose())
+                .transpose()
+                .map_err(|e| ApiError::field("description", e))?,
+        })
+    }
+}
+
+/// A decimal as a JSON number.
+pub fn number(d: Decimal2) -> f64 {
+    d.to_f64()
+}
+
+/// `YYYY-MM-DD`.
+pub fn date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// The contract's `Goal`.
+#[derive(Debug, Serialize)]
+pub struct GoalBody {
+    /// Id.
+    pub id: String,
+    /// Group.
+    pub group_id: String,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Cadence.
+    pub cadence: &'static str,
+    /// Metric.
+    pub metric_type: &'static str,
+    /// Target (JSON number).
+    pub target_value: Option<f64>,
+    /// Unit.
+    pub unit: Option<String>,
+    /// Creator.
+    pub created_by_user_id: Option<String>,
+    /// Creation instant.
+    pub created_at: DateTime<Utc>,
+    /// Archive instant.
+    pub archived_at: Option<DateTime<Utc>>,
+    /// Current period progress (list with `include_progress=true`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_period_progress: Option<PeriodBody>,
+}
+
+impl From<GoalRecord> for GoalBody {
+    fn from(g: GoalRecord) -> Self {
+        Self {
+            id: g.id.to_string(),
+            group_id: g.group_id.to_string(),
+            title: g.title,
+            description: g.description,
+            cadence: g.cadence.as_str(),
+            metric_type: g.metric.as_str(),
+            target_value: g.target_value.map(number),
+            unit: g.unit,
+            created_by_user_id: g.created_by_user_id.map(|u| u.to_string()),
+            created_at: g.created_at,
+            archived_at: g.archived_at,
+            current_period_progress: None,
+        }
+    }
+}
+
+impl From<GoalView> for GoalBody {
+    fn from(v: GoalView) -> Self {
+        let cadence = v.goal.cadence;
+        let mut body = GoalBody::from(v.goal);
+        body.current_period_progress = v.progress.map(|p| PeriodBody::new(p, cadence));
+        body
+    }
+}
+
+/// `current_period_progress`.
+#[derive(Debug, Serialize)]
+pub struct PeriodBody {
+    /// `YYYY-MM-DDT00:00:00Z` label.
+    pub start_date: String,
+    /// `YYYY-MM-DDT23:59:59Z` label.
+    pub end_date: String,
+    /// The cadence.
+    pub period_type: &'static str,
+    /// The caller's progress.
+    pub user_progress: UserProgressBody,
+    /// Every member's progress.
+    pub member_progress: Vec<MemberProgressBody>,
+}
+
+/// The caller's progress.
+#[derive(Debug, Serialize)]
+pub struct UserProgressBody {
+    /// Completed.
+    pub completed: f64,
+    /// Target.
+    pub total: f64,
+    /// Percentage (not capped).
+    pub percentage: i64,
+    /// Entries.
+    pub entries: Vec<DayValue>,
+}
+
+/// One entry of the caller.
+#[derive(Debug, Serialize)]
+pub struct DayValue {
+    /// Local date.
+    pub date: String,
+    /// Value.
+    pub value: f64,
+}
+
+/// One member's progress.
+#[derive(Debug, Serialize)]
+pub struct MemberProgressBody {
+    /// User id.
+    pub user_id: String,
+    /// Display name.
+    pub display_name: String,
+    /// `/api/users/<id>/avatar` or null.
+    pub avatar_url: Option<String>,
+    /// Completed.
+    pub completed: f64,
+    /// Percentage.
+    pub percentage: i64,
+}
+
+impl PeriodBody {
+    fn new(p: PeriodProgress, cadence: Cadence) -> Self {
+        Self {
+            start_date: p.period.start_label(),
+            end_date: p.period.end_label(),
+            period_type: cadence.as_str(),
+            user_progress: UserProgressBody {
+                completed: number(p.user.aggregate.completed),
+                total: number(p.user.aggregate.total),
+                percentage: p.user.aggregate.percentage,
+                entries: p
+                    .user
+                    .entries
+                    .into_iter()
+                    .map(|(d, v)| DayValue {
+                        date: date(d),
+                        value: number(v),
+                    })
+                    .collect(),
+            },
+            member_progress: p
+                .members
+                .into_iter()
+                .map(|m| MemberProgressBody {
+                    user_id: m.member.user_id.to_string(),
+                    avatar_url: m
+                        .member
+                        .has_avatar
+                        .then(|| format!("/api/users/{}/avatar", m.member.user_id)),
+                    display_name: m.member.display_name,
+                    completed: number(m.aggregate.completed),
+                    percentage: m.aggregate.percentage,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// An entry in progress reads.
+#[derive(Debug, Serialize)]
+pub struct HistoryEntry {
+    /// Id.
+    pub id: String,
+    /// Value.
+    pub value: f64,
+    /// Note.
+    pub note: Option<String>,
+    /// Local date.
+    pub period_start: String,
+    /// Instant.
+    pub logged_at: DateTime<Utc>,
+}
+
+impl From<EntryRecord> for HistoryEntry {
+    fn from(e: EntryRecord) -> Self {
+        Self {
+            id: e.id.to_string(),
+            value: number(e.value),
+            note: e.note,
+            period_start: date(e.period_start),
+            logged_at: e.logged_at,
+        }
+    }
+}
+
+/// A full progress entry (`POST /api/progress`, `GET /api/progress/:id`).
+#[derive(Debug, Serialize)]
+pub struct EntryBody {
+    /// Id.
+    pub id: String,
+    /// Goal.
+    pub goal_id: String,
+    /// Author.
+    pub user_id: String,
+    /// Value.
+    pub value: f64,
+    /// Note.
+    pub note: Option<String>,
+    /// Local date.
+    pub period_start: String,
+    /// Instant.
+    pub logged_at: DateTime<Utc>,
+}
+
+impl From<EntryRecord> for EntryBody {
+    fn from(e: EntryRecord) -> Self {
+        Self {
+            id: e.id.to_string(),
+            goal_id: e.goal_id.to_string(),
+            user_id: e.user_id.to_string(),
+            value: number(e.value),
+            note: e.note,
+            period_start: date(e.period_start),
+            logged_at: e.logged_at,
+        }
+    }
+}
+
+/// `POST /api/progress`.
+#[derive(Debug, Deserialize, garde::Validate)]
+pub struct LogProgressRequest {
+    /// Goal id.
+    #[garde(skip)]
+    pub goal_id: String,
+    /// Value.
+    #[garde(skip)]
+    pub value: f64,
+    /// Note, ≤ 500.
+    #[garde(skip)]
+    pub note: Option<String>,
+    /// `YYYY-MM-DD`.
+    #[garde(custom(|v: &String, c: &()| rules::user_date(v, c)))]
+    pub user_date: String,
+    /// IANA zone, 1–50.
+    #[garde(length(chars, min = 1, max = 50))]
+    pub user_timezone: String,
+}

@@ -1,0 +1,324 @@
+//! Bodies of `/api/groups/*` and `/api/users/me/groups`.
+
+use chrono::{DateTime, Utc};
+use pursue_app::groups::CreateGroup;
+use pursue_domain::group::{GroupDescription, GroupName, IconColor, IconEmoji};
+use pursue_domain::role::Role;
+use pursue_ports::activity::ActivityRecord;
+use pursue_ports::groups::{GroupPatch, GroupRecord, InviteRecord, MemberRecord, MyGroupRecord};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::goals::CreateGoalRequest;
+use super::patch::nullable;
+use super::rules;
+use crate::error::ApiError;
+
+/// `POST /api/groups`.
+#[derive(Debug, Deserialize, garde::Validate)]
+pub struct CreateGroupRequest {
+    /// Name, 1–100.
+    #[garde(custom(|v: &String, c: &()| rules::group_name(v, c)))]
+    pub name: String,
+    /// Description, ≤ 500.
+    #[garde(skip)]
+    pub description: Option<String>,
+    /// One emoji.
+    #[garde(skip)]
+    pub icon_emoji: Option<String>,
+    /// `#RRGGBB`.
+    #[garde(skip)]
+    pub icon_color: Option<String>,
+    /// Goals created with the group (≤ 100).
+    #[garde(length(max = 100), dive)]
+    #[serde(default)]
+    pub initial_goals: Vec<CreateGoalRequest>,
+}
+
+fn opt<T, E: std::fmt::Display>(
+    field: &str,
+    value: Option<&str>,
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> Result<Option<T>, ApiError> {
+    value
+        .map(|v| parse(v).map_err(|e| ApiError::field(field, e)))
+        .transpose()
+}
+
+impl CreateGroupRequest {
+    /// The validated domain input.
+    pub fn into_input(self) -> Result<CreateGroup, ApiError> {
+        let initial_goals = self
+            .initial_goals
+            .into_iter()
+            .map(CreateGoalRequest::into_spec)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(CreateGroup {
+            name: GroupName::parse(&self.name).map_err(|e| ApiError::field("name", e))?,
+            description: opt(
+                "description",
+                self.description.as_deref(),
+                GroupDescription::parse,
+            )?,
+            icon_emoji: opt("icon_emoji", self.icon_emoji.as_deref(), IconEmoji::parse)?,
+            icon_color: opt("icon_color", self.icon_color.as_deref(), IconColor::parse)?,
+            initial_goals,
+        })
+    }
+}
+
+/// `PATCH /api/groups/:id`: absent keys stay, `null` clears (not the name).
+#[derive(Debug, Deserialize, garde::Validate)]
+pub struct UpdateGroupRequest {
+    /// New name (`null` is refused: a group always has a name).
+    #[garde(skip)]
+    #[serde(default, deserialize_with = "nullable")]
+    pub name: Option<Option<String>>,
+    /// New description or null.
+    #[garde(skip)]
+    #[serde(default, deserialize_with = "nullable")]
+    pub description: Option<Option<String>>,
+    /// New emoji or null.
+    #[garde(skip)]
+    #[serde(default, deserialize_with = "nullable")]
+    pub icon_emoji: Option<Option<String>>,
+    /// New colour or null.
+    #[garde(skip)]
+    #[serde(default, deserialize_with = "nullable")]
+    pub icon_color: Option<Option<String>>,
+}
+
+fn clearable<T, E: std::fmt::Display>(
+    field: &str,
+    value: Option<Option<String>>,
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> Result<Option<Option<T>>, ApiError> {
+    value.map(|v| opt(field, v.as_deref(), &parse)).transpose()
+}
+
+impl UpdateGroupRequest {
+    /// The validated patch.
+    pub fn into_patch(self) -> Result<GroupPatch, ApiError> {
+        Ok(GroupPatch {
+            name: match self.name {
+                Some(None) => return Err(ApiError::field("name", "must not be null")),
+                Some(Some(n)) => {
+                    Some(GroupName::parse(&n).map_err(|e| ApiError::field("name", e))?)
+                }
+                None => None,
+            },
+            description: clearable("description", self.description, GroupDescription::parse)?,
+            icon_emoji: clearable("icon_emoji", self.icon_emoji, IconEmoji::parse)?,
+            icon_color: clearable("icon_color", self.icon_color, IconColor::parse)?,
+        })
+    }
+}
+
+/// `PATCH /api/groups/:id/members/:user_id`.
+#[derive(Debug, Deserialize, garde::Validate)]
+pub struct ChangeRoleRequest {
+    /// `admin` or `member`.
+    #[garde(custom(|v: &String, c: &()| rules::assignable_role(v, c)))]
+    pub role: String,
+}
+
+/// `POST /api/groups/:id/invites`.
+#[derive(Debug, Deserialize, garde::Validate)]
+pub struct CreateInviteRequest {
+    /// Use limit ≥ 1, null = unlimited.
+    #[garde(skip)]
+    pub max_uses: Option<i64>,
+    /// Future expiry, null = never.
+    #[garde(skip)]
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// `POST /api/groups/join`.
+#[derive(Debug, Deserialize, garde::Validate)]
+pub struct JoinRequest {
+    /// The code (trimmed, case-insensitive).
+    #[garde(custom(|v: &String, c: &()| rules::non_empty(v.trim(), c)))]
+    pub invite_code: String,
+}
+
+/// A group object (D13: with `updated_at`).
+#[derive(Debug, Serialize)]
+pub struct GroupBody {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Emoji.
+    pub icon_emoji: Option<String>,
+    /// Colour.
+    pub icon_color: Option<String>,
+    /// Whether an icon image exists.
+    pub has_icon: bool,
+    /// Creator.
+    pub creator_user_id: String,
+    /// Members.
+    pub member_count: i64,
+    /// Creation instant.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+    /// The caller's role (`GET /groups/:id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_role: Option<&'static str>,
+}
+
+impl GroupBody {
+    /// The body, with the caller's role when given.
+    pub fn new(g: GroupRecord, role: Option<Role>) -> Self {
+        Self {
+            id: g.id.to_string(),
+            name: g.name,
+            description: g.description,
+            icon_emoji: g.icon_emoji,
+            icon_color: g.icon_color,
+            has_icon: g.has_icon,
+            creator_user_id: g.creator_user_id.to_string(),
+            member_count: g.member_count,
+            created_at: g.created_at,
+            updated_at: g.updated_at,
+            user_role: role.map(Role::as_str),
+        }
+    }
+}
+
+/// An item of `GET /users/me/groups`.
+#[derive(Debug, Serialize)]
+pub struct MyGroupBody {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Emoji.
+    pub icon_emoji: Option<String>,
+    /// Colour.
+    pub icon_color: Option<String>,
+    /// Whether an icon image exists.
+    pub has_icon: bool,
+    /// Members.
+    pub member_count: i64,
+    /// The caller's role.
+    pub role: &'static str,
+    /// When the caller joined.
+    pub joined_at: DateTime<Utc>,
+    /// Last change of the group.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<MyGroupRecord> for MyGroupBody {
+    fn from(m: MyGroupRecord) -> Self {
+        Self {
+            id: m.group.id.to_string(),
+            name: m.group.name,
+            description: m.group.description,
+            icon_emoji: m.group.icon_emoji,
+            icon_color: m.group.icon_color,
+            has_icon: m.group.has_icon,
+            member_count: m.group.member_count,
+            role: m.role.as_str(),
+            joined_at: m.joined_at,
+            updated_at: m.group.updated_at,
+        }
+    }
+}
+
+/// A member list item.
+#[derive(Debug, Serialize)]
+pub struct MemberBody {
+    /// User id.
+    pub user_id: String,
+    /// Display name.
+    pub display_name: String,
+    /// Whether they have an avatar.
+    pub has_avatar: bool,
+    /// Role.
+    pub role: &'static str,
+    /// Join instant.
+    pub joined_at: DateTime<Utc>,
+}
+
+impl From<MemberRecord> for MemberBody {
+    fn from(m: MemberRecord) -> Self {
+        Self {
+            user_id: m.user_id.to_string(),
+            display_name: m.display_name,
+            has_avatar: m.has_avatar,
+            role: m.role.as_str(),
+            joined_at: m.joined_at,
+        }
+    }
+}
+
+/// An invite.
+#[derive(Debug, Serialize)]
+pub struct InviteBody {
+    /// The code.
+    pub code: String,
+    /// Use limit.
+    pub max_uses: Option<i32>,
+    /// Uses so far.
+    pub current_uses: i32,
+    /// Expiry.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Creation instant.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<InviteRecord> for InviteBody {
+    fn from(i: InviteRecord) -> Self {
+        Self {
+            code: i.code,
+            max_uses: i.max_uses,
+            current_uses: i.current_uses,
+            expires_at: i.expires_at,
+            created_at: i.created_at,
+        }
+    }
+}
+
+/// The user of a feed item.
+#[derive(Debug, Serialize)]
+pub struct ActivityUser {
+    /// Id.
+    pub id: String,
+    /// Display name.
+    pub display_name: String,
+}
+
+/// A feed item.
+#[derive(Debug, Serialize)]
+pub struct ActivityBody {
+    /// Id.
+    pub id: String,
+    /// Type.
+    pub activity_type: String,
+    /// The user, null once deleted.
+    pub user: Option<ActivityUser>,
+    /// Metadata.
+    pub metadata: Value,
+    /// Creation instant.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<ActivityRecord> for ActivityBody {
+    fn from(a: ActivityRecord) -> Self {
+        Self {
+            id: a.id.to_string(),
+            activity_type: a.activity_type,
+            user: a.user.map(|(id, display_name)| ActivityUser {
+                id: id.to_string(),
+                display_name,
+            }),
+            metadata: a.metadata,
+            created_at: a.created_at,
+        }
+    }
+}

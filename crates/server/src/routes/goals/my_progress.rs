@@ -1,0 +1,32 @@
+//! `GET /api/goals/:goal_id/progress/me`.
+
+use actix_web::{HttpResponse, web};
+use serde_json::json;
+
+use super::query_date;
+use crate::dto::goals::HistoryEntry;
+use crate::dto::query::RangeQuery;
+use crate::error::ApiError;
+use crate::extract::AuthUser;
+use crate::routes::ids;
+use crate::state::AppState;
+
+/// The caller's entries in the date range (members only).
+pub async fn my_progress(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<String>,
+    query: web::Query<RangeQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let id = ids::goal(&path)?;
+    let from = query_date("start_date", query.start_date.as_deref())?;
+    let to = query_date("end_date", query.end_date.as_deref())?;
+    let entries: Vec<HistoryEntry> = state
+        .goals
+        .my_progress(&user.0, id, from, to)
+        .await?
+        .into_iter()
+        .map(HistoryEntry::from)
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({ "goal_id": id.to_string(), "entries": entries })))
+}

@@ -1,0 +1,27 @@
+//! `PATCH /api/goals/:goal_id`.
+
+use actix_web::{HttpResponse, web};
+use serde_json::json;
+
+use crate::dto::goals::UpdateGoalRequest;
+use crate::error::ApiError;
+use crate::extract::{AuthUser, ValidJson};
+use crate::routes::ids;
+use crate::state::AppState;
+
+/// Edits title and description (admin or creator).
+pub async fn update(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<String>,
+    body: ValidJson<UpdateGoalRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = ids::goal(&path)?;
+    let patch = body.0.into_patch()?;
+    let goal = state.goals.update_goal(&user.0, id, patch).await?;
+    Ok(HttpResponse::Ok().json(json!({
+        "id": goal.id.to_string(),
+        "title": goal.title,
+        "description": goal.description,
+    })))
+}

@@ -1,0 +1,22 @@
+//! `POST /api/groups/:group_id/goals` → 201 goal.
+
+use actix_web::{HttpResponse, web};
+
+use crate::dto::goals::{CreateGoalRequest, GoalBody};
+use crate::error::ApiError;
+use crate::extract::{AuthUser, ValidJson};
+use crate::routes::ids;
+use crate::state::AppState;
+
+/// Creates a goal (admin or creator).
+pub async fn create_goal(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<String>,
+    body: ValidJson<CreateGoalRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = ids::group(&path)?;
+    let spec = body.0.into_spec()?;
+    let goal = state.goals.create_goal(&user.0, id, spec).await?;
+    Ok(HttpResponse::Created().json(GoalBody::from(goal)))
+}

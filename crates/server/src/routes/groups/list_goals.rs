@@ -1,0 +1,46 @@
+//! `GET /api/groups/:group_id/goals`.
+
+use actix_web::{HttpResponse, web};
+use pursue_domain::goal::Cadence;
+use pursue_domain::period::Timezone;
+use pursue_ports::goals::GoalFilter;
+use serde_json::json;
+
+use crate::dto::goals::GoalBody;
+use crate::dto::query::GoalListQuery;
+use crate::error::ApiError;
+use crate::extract::AuthUser;
+use crate::routes::ids;
+use crate::state::AppState;
+
+/// Goals of the group, optionally with current-period progress; invalid query values
+/// count as absent.
+pub async fn list_goals(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<String>,
+    query: web::Query<GoalListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let id = ids::group(&path)?;
+    let filter = GoalFilter {
+        cadence: query
+            .cadence
+            .as_deref()
+            .and_then(|c| Cadence::parse(c).ok()),
+        include_archived: query.archived.as_deref() == Some("true"),
+    };
+    let include_progress = query.include_progress.as_deref() == Some("true");
+    let zone = query
+        .user_timezone
+        .as_deref()
+        .and_then(|z| Timezone::parse(z).ok())
+        .unwrap_or_else(Timezone::utc);
+    let goals: Vec<GoalBody> = state
+        .goals
+        .list_goals(&user.0, id, filter, include_progress, &zone)
+        .await?
+        .into_iter()
+        .map(GoalBody::from)
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({ "total": goals.len(), "goals": goals })))
+}

@@ -1,0 +1,47 @@
+//! `/api/groups/*`.
+
+mod activity;
+mod change_role;
+mod create;
+mod create_goal;
+mod create_invite;
+mod delete;
+mod get;
+mod join;
+mod leave;
+mod list_goals;
+mod members;
+mod remove_member;
+mod update;
+
+use actix_web::web;
+
+/// Registers the group routes under `/api/groups` (`/members/me` before
+/// `/members/{user_id}`).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("", web::post().to(create::create))
+        .route("/join", web::post().to(join::join))
+        .route("/{group_id}", web::get().to(get::get))
+        .route("/{group_id}", web::patch().to(update::update))
+        .route("/{group_id}", web::delete().to(delete::delete))
+        .route("/{group_id}/members", web::get().to(members::members))
+        .route("/{group_id}/members/me", web::delete().to(leave::leave))
+        .route(
+            "/{group_id}/members/{user_id}",
+            web::patch().to(change_role::change_role),
+        )
+        .route(
+            "/{group_id}/members/{user_id}",
+            web::delete().to(remove_member::remove_member),
+        )
+        .route(
+            "/{group_id}/invites",
+            web::post().to(create_invite::create_invite),
+        )
+        .route("/{group_id}/activity", web::get().to(activity::activity))
+        .route(
+            "/{group_id}/goals",
+            web::post().to(create_goal::create_goal),
+        )
+        .route("/{group_id}/goals", web::get().to(list_goals::list_goals));
+}

@@ -1,0 +1,22 @@
+//! `PATCH /api/groups/:group_id`.
+
+use actix_web::{HttpResponse, web};
+
+use crate::dto::groups::{GroupBody, UpdateGroupRequest};
+use crate::error::ApiError;
+use crate::extract::{AuthUser, ValidJson};
+use crate::routes::ids;
+use crate::state::AppState;
+
+/// Edits name, description, emoji or colour (admin or creator).
+pub async fn update(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<String>,
+    body: ValidJson<UpdateGroupRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = ids::group(&path)?;
+    let patch = body.0.into_patch()?;
+    let group = state.groups.update_group(&user.0, id, patch).await?;
+    Ok(HttpResponse::Ok().json(GroupBody::new(group, None)))
+}

@@ -1,0 +1,58 @@
+//! `POST /api/progress` → 201 entry (D2, D3).
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use pursue_app::progress::LogProgress;
+use pursue_domain::ids::GoalId;
+use pursue_domain::period::UserDate;
+use pursue_domain::progress::Note;
+
+use crate::dto::goals::{EntryBody, LogProgressRequest};
+use crate::error::ApiError;
+use crate::extract::{AuthUser, ValidJson};
+use crate::state::AppState;
+
+/// The optional `Idempotency-Key`: 1–255 visible ASCII characters.
+fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get("Idempotency-Key") else {
+        return Ok(None);
+    };
+    let bytes = value.as_bytes();
+    if bytes.is_empty() || bytes.len() > 255 || !bytes.iter().all(|b| (0x21..=0x7e).contains(b)) {
+        return Err(ApiError::field(
+            "Idempotency-Key",
+            "must be 1–255 visible ASCII characters",
+        ));
+    }
+    Ok(Some(String::from_utf8_lossy(bytes).into_owned()))
+}
+
+/// Logs progress; a replayed key answers with the first response.
+pub async fn log(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    body: ValidJson<LogProgressRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let key = idempotency_key(&req)?;
+    let body = body.0;
+    let goal_id =
+        GoalId::parse(&body.goal_id).ok_or_else(|| ApiError::field("goal_id", "must be a UUID"))?;
+    let note = body
+        .note
+        .as_deref()
+        .map(Note::parse)
+        .transpose()
+        .map_err(|e| ApiError::field("note", e))?;
+    let user_date =
+        UserDate::parse(&body.user_date).map_err(|e| ApiError::field("user_date", e))?;
+    let input = LogProgress {
+        goal_id,
+        value: body.value,
+        note,
+        user_date,
+        user_timezone: body.user_timezone,
+        idempotency_key: key,
+    };
+    let (entry, _) = state.progress.log_progress(&user.0, input).await?;
+    Ok(HttpResponse::Created().json(EntryBody::from(entry)))
+}

@@ -1,0 +1,22 @@
+//! `GET /api/users/me/groups`.
+
+use actix_web::{HttpResponse, web};
+use serde_json::json;
+
+use crate::dto::groups::MyGroupBody;
+use crate::dto::query::PageQuery;
+use crate::error::ApiError;
+use crate::extract::AuthUser;
+use crate::state::AppState;
+
+/// One page of the caller's groups with their role, newest membership first.
+pub async fn my_groups(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (limit, offset) = query.resolve()?;
+    let (groups, total) = state.groups.my_groups(&user.0, limit, offset).await?;
+    let groups: Vec<MyGroupBody> = groups.into_iter().map(MyGroupBody::from).collect();
+    Ok(HttpResponse::Ok().json(json!({ "groups": groups, "total": total })))
+}

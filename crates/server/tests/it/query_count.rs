@@ -1,0 +1,107 @@
+//! The heavy reads issue a bounded number of SQL statements: the goal list with progress
+//! at most 3 whatever the number of goals, "my groups" a constant number.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use pursue_app::goals::GoalService;
+use pursue_app::groups::GroupService;
+use pursue_domain::ids::{GroupId, UserId};
+use pursue_domain::period::Timezone;
+use pursue_ports::goals::GoalFilter;
+use pursue_ports::users::UserRecord;
+use pursue_postgres::{PgGoals, PgGroups};
+use pursue_testkit::spawn_app;
+use serde_json::json;
+
+use crate::support::*;
+
+fn record(user: &User) -> UserRecord {
+    UserRecord {
+        id: UserId::parse(&user.id).unwrap(),
+        email: "x@example.com".into(),
+        display_name: "x".into(),
+        has_avatar: false,
+        created_at: Utc::now(),
+        updated_at: Utc::now(),
+    }
+}
+
+#[tokio::test]
+async fn goal_list_with_progress_takes_at_most_three_queries() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let (pool, counter) = app.db.counting_pool();
+    let groups = Arc::new(PgGroups::new(pool.clone()));
+    let goals = GoalService::new(groups, Arc::new(PgGoals::new(pool)));
+    let group = GroupId::parse(&c.group).unwrap();
+    let caller = record(&c.member);
+    let mut created = 0;
+    for target in [1, 10, 100] {
+        while created < target {
+            let cadence = ["daily", "weekly", "monthly", "yearly"][created % 4];
+            let goal = create_goal(
+                &app,
+                &c.group,
+                &c.creator,
+                json!({"title": format!("g{created}"), "cadence": cadence, "metric_type": "numeric", "target_value": 10}),
+            )
+            .await;
+            if created % 7 == 0 {
+                assert_eq!(
+                    log(&app, &c.member, &goal, 2.0, &today().to_string())
+                        .await
+                        .0,
+                    201
+                );
+            }
+            created += 1;
+        }
+        counter.reset();
+        let views = goals
+            .list_goals(
+                &caller,
+                group,
+                GoalFilter::default(),
+                true,
+                &Timezone::utc(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(views.len(), target);
+        assert!(
+            views
+                .iter()
+                .all(|v| v.progress.as_ref().is_some_and(|p| p.members.len() == 3))
+        );
+        assert!(
+            counter.get() <= 3,
+            "{target} goals took {} queries",
+            counter.get()
+        );
+    }
+}
+
+#[tokio::test]
+async fn my_groups_is_constant_in_the_number_of_groups() {
+    let app = spawn_app().await;
+    let ann = register(&app, "ann").await;
+    let bob = register(&app, "bob").await;
+    let (pool, counter) = app.db.counting_pool();
+    let service = GroupService::new(Arc::new(PgGroups::new(pool)));
+    let mut counts = Vec::new();
+    for n in 1..=10 {
+        let g = create_group(&app, &ann, &format!("g{n}")).await;
+        let code = invite(&app, &g, &ann).await;
+        assert_eq!(join(&app, &bob, &code).await.0, 200);
+        counter.reset();
+        let (groups, total) = service.my_groups(&record(&bob), 50, 0).await.unwrap();
+        assert_eq!((groups.len(), total), (n, n as i64));
+        assert!(groups.iter().all(|g| g.group.member_count == 2));
+        counts.push(counter.get());
+    }
+    assert!(
+        counts.iter().all(|&q| q == counts[0] && q <= 3),
+        "{counts:?}"
+    );
+}
