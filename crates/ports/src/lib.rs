@@ -4,3 +4,4 @@
 //! (`MockTrait`) with the `mocks` feature for unit tests of the use cases.
 
 pub mod health;
+pub mod images;
