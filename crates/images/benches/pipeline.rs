@@ -1,0 +1,104 @@
+//! Pipeline timing: `just bench-images` (or `cargo bench -p pursue-images --bench pipeline`).
+//!
+//! Builds a 4000×3000 photo-like JPEG (~1 MB) and a 2-megapixel PNG in memory, then prints
+//! the median and the fastest time of the whole pipeline over several runs.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::io::Cursor;
+use std::time::{Duration, Instant};
+
+use image::codecs::jpeg::JpegEncoder;
+use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
+use pursue_images::ImagePipeline;
+
+/// Deterministic noise (xorshift), so every run measures the same picture.
+struct Noise(u64);
+
+impl Noise {
+    fn next(&mut self) -> u8 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 >> 56) as u8
+    }
+}
+
+/// Smooth shapes plus sensor-like noise: compresses like a photo, not like a gradient.
+fn photo_like(width: u32, height: u32, noise_amplitude: i32) -> RgbImage {
+    let mut noise = Noise(0x9E37_79B9_7F4A_7C15);
+    RgbImage::from_fn(width, height, |x, y| {
+        let (fx, fy) = (x as f32 / width as f32, y as f32 / height as f32);
+        let base = [
+            128.0 + 100.0 * (fx * 9.0).sin() * (fy * 5.0).cos(),
+            128.0 + 90.0 * (fx * 3.0 + fy * 7.0).sin(),
+            128.0 + 80.0 * ((fx - 0.5).hypot(fy - 0.5) * 30.0).cos(),
+        ];
+        Rgb(base.map(|b| {
+            let n = i32::from(noise.next()) * noise_amplitude / 255 - noise_amplitude / 2;
+            (b as i32 + n).clamp(0, 255) as u8
+        }))
+    })
+}
+
+fn time(label: &str, pipeline: &ImagePipeline, bytes: &[u8], mime: &str, runs: usize) {
+    // Warm-up (page faults, CPU feature detection, lazily built tables).
+    pipeline.process_blocking(bytes, Some(mime)).unwrap();
+    let mut samples: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            let out = pipeline.process_blocking(bytes, Some(mime)).unwrap();
+            let elapsed = start.elapsed();
+            assert_eq!((out.width, out.height), (256, 256));
+            elapsed
+        })
+        .collect();
+    samples.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "{label:<40} input {:>9} B   median {:>7.2} ms   min {:>7.2} ms   ({runs} runs)",
+        bytes.len(),
+        ms(samples[runs / 2]),
+        ms(samples[0]),
+    );
+}
+
+fn main() {
+    let runs: usize = std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(25);
+    let pipeline = ImagePipeline::default();
+
+    let photo = photo_like(4000, 3000, 24);
+    let mut jpeg = Vec::new();
+    JpegEncoder::new_with_quality(&mut jpeg, 75)
+        .encode_image(&photo)
+        .unwrap();
+    time(
+        "JPEG 4000×3000 (DCT-scaled decode)",
+        &pipeline,
+        &jpeg,
+        "image/jpeg",
+        runs,
+    );
+
+    let mut png = Cursor::new(Vec::new());
+    DynamicImage::ImageRgb8(photo_like(1732, 1155, 6))
+        .write_to(&mut png, ImageFormat::Png)
+        .unwrap();
+    let png = png.into_inner();
+    time("PNG 1732×1155 (2 MP)", &pipeline, &png, "image/png", runs);
+
+    let small = photo_like(512, 512, 16);
+    let mut client_jpeg = Vec::new();
+    JpegEncoder::new_with_quality(&mut client_jpeg, 85)
+        .encode_image(&small)
+        .unwrap();
+    time(
+        "JPEG 512×512 q85 (what the app sends)",
+        &pipeline,
+        &client_jpeg,
+        "image/jpeg",
+        runs,
+    );
+}
