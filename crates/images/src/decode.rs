@@ -2,10 +2,10 @@
 //! buffer is allocated; large JPEGs are decoded at a reduced DCT scale.
 
 use std::io::Cursor;
+use std::panic::AssertUnwindSafe;
 
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
-use jpeg_decoder::PixelFormat;
 use pursue_ports::images::ImageError;
 
 use crate::sniff::Format;
@@ -72,48 +72,59 @@ pub fn decode(bytes: &[u8], format: Format, limits: &DecodeLimits) -> Result<Dec
     }
 }
 
-/// The JPEG fast path: header first, then a DCT-scaled decode. `Ok(None)` for colour
-/// layouts it does not handle (CMYK, 16-bit lossless), which take the generic path.
+/// The JPEG fast path through libjpeg-turbo: header first, then a DCT-scaled decode.
+/// `Ok(None)` for CMYK/YCCK pictures, which take the generic path.
 fn decode_jpeg_scaled(bytes: &[u8], limits: &DecodeLimits) -> Result<Option<Decoded>, ImageError> {
-    let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(bytes));
-    decoder.read_info().map_err(invalid)?;
-    let info = decoder
-        .info()
-        .ok_or_else(|| invalid("no JPEG frame header"))?;
-    let (width, height) = (u32::from(info.width), u32::from(info.height));
+    // libjpeg reports fatal errors by unwinding (without calling the panic hook); catch them
+    // here and report them as an invalid picture.
+    match std::panic::catch_unwind(AssertUnwindSafe(|| jpeg_turbo(bytes, limits))) {
+        Ok(result) => result,
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| payload.downcast_ref::<&str>().copied())
+                .unwrap_or("the JPEG decoder failed");
+            Err(invalid(message))
+        }
+    }
+}
+
+fn jpeg_turbo(bytes: &[u8], limits: &DecodeLimits) -> Result<Option<Decoded>, ImageError> {
+    let mut decoder = mozjpeg::Decompress::with_markers(&[mozjpeg::Marker::APP(1)])
+        .from_mem(bytes)
+        .map_err(invalid)?;
+    let (width, height) = decoder.size();
+    let width = u32::try_from(width).map_err(invalid)?;
+    let height = u32::try_from(height).map_err(invalid)?;
     check_dimensions(width, height, limits)?;
-    if !matches!(info.pixel_format, PixelFormat::L8 | PixelFormat::RGB24) {
+    if matches!(
+        decoder.color_space(),
+        mozjpeg::ColorSpace::JCS_CMYK | mozjpeg::ColorSpace::JCS_YCCK
+    ) {
         return Ok(None);
     }
-
-    // `scale` keeps the result at least as large as requested on one axis: ask only for
-    // the shorter side.
-    let target = u16::try_from(limits.min_short_side).unwrap_or(u16::MAX);
-    let request = if width <= height {
-        (target, u16::MAX)
-    } else {
-        (u16::MAX, target)
-    };
-    let (out_w, out_h) = decoder.scale(request.0, request.1).map_err(invalid)?;
-    let channels = if info.pixel_format == PixelFormat::L8 {
-        1
-    } else {
-        3
-    };
-    decoder.set_max_decoding_buffer_size(usize::from(out_w) * usize::from(out_h) * channels);
-    let raw = decoder.decode().map_err(invalid)?;
-
     let orientation = decoder
-        .exif_data()
+        .markers()
+        .filter(|m| m.marker == mozjpeg::Marker::APP(1))
+        .find_map(|m| m.data.strip_prefix(b"Exif\0\0"))
         .and_then(Orientation::from_exif_chunk)
         .unwrap_or(Orientation::NoTransforms);
-    let pixels = if channels == 1 {
-        raw.iter().flat_map(|&l| [l, l, l]).collect()
-    } else {
-        raw
-    };
-    let expected = usize::from(out_w) * usize::from(out_h) * 3;
-    if pixels.len() != expected {
+
+    // The smallest scale n/8 that keeps the shorter side at least `min_short_side`.
+    let short = u64::from(width.min(height));
+    let wanted = u64::from(limits.min_short_side);
+    let numerator = [1u8, 2, 4]
+        .into_iter()
+        .find(|&n| (short * u64::from(n)).div_ceil(8) >= wanted)
+        .unwrap_or(8);
+    decoder.scale(numerator);
+
+    let mut started = decoder.rgb().map_err(invalid)?;
+    let (out_w, out_h) = (started.width(), started.height());
+    let pixels: Vec<u8> = started.read_scanlines().map_err(invalid)?;
+    started.finish().map_err(invalid)?;
+    if pixels.len() != out_w * out_h * 3 {
         return Err(invalid(format!(
             "the JPEG decoder returned {} bytes for {out_w}×{out_h}",
             pixels.len()
@@ -121,8 +132,8 @@ fn decode_jpeg_scaled(bytes: &[u8], limits: &DecodeLimits) -> Result<Option<Deco
     }
     Ok(Some(Decoded {
         pixels,
-        width: u32::from(out_w),
-        height: u32::from(out_h),
+        width: u32::try_from(out_w).map_err(invalid)?,
+        height: u32::try_from(out_h).map_err(invalid)?,
         alpha: false,
         orientation,
     }))

@@ -10,11 +10,10 @@
 //! 3. **Header check:** width and height are read from the header before any pixel buffer
 //!    exists; a side over 4096 px or more than 4096² pixels is refused, so a tiny file that
 //!    claims huge dimensions (a decompression bomb) costs nothing.
-//! 4. **Decode:** JPEGs (8-bit grey or YCbCr) are decoded by `jpeg-decoder` at the smallest
-//!    IDCT scale (1/8, 1/4, 1/2, 1) that keeps the shorter side ≥ 256 px, so a 12-megapixel
-//!    photo becomes a 500×375 picture without ever being fully reconstructed. PNG, WebP and
-//!    the remaining JPEG layouts go through the `image` crate with its allocation limits.
-//!    Animated PNG and WebP give their first frame.
+//! 4. **Decode:** JPEGs go through libjpeg-turbo (the MozJPEG build) at the smallest IDCT
+//!    scale (1/8, 1/4, 1/2, 1) that keeps the shorter side ≥ 256 px, so a 12-megapixel
+//!    photo is reconstructed directly at 500×375. PNG, WebP and CMYK JPEGs go through the
+//!    `image` crate with an allocation cap. Animated PNG and WebP give their first frame.
 //! 5. **Square:** the centred square is cropped and resized to 256×256 with Lanczos3
 //!    (`fast_image_resize`, alpha premultiplied while filtering); then the EXIF orientation
 //!    is applied to the small square (centre-cropping commutes with rotations and flips).
