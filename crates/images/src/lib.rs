@@ -164,14 +164,18 @@ impl ImageProcessor for ImagePipeline {
         }
         sniff::check_declared_mime(declared_mime.as_deref())?;
 
-        let _permit = self
-            .permits
-            .acquire()
+        // The permit moves into the blocking task, so it is held until the work ends even
+        // when the caller stops waiting (a client that disconnects).
+        let permit = Arc::clone(&self.permits)
+            .acquire_owned()
             .await
             .map_err(|e| ImageError::Unexpected(e.into()))?;
         let config = Arc::clone(&self.config);
-        tokio::task::spawn_blocking(move || run(&config, &input, declared_mime.as_deref()))
-            .await
-            .map_err(|e| ImageError::Unexpected(anyhow::anyhow!("image worker failed: {e}")))?
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            run(&config, &input, declared_mime.as_deref())
+        })
+        .await
+        .map_err(|e| ImageError::Unexpected(anyhow::anyhow!("image worker failed: {e}")))?
     }
 }
