@@ -104,7 +104,7 @@ fn main() {
     let pipeline = ImagePipeline::default();
 
     let photo = photo_like(4000, 3000, 14);
-    let jpeg = camera_jpeg(&photo, 88.0);
+    let jpeg = camera_jpeg(&photo, 84.0);
     time(
         "JPEG 4000×3000 4:2:0 (camera-like)",
         &pipeline,
