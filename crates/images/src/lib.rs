@@ -51,6 +51,8 @@ pub struct PipelineConfig {
     pub output_side: u32,
     /// Lossy WebP quality, 0–100 (90).
     pub webp_quality: f32,
+    /// libwebp effort, 0 (fastest) – 6 (smallest output) (4, libwebp's default).
+    pub webp_method: u8,
     /// Largest allowed encoded output in bytes (500 KiB).
     pub max_output_bytes: usize,
     /// Uploads processed at the same time (the number of CPUs).
@@ -65,6 +67,7 @@ impl Default for PipelineConfig {
             max_pixels: 4096 * 4096,
             output_side: 256,
             webp_quality: 90.0,
+            webp_method: 4,
             max_output_bytes: 500 * 1024,
             max_concurrent: std::thread::available_parallelism().map_or(2, usize::from),
         }
@@ -133,7 +136,7 @@ fn run(
     };
     let decoded = decode::decode(input, format, &limits)?;
     let square = transform::square(decoded, config.output_side)?;
-    let encoded = transform::encode_webp(&square, config.webp_quality)?;
+    let encoded = transform::encode_webp(&square, config.webp_quality, config.webp_method)?;
     if encoded.len() > config.max_output_bytes {
         return Err(ImageError::OutputTooLarge {
             size: encoded.len(),

@@ -53,8 +53,9 @@ pub fn square(decoded: Decoded, side: u32) -> Result<DynamicImage, ImageError> {
     Ok(image)
 }
 
-/// Encodes lossy WebP at `quality` (0–100) without any metadata; alpha is kept.
-pub fn encode_webp(image: &DynamicImage, quality: f32) -> Result<Vec<u8>, ImageError> {
+/// Encodes lossy WebP at `quality` (0–100) and effort `method` (0–6, clamped) without any
+/// metadata; alpha is kept.
+pub fn encode_webp(image: &DynamicImage, quality: f32, method: u8) -> Result<Vec<u8>, ImageError> {
     let (width, height) = (image.width(), image.height());
     let encoder = match image {
         DynamicImage::ImageRgb8(rgb) => webp::Encoder::from_rgb(rgb.as_raw(), width, height),
@@ -65,6 +66,7 @@ pub fn encode_webp(image: &DynamicImage, quality: f32) -> Result<Vec<u8>, ImageE
         webp::WebPConfig::new().map_err(|()| unexpected("libwebp rejected its defaults"))?;
     config.lossless = 0;
     config.quality = quality;
+    config.method = i32::from(method.min(6));
     config.alpha_compression = 1;
     config.alpha_quality = 100;
     let encoded = encoder
