@@ -72,7 +72,11 @@ fn ms(d: Duration) -> f64 {
 
 fn time(label: &str, pipeline: &ImagePipeline, bytes: &[u8], mime: &str, runs: usize) {
     // Warm-up (page faults, CPU feature detection, lazily built tables).
-    pipeline.process_blocking(bytes, Some(mime)).unwrap();
+    let output = pipeline
+        .process_blocking(bytes, Some(mime))
+        .unwrap()
+        .bytes
+        .len();
     let cpu_before = process_cpu_time();
     let mut samples: Vec<Duration> = (0..runs)
         .map(|_| {
@@ -89,8 +93,9 @@ fn time(label: &str, pipeline: &ImagePipeline, bytes: &[u8], mime: &str, runs: u
     };
     samples.sort();
     println!(
-        "{label:<38} {:>9} B   wall median {:>7.2} ms   min {:>7.2} ms   CPU {cpu} ms/image   ({runs} runs)",
+        "{label:<40} in {:>8} B  out {:>6} B   wall median {:>6.2} ms  min {:>6.2} ms   CPU {cpu} ms/image  ({runs} runs)",
         bytes.len(),
+        output,
         ms(samples[runs / 2]),
         ms(samples[0]),
     );
@@ -112,11 +117,17 @@ fn main() {
         "image/jpeg",
         runs,
     );
-    let faster = ImagePipeline::new(PipelineConfig {
-        webp_method: 2,
+    let slower = ImagePipeline::new(PipelineConfig {
+        webp_method: 4,
         ..PipelineConfig::default()
     });
-    time("  same, WebP method 2", &faster, &jpeg, "image/jpeg", runs);
+    time(
+        "  same, WebP effort 4 (libwebp default)",
+        &slower,
+        &jpeg,
+        "image/jpeg",
+        runs,
+    );
 
     // The `image` crate's encoder writes 4:4:4: twice the blocks to entropy-decode.
     let mut jpeg444 = Vec::new();
