@@ -90,7 +90,24 @@ fn decode_jpeg_scaled(bytes: &[u8], limits: &DecodeLimits) -> Result<Option<Deco
     }
 }
 
+/// Most scans a JPEG may have. Baseline files have one per component at most, progressive
+/// ones about ten; a crafted file with thousands of tiny scans would make the decoder walk
+/// the whole coefficient buffer thousands of times.
+const MAX_JPEG_SCANS: usize = 256;
+
+/// Counts start-of-scan markers. Entropy-coded data never contains `FF DA` (a data byte
+/// `FF` is always followed by `00`), so every occurrence is a real marker.
+fn count_scans(bytes: &[u8]) -> usize {
+    memchr::memmem::find_iter(bytes, &[0xFF, 0xDA]).count()
+}
+
 fn jpeg_turbo(bytes: &[u8], limits: &DecodeLimits) -> Result<Option<Decoded>, ImageError> {
+    let scans = count_scans(bytes);
+    if scans > MAX_JPEG_SCANS {
+        return Err(invalid(format!(
+            "the JPEG has {scans} scans, more than {MAX_JPEG_SCANS}"
+        )));
+    }
     let mut decoder = mozjpeg::Decompress::with_markers(&[mozjpeg::Marker::APP(1)])
         .from_mem(bytes)
         .map_err(invalid)?;
@@ -171,4 +188,28 @@ fn decode_generic(
         alpha,
         orientation,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scan_bombs_are_refused_before_decoding() {
+        let mut bytes = vec![0xFF, 0xD8];
+        for _ in 0..=MAX_JPEG_SCANS {
+            bytes.extend_from_slice(&[0xFF, 0xDA, 0x00, 0x08, 0xFF, 0x00]);
+        }
+        assert_eq!(count_scans(&bytes), MAX_JPEG_SCANS + 1);
+        let limits = DecodeLimits {
+            max_side: 4096,
+            max_pixels: 4096 * 4096,
+            min_short_side: 256,
+        };
+        match decode(&bytes, Format::Jpeg, &limits) {
+            Err(ImageError::InvalidImage(message)) => assert!(message.contains("scans")),
+            Err(other) => panic!("{other:?}"),
+            Ok(_) => panic!("decoded a scan bomb"),
+        }
+    }
 }

@@ -9,7 +9,8 @@
 //!    [`ImageError::InvalidFileType`], unknown bytes [`ImageError::InvalidImage`].
 //! 3. **Header check:** width and height are read from the header before any pixel buffer
 //!    exists; a side over 4096 px or more than 4096² pixels is refused, so a tiny file that
-//!    claims huge dimensions (a decompression bomb) costs nothing.
+//!    claims huge dimensions (a decompression bomb) costs nothing. A JPEG with more than
+//!    256 scans (a CPU bomb for progressive decoding) is refused as well.
 //! 4. **Decode:** JPEGs go through libjpeg-turbo (the MozJPEG build) at the smallest IDCT
 //!    scale (1/8, 1/4, 1/2, 1) that keeps the shorter side ≥ 256 px, so a 12-megapixel
 //!    photo is reconstructed directly at 500×375. PNG, WebP and CMYK JPEGs go through the
@@ -35,7 +36,7 @@ use bytes::Bytes;
 use pursue_ports::images::{ImageError, ImageProcessor, ProcessedImage, WEBP_MIME};
 use tokio::sync::Semaphore;
 
-pub use sniff::{ACCEPTED_MIME_TYPES, Format};
+pub use sniff::ACCEPTED_MIME_TYPES;
 
 use decode::DecodeLimits;
 

@@ -7,7 +7,7 @@ pub const ACCEPTED_MIME_TYPES: [&str; 3] = ["image/jpeg", "image/png", "image/we
 
 /// A format the pipeline decodes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     /// JPEG (baseline or progressive).
     Jpeg,
     /// PNG (the first frame of an APNG).
