@@ -33,3 +33,7 @@ migrate:
 # Revert and re-apply every migration (destroys data).
 migrate-redo:
     cargo run -p pursue-server -- migrate --redo
+
+# Time the image pipeline (release build): 4000×3000 JPEG, 2 MP PNG, 512² JPEG.
+bench-images:
+    cargo bench -p pursue-images --bench pipeline

@@ -10,6 +10,7 @@ pub mod goals;
 pub mod google;
 pub mod groups;
 pub mod health;
+pub mod images;
 pub mod outbox;
 pub mod progress;
 pub mod users;

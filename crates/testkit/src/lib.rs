@@ -4,11 +4,13 @@
 //!   inside one private PostgreSQL cluster per test process (or on the server named by
 //!   `DATABASE_URL` when that is set).
 //! - [`spawn_app`]: the real HTTP server on a random loopback port against such a database.
+//! - [`s3::start_s3`]: an in-process S3-compatible server on a random loopback port.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 pub mod app;
 pub mod db;
 pub mod fakes;
+pub mod s3;
 
 pub use app::{TestApp, spawn_app, spawn_app_with};
 pub use db::{TestDatabase, fresh_database};
