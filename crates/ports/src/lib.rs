@@ -3,4 +3,8 @@
 //! Every trait is `Send + Sync`, held as `Arc<dyn Trait>`, and gets a mockall mock
 //! (`MockTrait`) with the `mocks` feature for unit tests of the use cases.
 
+pub mod backoff;
 pub mod health;
+pub mod push;
+
+pub use backoff::{Backoff, backoff};
