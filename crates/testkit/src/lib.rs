@@ -4,10 +4,12 @@
 //!   inside one private PostgreSQL cluster per test process (or on the server named by
 //!   `DATABASE_URL` when that is set).
 //! - [`spawn_app`]: the real HTTP server on a random loopback port against such a database.
+//! - [`fakes`]: local stand-ins for external services (FCM and its OAuth2 token endpoint).
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 pub mod app;
 pub mod db;
+pub mod fakes;
 
 pub use app::{TestApp, spawn_app, spawn_app_with};
 pub use db::{TestDatabase, fresh_database};
