@@ -5,3 +5,6 @@ mod fcm_respond;
 pub mod keys;
 
 pub use fcm::{FcmFake, FcmReply, ReceivedMessage};
+
+#[cfg(test)]
+mod fcm_tests;
