@@ -141,6 +141,13 @@ impl PushSender for FcmSender {
 
     async fn send(&self, message: &PushMessage) -> Result<PushReceipt, PushError> {
         let body = payload(message)?;
+        // The slot first, then the breaker: callers that queued while FCM was failing
+        // see the circuit open instead of all hitting FCM once more.
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|e| PushError::Unexpected(e.into()))?;
         let attempt = self
             .breaker
             .try_acquire()
@@ -148,11 +155,6 @@ impl PushSender for FcmSender {
                 retry_after: Some(wait),
                 reason: "FCM circuit breaker is open after repeated failures".into(),
             })?;
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|e| PushError::Unexpected(e.into()))?;
         let result = self.deliver(&body).await;
         attempt.finish(match &result {
             Ok(_) | Err(PushError::InvalidToken(_) | PushError::Rejected(_)) => Outcome::Success,

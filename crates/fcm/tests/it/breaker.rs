@@ -133,3 +133,28 @@ async fn a_success_resets_the_failure_count() {
         BreakerState::Closed { failures: 0 }
     );
 }
+
+#[tokio::test]
+async fn callers_queued_behind_a_failing_send_do_not_reach_fcm_once_the_circuit_opens() {
+    let h = crate::harness_with(|c| {
+        c.max_concurrency = 1;
+        c.breaker.failure_threshold = 1;
+    })
+    .await;
+    h.sender.send(&message("warm-up")).await.unwrap();
+    h.fake.set_delay(Duration::from_millis(200));
+    h.fake.enqueue(FcmReply::Unavailable, 1);
+    let queued = message("a");
+    let sends = (0..3).map(|_| h.sender.send(&queued));
+    let results = futures_util::future::join_all(sends).await;
+    assert!(
+        results
+            .iter()
+            .all(|r| matches!(r, Err(e) if e.is_retryable()))
+    );
+    assert_eq!(
+        h.fake.send_requests(),
+        2,
+        "the warm-up and the one failing send"
+    );
+}
