@@ -192,13 +192,20 @@ impl CircuitBreaker {
     fn open(&self, state: &mut BreakerState) {
         let now = self.clock.now();
         let until = now.checked_add(self.config.cooldown).unwrap_or(now);
+        tracing::warn!(
+            cooldown_secs = self.config.cooldown.as_secs(),
+            "circuit breaker opened: calls are refused until a probe succeeds"
+        );
         *state = BreakerState::Open { until };
     }
 
     fn record(&self, probe: bool, outcome: Outcome) {
         let mut state = lock(&self.state);
         match (*state, outcome) {
-            (_, Outcome::Success) if probe => *state = BreakerState::Closed { failures: 0 },
+            (_, Outcome::Success) if probe => {
+                tracing::info!("circuit breaker closed: the probe succeeded");
+                *state = BreakerState::Closed { failures: 0 };
+            }
             (_, Outcome::Failure) if probe => self.open(&mut state),
             (BreakerState::HalfOpen { .. }, Outcome::Neutral) if probe => {
                 *state = BreakerState::HalfOpen { probing: false };
