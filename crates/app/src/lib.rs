@@ -1,4 +1,5 @@
 //! Pursue use cases. Each use case orchestrates the driven ports under the domain's rules;
 //! this crate, `pursue-domain` and `pursue-ports` are what another binary embeds.
 
+pub mod accounts;
 pub mod health;

@@ -71,6 +71,14 @@ impl ApiError {
         e
     }
 
+    /// `400 VALIDATION_ERROR` for one top-level field.
+    pub fn field(field: &str, problem: impl std::fmt::Display) -> Self {
+        Self::validation(
+            "Invalid request body",
+            vec![FieldError::field(field, "invalid", problem.to_string())],
+        )
+    }
+
     /// `400` with an endpoint-specific code.
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, message)

@@ -4,7 +4,9 @@
 pub mod cli;
 pub mod config;
 pub mod database;
+pub mod dto;
 pub mod error;
+mod error_map;
 pub mod extract;
 pub mod middleware;
 pub mod routes;

@@ -7,7 +7,7 @@ use pursue_postgres::migrations::MigrationAction;
 use pursue_server::cli::{Cli, Command};
 use pursue_server::config::{Config, Environment};
 use pursue_server::database::Database;
-use pursue_server::{Application, secrets, telemetry};
+use pursue_server::{Application, telemetry};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -49,7 +49,6 @@ fn main() -> ExitCode {
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
         Command::Serve => {
-            let _secrets = secrets::resolve(&config)?;
             if config.environment == Environment::Production && config.database_url.is_none() {
                 tracing::warn!("production without DATABASE_URL: using the private local cluster");
             }

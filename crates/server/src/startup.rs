@@ -10,8 +10,10 @@ use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
+use pursue_app::accounts::AccountService;
 use pursue_app::health::HealthService;
-use pursue_postgres::PgProbe;
+use pursue_auth::{Argon2Hasher, JwtTokens};
+use pursue_postgres::{PgProbe, PgUsers};
 use tokio::sync::Notify;
 
 use crate::config::Config;
@@ -60,7 +62,15 @@ impl Application {
             tracing::info!(?applied, "database migrated");
         }
         let pool = database.pool(config.db_pool_size)?;
+        let secrets = crate::secrets::resolve(config)?;
+        let hasher = Argon2Hasher::new().context("initialising password hashing")?;
+        let tokens = JwtTokens::new(secrets.access.expose(), secrets.refresh.expose());
         let state = AppState {
+            accounts: AccountService::new(
+                Arc::new(PgUsers::new(pool.clone())),
+                Arc::new(hasher),
+                Arc::new(tokens),
+            ),
             health: HealthService::new(Arc::new(PgProbe::new(pool.clone(), HEALTH_TIMEOUT))),
             readiness: HealthService::new(Arc::new(PgProbe::new(pool.clone(), READY_TIMEOUT))),
             draining: Arc::new(AtomicBool::new(false)),

@@ -61,7 +61,13 @@ fn routes(cfg: &mut web::ServiceConfig) {
 
 fn state() -> web::Data<AppState> {
     let health = HealthService::new(Arc::new(AlwaysUp));
+    let accounts = pursue_app::accounts::AccountService::new(
+        Arc::new(pursue_ports::users::MockUserRepository::new()),
+        Arc::new(pursue_ports::auth::MockPasswordHasher::new()),
+        Arc::new(pursue_ports::auth::MockTokenService::new()),
+    );
     web::Data::new(AppState {
+        accounts,
         health: health.clone(),
         readiness: health,
         draining: Arc::new(AtomicBool::new(false)),

@@ -4,11 +4,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
+use pursue_app::accounts::AccountService;
 use pursue_app::health::HealthService;
 
 /// Use cases and process-wide flags, shared by every worker.
 #[derive(Clone)]
 pub struct AppState {
+    /// Accounts: registration, sign-in, authentication.
+    pub accounts: AccountService,
     /// Dependency health checks.
     pub health: HealthService,
     /// Readiness probe without the `/health` timeout (fails fast).

@@ -1,7 +1,9 @@
 //! Route table. One handler per file; handlers parse, call a use case, and shape JSON.
 
+mod auth;
 mod health;
 mod ready;
+mod users;
 
 use actix_web::{HttpResponse, web};
 
@@ -10,7 +12,9 @@ use crate::error::ApiError;
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/health", web::get().to(health::health))
-        .route("/ready", web::get().to(ready::ready));
+        .route("/ready", web::get().to(ready::ready))
+        .service(web::scope("/api/auth").configure(auth::configure))
+        .service(web::scope("/api/users").configure(users::configure));
 }
 
 /// Fallback for unknown routes: `404 NOT_FOUND` in the envelope.

@@ -1,0 +1,32 @@
+//! `authenticate`: bearer access token to the calling user.
+
+use pursue_domain::ids::UserId;
+use pursue_ports::error::RepoError;
+use pursue_ports::users::UserRecord;
+
+use super::AccountService;
+
+/// Why a bearer token was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// Malformed, badly signed, expired, or its user is gone or soft-deleted.
+    #[error("invalid token")]
+    InvalidToken,
+    /// Storage failure while checking the user.
+    #[error(transparent)]
+    Repo(#[from] RepoError),
+}
+
+impl AccountService {
+    /// Verifies an access token and checks that its user is still active.
+    pub async fn authenticate(&self, token: &str) -> Result<UserRecord, AuthError> {
+        let claims = self
+            .tokens
+            .verify_access(token)
+            .map_err(|_| AuthError::InvalidToken)?;
+        self.users
+            .find_active(UserId::from_uuid(claims.user_id))
+            .await?
+            .ok_or(AuthError::InvalidToken)
+    }
+}

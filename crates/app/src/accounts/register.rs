@@ -1,0 +1,45 @@
+//! `register`: a new e-mail/password account with its first session.
+
+use pursue_domain::ids::UserId;
+use pursue_domain::user::{DisplayName, Email, Password};
+use pursue_ports::users::{CreateAccountError, NewAccount};
+use uuid::Uuid;
+
+use super::{AccountError, AccountService, Session};
+
+impl AccountService {
+    /// Creates the account (e-mail unique among all users, soft-deleted included), hashes
+    /// the password, and opens a first session — all in one atomic write.
+    pub async fn register(
+        &self,
+        email: Email,
+        password: Password,
+        display_name: DisplayName,
+    ) -> Result<Session, AccountError> {
+        if self.users.email_taken(&email).await? {
+            return Err(AccountError::EmailExists);
+        }
+        let password_hash = self.hasher.hash(password.expose()).await?;
+        let id = UserId::from_uuid(Uuid::new_v4());
+        let (access_token, refresh_token, session) = self.issue_session(id, email.as_str())?;
+        let account = NewAccount {
+            id,
+            email,
+            display_name,
+            password_hash,
+        };
+        let user = self
+            .users
+            .create_account(account, session)
+            .await
+            .map_err(|e| match e {
+                CreateAccountError::EmailTaken => AccountError::EmailExists,
+                CreateAccountError::Repo(e) => AccountError::Repo(e),
+            })?;
+        Ok(Session {
+            access_token,
+            refresh_token,
+            user,
+        })
+    }
+}

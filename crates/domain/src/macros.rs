@@ -1,0 +1,94 @@
+//! Internal macros shared by the modules.
+
+/// Declares a `Copy` enum whose variants have a fixed lower-case wire name, with
+/// `ALL`, `as_str`, `parse` (→ [`crate::text::UnknownVariant`]), `Display` and `FromStr`.
+macro_rules! string_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident => $wire:literal ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        $vis enum $name {
+            $( $(#[$vmeta])* $variant ),+
+        }
+
+        impl $name {
+            /// Every variant, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The wire and storage name.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $( $name::$variant => $wire ),+
+                }
+            }
+
+            /// Parses the exact wire name.
+            pub fn parse(input: &str) -> Result<Self, $crate::text::UnknownVariant> {
+                match input {
+                    $( $wire => Ok($name::$variant), )+
+                    _ => Err($crate::text::UnknownVariant::new(&[$($wire),+])),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::text::UnknownVariant;
+
+            fn from_str(input: &str) -> Result<Self, Self::Err> {
+                Self::parse(input)
+            }
+        }
+    };
+}
+
+/// Declares a validated text newtype over `String`, trimmed, with a code-point range.
+/// `$min` is 0 or 1; `$max` is the upper bound in code points.
+macro_rules! bounded_text {
+    ($(#[$meta:meta])* $vis:vis struct $name:ident, $min:expr, $max:expr) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        $vis struct $name(String);
+
+        impl $name {
+            /// Longest accepted value, in Unicode code points.
+            pub const MAX_CHARS: usize = $max;
+
+            /// Trims `input` and checks its length in code points.
+            pub fn parse(input: &str) -> Result<Self, $crate::text::TextError> {
+                $crate::text::bounded(input, $min, $max).map(Self)
+            }
+
+            /// The validated text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// The validated text, owned.
+            pub fn into_inner(self) -> String {
+                self.0
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}

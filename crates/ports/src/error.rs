@@ -1,0 +1,13 @@
+//! Failure shared by every repository.
+
+/// A repository call failed for a reason that is not a business outcome.
+#[derive(Debug, thiserror::Error)]
+pub enum RepoError {
+    /// The database could not be reached in time (pool exhausted, server down): retryable,
+    /// surfaces as 503.
+    #[error("database unavailable: {0}")]
+    Unavailable(#[source] anyhow::Error),
+    /// Anything else: a bug or corrupt data, surfaces as 500.
+    #[error("database error: {0}")]
+    Unexpected(#[source] anyhow::Error),
+}

@@ -1,0 +1,178 @@
+//! [`UserRepository`] over PostgreSQL.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use pursue_domain::ids::UserId;
+use pursue_domain::user::Email;
+use pursue_ports::error::RepoError;
+use pursue_ports::users::{
+    CreateAccountError, LoginRecord, NewAccount, NewRefreshToken, UserRecord, UserRepository,
+};
+use uuid::Uuid;
+
+use crate::errors::{db_error, is_unique_violation, pool_error};
+use crate::pool::PgPool;
+use crate::schema::{auth_providers, refresh_tokens, users};
+
+/// Users and sessions in the `users`, `auth_providers` and `refresh_tokens` tables.
+#[derive(Clone)]
+pub struct PgUsers {
+    pool: PgPool,
+}
+
+impl PgUsers {
+    /// A repository over `pool`.
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+}
+
+/// The columns every user read selects.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = users)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
+pub(crate) struct UserRow {
+    id: Uuid,
+    email: String,
+    display_name: String,
+    #[diesel(select_expression = users::avatar_data.is_not_null())]
+    #[diesel(select_expression_type = diesel::dsl::IsNotNull<users::avatar_data>)]
+    has_avatar: bool,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<UserRow> for UserRecord {
+    fn from(r: UserRow) -> Self {
+        UserRecord {
+            id: UserId::from_uuid(r.id),
+            email: r.email,
+            display_name: r.display_name,
+            has_avatar: r.has_avatar,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// Stores a refresh-token row for `user`.
+pub(crate) async fn insert_session(
+    conn: &mut AsyncPgConnection,
+    user: Uuid,
+    s: &NewRefreshToken,
+) -> QueryResult<()> {
+    diesel::insert_into(refresh_tokens::table)
+        .values((
+            refresh_tokens::id.eq(s.id),
+            refresh_tokens::user_id.eq(user),
+            refresh_tokens::token_hash.eq(&s.token_hash),
+            refresh_tokens::expires_at.eq(s.expires_at),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+#[async_trait]
+impl UserRepository for PgUsers {
+    async fn email_taken(&self, email: &Email) -> Result<bool, RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        diesel::select(diesel::dsl::exists(
+            users::table.filter(users::email.eq(email.as_str())),
+        ))
+        .get_result(&mut conn)
+        .await
+        .map_err(db_error)
+    }
+
+    async fn create_account(
+        &self,
+        account: NewAccount,
+        session: NewRefreshToken,
+    ) -> Result<UserRecord, CreateAccountError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        let result = conn
+            .transaction::<_, diesel::result::Error, _>(async move |conn| {
+                let id = account.id.as_uuid();
+                let row: UserRow = diesel::insert_into(users::table)
+                    .values((
+                        users::id.eq(id),
+                        users::email.eq(account.email.as_str()),
+                        users::display_name.eq(account.display_name.as_str()),
+                        users::password_hash.eq(&account.password_hash),
+                    ))
+                    .returning(UserRow::as_returning())
+                    .get_result(conn)
+                    .await?;
+                diesel::insert_into(auth_providers::table)
+                    .values((
+                        auth_providers::user_id.eq(id),
+                        auth_providers::provider.eq("email"),
+                        auth_providers::provider_user_id.eq(account.email.as_str()),
+                        auth_providers::provider_email.eq(account.email.as_str()),
+                    ))
+                    .execute(conn)
+                    .await?;
+                insert_session(conn, id, &session).await?;
+                Ok(row)
+            })
+            .await;
+        match result {
+            Ok(row) => Ok(row.into()),
+            Err(e) if is_unique_violation(&e, None) => Err(CreateAccountError::EmailTaken),
+            Err(e) => Err(CreateAccountError::Repo(db_error(e))),
+        }
+    }
+
+    async fn find_login(&self, email: &Email) -> Result<Option<LoginRecord>, RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        let found: Option<(UserRow, Option<String>)> = users::table
+            .filter(users::email.eq(email.as_str()))
+            .filter(users::deleted_at.is_null())
+            .select((UserRow::as_select(), users::password_hash))
+            .first(&mut conn)
+            .await
+            .optional()
+            .map_err(db_error)?;
+        Ok(found.map(|(row, password_hash)| LoginRecord {
+            user: row.into(),
+            password_hash,
+        }))
+    }
+
+    async fn find_active(&self, id: UserId) -> Result<Option<UserRecord>, RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        users::table
+            .filter(users::id.eq(id.as_uuid()))
+            .filter(users::deleted_at.is_null())
+            .select(UserRow::as_select())
+            .first(&mut conn)
+            .await
+            .optional()
+            .map(|r| r.map(UserRow::into))
+            .map_err(db_error)
+    }
+
+    async fn open_session(
+        &self,
+        user: UserId,
+        session: NewRefreshToken,
+        upgraded_hash: Option<String>,
+    ) -> Result<(), RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        conn.transaction::<_, diesel::result::Error, _>(async move |conn| {
+            insert_session(conn, user.as_uuid(), &session).await?;
+            if let Some(hash) = upgraded_hash {
+                diesel::update(users::table.find(user.as_uuid()))
+                    .set(users::password_hash.eq(hash))
+                    .execute(conn)
+                    .await?;
+            }
+            Ok(())
+        })
+        .await
+        .map_err(db_error)
+    }
+}

@@ -1,0 +1,6 @@
+//! Request and response bodies. Requests validate with garde, delegating every business
+//! rule to the domain's constructors so each rule lives in one place.
+
+pub mod auth;
+pub mod rules;
+pub mod users;

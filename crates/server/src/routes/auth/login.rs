@@ -1,0 +1,33 @@
+//! `POST /api/auth/login` → 200 session.
+
+use actix_web::{HttpResponse, web};
+use pursue_domain::user::Email;
+use serde_json::json;
+
+use crate::dto::auth::LoginRequest;
+use crate::dto::users::UserBody;
+use crate::error::ApiError;
+use crate::extract::ValidJson;
+use crate::state::AppState;
+
+/// Signs in with e-mail and password.
+pub async fn login(
+    state: web::Data<AppState>,
+    body: ValidJson<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let email = Email::parse(&body.email).map_err(|e| ApiError::field("email", e))?;
+    let session = state.accounts.login(email, &body.password).await?;
+    let user = UserBody::from(session.user);
+    Ok(HttpResponse::Ok().json(json!({
+        "access_token": session.access_token,
+        "refresh_token": session.refresh_token,
+        "user": {
+            "id": user.id,
+            "email": user.email,
+            "display_name": user.display_name,
+            "has_avatar": user.has_avatar,
+            "updated_at": user.updated_at,
+        },
+    })))
+}

@@ -1,0 +1,24 @@
+//! `POST /api/auth/register` → 201 session.
+
+use actix_web::{HttpResponse, web};
+use pursue_domain::user::{DisplayName, Email, Password};
+
+use crate::dto::auth::{RegisterRequest, SessionBody};
+use crate::error::ApiError;
+use crate::extract::ValidJson;
+use crate::state::AppState;
+
+/// Creates an e-mail/password account and signs it in.
+pub async fn register(
+    state: web::Data<AppState>,
+    body: ValidJson<RegisterRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let (email, password, name) = (
+        Email::parse(&body.email).map_err(|e| ApiError::field("email", e))?,
+        Password::parse(&body.password).map_err(|e| ApiError::field("password", e))?,
+        DisplayName::parse(&body.display_name).map_err(|e| ApiError::field("display_name", e))?,
+    );
+    let session = state.accounts.register(email, password, name).await?;
+    Ok(HttpResponse::Created().json(SessionBody::from(session)))
+}
