@@ -5,6 +5,7 @@
 
 pub mod activity;
 pub mod auth;
+pub mod backoff;
 pub mod error;
 pub mod goals;
 pub mod google;
@@ -13,4 +14,7 @@ pub mod health;
 pub mod images;
 pub mod outbox;
 pub mod progress;
+pub mod push;
 pub mod users;
+
+pub use backoff::{Backoff, backoff};

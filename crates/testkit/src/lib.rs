@@ -5,6 +5,7 @@
 //!   `DATABASE_URL` when that is set).
 //! - [`spawn_app`]: the real HTTP server on a random loopback port against such a database.
 //! - [`s3::start_s3`]: an in-process S3-compatible server on a random loopback port.
+//! - [`fakes`]: local stand-ins for external services (FCM and its OAuth2 token endpoint).
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 pub mod app;

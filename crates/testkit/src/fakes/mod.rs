@@ -1,4 +1,12 @@
-//! Local fakes of external HTTP services, served by wiremock on a loopback port.
+//! Local fakes of external HTTP services, served over real HTTP on loopback ports.
 
+pub mod fcm;
+mod fcm_respond;
 pub mod google;
+pub mod keys;
 pub mod resend;
+
+pub use fcm::{FcmFake, FcmReply, ReceivedMessage};
+
+#[cfg(test)]
+mod fcm_tests;
