@@ -2,6 +2,7 @@
 //! this crate, `pursue-domain` and `pursue-ports` are what another binary embeds.
 
 pub mod accounts;
+pub mod devices;
 pub mod errors;
 pub mod goals;
 pub mod groups;
@@ -9,3 +10,4 @@ pub mod health;
 mod notify;
 pub mod outbox;
 pub mod progress;
+pub mod push;

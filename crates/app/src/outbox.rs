@@ -12,8 +12,12 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
+use pursue_ports::backoff::Backoff;
 use pursue_ports::error::RepoError;
-use pursue_ports::outbox::{DeliveryError, Mailer, OutboxMessage, OutboxStore, OutboxTopic};
+use pursue_ports::outbox::{
+    ClaimedMessage, DeliveryError, Mailer, OutboxMessage, OutboxStore, OutboxTopic,
+};
 
 /// Delivers the messages of one topic.
 #[async_trait]
@@ -45,10 +49,8 @@ impl OutboxHandler for MailHandler {
 pub struct RetryPolicy {
     /// Attempts before a row is marked failed.
     pub max_attempts: i32,
-    /// Delay after the first failure; doubles with each further attempt.
-    pub base_delay: Duration,
-    /// Longest delay.
-    pub max_delay: Duration,
+    /// Delay between attempts: doubling with jitter, never before a `Retry-After`.
+    pub backoff: Backoff,
     /// How long a claimed row stays hidden from other workers.
     pub lease: Duration,
     /// Rows claimed per batch.
@@ -56,11 +58,12 @@ pub struct RetryPolicy {
 }
 
 impl Default for RetryPolicy {
+    /// 12 attempts spaced 2 s, 4 s, … up to 10 min apart (about 50 min in all), a
+    /// 2-minute lease, 20 rows per batch.
     fn default() -> Self {
         Self {
-            max_attempts: 8,
-            base_delay: Duration::from_secs(1),
-            max_delay: Duration::from_secs(15 * 60),
+            max_attempts: 12,
+            backoff: Backoff::default(),
             lease: Duration::from_secs(120),
             batch: 20,
         }
@@ -68,15 +71,11 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// Delay before the next attempt after `attempts` failed ones: `base · 2^(attempts-1)`,
-    /// capped, plus up to 50 % jitter (`jitter` ∈ [0, 1)).
-    pub fn backoff(&self, attempts: i32, jitter: f64) -> Duration {
-        let exp = u32::try_from(attempts.saturating_sub(1).clamp(0, 30)).unwrap_or(30);
-        let delay = self
-            .base_delay
-            .saturating_mul(2u32.saturating_pow(exp))
-            .min(self.max_delay);
-        delay + delay.mul_f64(jitter.clamp(0.0, 1.0) / 2.0)
+    /// Delay before the next attempt after `attempts` failed ones, not shorter than
+    /// `retry_after`.
+    pub fn delay(&self, attempts: i32, retry_after: Option<Duration>) -> Duration {
+        let attempt = u32::try_from(attempts.max(1)).unwrap_or(1);
+        self.backoff.delay(attempt, retry_after)
     }
 }
 
@@ -86,11 +85,6 @@ pub struct OutboxProcessor {
     store: Arc<dyn OutboxStore>,
     handlers: HashMap<OutboxTopic, Arc<dyn OutboxHandler>>,
     policy: RetryPolicy,
-}
-
-fn jitter() -> f64 {
-    // uuid v4 draws from the OS CSPRNG; 53 bits make a uniform f64 in [0, 1).
-    (uuid::Uuid::new_v4().as_u128() >> 75) as f64 / (1u64 << 53) as f64
 }
 
 impl OutboxProcessor {
@@ -126,34 +120,56 @@ impl OutboxProcessor {
             .claim(topics, self.policy.batch, self.policy.lease)
             .await?;
         let count = claimed.len();
-        for row in claimed {
-            let outcome = match (&row.message, self.handlers.get(&row.topic)) {
-                (Err(e), _) => Err(DeliveryError::Permanent(format!(
-                    "undecodable payload: {e}"
-                ))),
-                (Ok(_), None) => Err(DeliveryError::Permanent("no handler for topic".into())),
-                (Ok(message), Some(handler)) => handler.deliver(message).await,
-            };
-            match outcome {
-                Ok(()) => self.store.complete(row.id).await?,
-                Err(DeliveryError::Permanent(e)) => {
-                    tracing::warn!(outbox_id = %row.id, topic = row.topic.as_str(), error = %e, "delivery failed permanently");
-                    self.store.fail(row.id, e).await?
-                }
-                Err(DeliveryError::Transient(e)) if row.attempts >= self.policy.max_attempts => {
-                    tracing::warn!(outbox_id = %row.id, topic = row.topic.as_str(), attempts = row.attempts, error = %e, "delivery given up");
-                    self.store.fail(row.id, e).await?
-                }
-                Err(DeliveryError::Transient(e)) => {
-                    let delay = self.policy.backoff(row.attempts, jitter());
-                    let at = now
-                        + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::hours(1));
-                    tracing::info!(outbox_id = %row.id, topic = row.topic.as_str(), attempts = row.attempts, retry_in_ms = delay.as_millis() as u64, error = %e, "delivery will be retried");
-                    self.store.retry_at(row.id, at, e).await?
-                }
-            }
-        }
+        // Rows are independent: deliver them concurrently so one slow service (a hanging
+        // FCM, say) costs one time-out per batch, well inside the lease, not one per row.
+        let settled: Vec<Result<(), RepoError>> = futures_util::stream::iter(claimed)
+            .map(|row| self.settle(row, now))
+            .buffer_unordered(count.max(1))
+            .collect()
+            .await;
+        settled.into_iter().collect::<Result<(), RepoError>>()?;
         Ok(count)
+    }
+
+    async fn settle(&self, row: ClaimedMessage, now: DateTime<Utc>) -> Result<(), RepoError> {
+        let outcome = match (&row.message, self.handlers.get(&row.topic)) {
+            (Err(e), _) => Err(DeliveryError::Permanent(format!(
+                "undecodable payload: {e}"
+            ))),
+            (Ok(_), None) => Err(DeliveryError::Permanent("no handler for topic".into())),
+            (Ok(message), Some(handler)) => handler.deliver(message).await,
+        };
+        match outcome {
+            Ok(()) => self.store.complete(row.id).await,
+            Err(DeliveryError::Permanent(e)) => {
+                tracing::warn!(outbox_id = %row.id, topic = row.topic.as_str(), error = %e, "delivery failed permanently");
+                self.store.fail(row.id, e).await
+            }
+            Err(DeliveryError::Transient(e) | DeliveryError::Deferred { reason: e, .. })
+                if row.attempts >= self.policy.max_attempts =>
+            {
+                tracing::warn!(outbox_id = %row.id, topic = row.topic.as_str(), attempts = row.attempts, error = %e, "delivery given up");
+                self.store.fail(row.id, e).await
+            }
+            Err(DeliveryError::Transient(e)) => self.reschedule(&row, now, e, None).await,
+            Err(DeliveryError::Deferred {
+                reason,
+                retry_after,
+            }) => self.reschedule(&row, now, reason, retry_after).await,
+        }
+    }
+
+    async fn reschedule(
+        &self,
+        row: &ClaimedMessage,
+        now: DateTime<Utc>,
+        error: String,
+        retry_after: Option<Duration>,
+    ) -> Result<(), RepoError> {
+        let delay = self.policy.delay(row.attempts, retry_after);
+        let at = now + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::hours(1));
+        tracing::info!(outbox_id = %row.id, topic = row.topic.as_str(), attempts = row.attempts, retry_in_ms = delay.as_millis() as u64, error = %error, "delivery will be retried");
+        self.store.retry_at(row.id, at, error).await
     }
 }
 
@@ -165,8 +181,12 @@ mod tests {
     use uuid::Uuid;
 
     fn mail() -> OutboxMessage {
+        mail_to("a@b.co")
+    }
+
+    fn mail_to(to: &str) -> OutboxMessage {
         OutboxMessage::Email(EmailMessage {
-            to: "a@b.co".into(),
+            to: to.into(),
             subject: "s".into(),
             text: "t".into(),
             html: "h".into(),
@@ -188,18 +208,41 @@ mod tests {
     }
 
     #[test]
-    fn backoff_doubles_caps_and_jitters() {
+    fn the_policy_delegates_to_the_shared_backoff() {
         let p = RetryPolicy::default();
-        assert_eq!(p.backoff(1, 0.0), Duration::from_secs(1));
-        assert_eq!(p.backoff(2, 0.0), Duration::from_secs(2));
-        assert_eq!(p.backoff(4, 0.0), Duration::from_secs(8));
-        assert_eq!(
-            p.backoff(3, 0.999_999),
-            Duration::from_secs(4).mul_f64(1.0 + 0.999_999 / 2.0)
+        let d = p.delay(3, None);
+        assert!(
+            d >= Duration::from_secs(4) && d <= Duration::from_secs(8),
+            "{d:?}"
         );
-        assert_eq!(p.backoff(60, 0.0), p.max_delay);
-        let j = jitter();
-        assert!((0.0..1.0).contains(&j));
+        assert!(p.delay(0, None) <= Duration::from_secs(2));
+        assert!(p.delay(2, Some(Duration::from_secs(90))) >= Duration::from_secs(90));
+        assert!(p.delay(i32::MAX, None) <= Duration::from_secs(600));
+    }
+
+    #[tokio::test]
+    async fn deferred_rows_wait_for_retry_after() {
+        let id = Uuid::new_v4();
+        let now = Utc::now();
+        let mut store = MockOutboxStore::new();
+        store
+            .expect_claim()
+            .returning(move |_, _, _| Ok(vec![row(id, 1, Ok(mail()))]));
+        store
+            .expect_retry_at()
+            .withf(move |i, at, e| {
+                *i == id && e == "quota" && *at - now >= chrono::Duration::seconds(60)
+            })
+            .times(1)
+            .returning(|_, _, _| Ok(()));
+        let mut mailer = MockMailer::new();
+        mailer.expect_send().returning(|_| {
+            Err(DeliveryError::Deferred {
+                reason: "quota".into(),
+                retry_after: Some(Duration::from_secs(60)),
+            })
+        });
+        processor(store, mailer).process_batch(now).await.unwrap();
     }
 
     #[tokio::test]
@@ -241,7 +284,7 @@ mod tests {
                 *i == id
                     && e == "429"
                     && d >= chrono::Duration::seconds(2)
-                    && d <= chrono::Duration::seconds(3)
+                    && d <= chrono::Duration::seconds(4)
             })
             .times(1)
             .returning(|_, _, _| Ok(()));
@@ -258,8 +301,12 @@ mod tests {
         let mut store = MockOutboxStore::new();
         store.expect_claim().returning(move |_, _, _| {
             Ok(vec![
-                row(a, 8, Ok(mail())),
-                row(b, 1, Ok(mail())),
+                row(
+                    a,
+                    RetryPolicy::default().max_attempts,
+                    Ok(mail_to("a@b.co")),
+                ),
+                row(b, 1, Ok(mail_to("b@b.co"))),
                 row(c, 1, Err("bad json".into())),
             ])
         });
@@ -279,10 +326,8 @@ mod tests {
             .times(1)
             .returning(|_, _| Ok(()));
         let mut mailer = MockMailer::new();
-        let mut calls = 0;
-        mailer.expect_send().times(2).returning(move |_| {
-            calls += 1;
-            if calls == 1 {
+        mailer.expect_send().times(2).returning(|email| {
+            if email.to == "a@b.co" {
                 Err(DeliveryError::Transient("503".into()))
             } else {
                 Err(DeliveryError::Permanent("422".into()))

@@ -12,6 +12,7 @@ mod macros;
 pub mod activity;
 pub mod caps;
 pub mod decimal;
+pub mod device;
 pub mod goal;
 pub mod group;
 pub mod ids;

@@ -95,6 +95,15 @@ pub enum DeliveryError {
     /// Worth retrying later (rate limited, 5xx, timeout, network).
     #[error("transient delivery failure: {0}")]
     Transient(String),
+    /// Worth retrying, but not before `retry_after` (the service said so, or part of the
+    /// work is already done and the rest waits for a recovering service).
+    #[error("delivery deferred: {reason}")]
+    Deferred {
+        /// What went wrong, for the log.
+        reason: String,
+        /// The earliest sensible retry.
+        retry_after: Option<std::time::Duration>,
+    },
     /// Retrying cannot help (rejected request, bad payload).
     #[error("permanent delivery failure: {0}")]
     Permanent(String),

@@ -5,6 +5,7 @@
 mod accounts;
 pub mod cluster;
 mod common;
+pub mod devices;
 pub mod errors;
 pub mod goals;
 pub mod groups;
@@ -19,6 +20,7 @@ pub mod schema;
 pub mod users;
 
 pub use cluster::{ClusterError, ClusterOptions, LocalCluster};
+pub use devices::PgDevices;
 pub use goals::PgGoals;
 pub use groups::PgGroups;
 pub use outbox_store::PgOutbox;

@@ -169,6 +169,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    push_deliveries (event_id, fcm_token) {
+        event_id -> Uuid,
+        fcm_token -> Varchar,
+        user_id -> Uuid,
+        outcome -> Varchar,
+        detail -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(auth_providers -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(password_reset_tokens -> users (user_id));
@@ -196,4 +207,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     group_activities,
     idempotency_keys,
     outbox,
+    push_deliveries,
 );

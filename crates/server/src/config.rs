@@ -124,6 +124,10 @@ pub struct Config {
     pub otel_exporter_otlp_endpoint: Option<String>,
     /// Seconds `/ready` reports 503 before the listener closes on SIGTERM.
     pub shutdown_delay_secs: u64,
+    /// Milliseconds between two outbox polls when the worker is idle.
+    pub outbox_poll_ms: u64,
+    /// Milliseconds before the first retry of a failed delivery (doubles per attempt).
+    pub outbox_retry_base_ms: u64,
 }
 
 /// Why the configuration was refused. Each message names the variable.
@@ -187,6 +191,14 @@ impl Config {
             }
         };
         let shutdown_delay_secs = parse_num(&get, "SHUTDOWN_DELAY_SECS", 1u64, &mut errors);
+        let outbox_poll_ms = parse_num(&get, "OUTBOX_POLL_MS", 500u64, &mut errors);
+        if !(10..=60_000).contains(&outbox_poll_ms) {
+            errors.push("OUTBOX_POLL_MS must be between 10 and 60000".into());
+        }
+        let outbox_retry_base_ms = parse_num(&get, "OUTBOX_RETRY_BASE_MS", 2000u64, &mut errors);
+        if !(1..=600_000).contains(&outbox_retry_base_ms) {
+            errors.push("OUTBOX_RETRY_BASE_MS must be between 1 and 600000".into());
+        }
         let rate_limits = match get("RATE_LIMITS").as_deref() {
             None | Some("on") | Some("true") | Some("1") => true,
             Some("off") | Some("false") | Some("0") => false,
@@ -307,6 +319,8 @@ impl Config {
             log_format,
             otel_exporter_otlp_endpoint: get("OTEL_EXPORTER_OTLP_ENDPOINT"),
             shutdown_delay_secs,
+            outbox_poll_ms,
+            outbox_retry_base_ms,
         })
     }
 }
@@ -482,6 +496,28 @@ mod tests {
         ] {
             assert!(text.contains(name), "{name} missing from {text}");
         }
+    }
+
+    #[test]
+    fn outbox_timings_have_defaults_and_bounds() {
+        let c = Config::from_vars(&vars(&[])).unwrap();
+        assert_eq!((c.outbox_poll_ms, c.outbox_retry_base_ms), (500, 2000));
+        let c = Config::from_vars(&vars(&[
+            ("OUTBOX_POLL_MS", "50"),
+            ("OUTBOX_RETRY_BASE_MS", "20"),
+        ]))
+        .unwrap();
+        assert_eq!((c.outbox_poll_ms, c.outbox_retry_base_ms), (50, 20));
+        let err = Config::from_vars(&vars(&[
+            ("OUTBOX_POLL_MS", "0"),
+            ("OUTBOX_RETRY_BASE_MS", "soon"),
+        ]))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("OUTBOX_POLL_MS") && err.contains("OUTBOX_RETRY_BASE_MS"),
+            "{err}"
+        );
     }
 
     #[test]

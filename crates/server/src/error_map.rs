@@ -3,6 +3,7 @@
 
 use actix_web::http::StatusCode;
 use pursue_app::accounts::{AccountError, AuthError};
+use pursue_app::devices::DeviceError;
 use pursue_app::errors::CoreError;
 use pursue_domain::role::{Denied, LeaveError, RemovalError, RoleChangeError};
 use pursue_ports::error::RepoError;
@@ -173,6 +174,24 @@ impl From<CoreError> for ApiError {
             ),
             CoreError::Invalid { field, message } => ApiError::field(field, message),
             CoreError::Repo(e) => e.into(),
+        }
+    }
+}
+
+/// `404 DEVICE_NOT_FOUND`: the same answer for a missing device and someone else's.
+pub fn device_not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "DEVICE_NOT_FOUND",
+        "Device not found",
+    )
+}
+
+impl From<DeviceError> for ApiError {
+    fn from(e: DeviceError) -> Self {
+        match e {
+            DeviceError::NotFound => device_not_found(),
+            DeviceError::Repo(e) => e.into(),
         }
     }
 }

@@ -11,13 +11,14 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use pursue_app::accounts::{AccountService, AccountSettings};
+use pursue_app::devices::DeviceService;
 use pursue_app::goals::GoalService;
 use pursue_app::groups::GroupService;
 use pursue_app::health::HealthService;
 use pursue_app::progress::ProgressService;
 use pursue_auth::{Argon2Hasher, JwtTokens};
 use pursue_google::{GoogleConfig, GoogleIdTokens};
-use pursue_postgres::{PgGoals, PgGroups, PgPool, PgProbe, PgProgress, PgUsers};
+use pursue_postgres::{PgDevices, PgGoals, PgGroups, PgPool, PgProbe, PgProgress, PgUsers};
 use tokio::sync::{Notify, watch};
 
 use crate::config::Config;
@@ -25,7 +26,7 @@ use crate::database::Database;
 use crate::extract::{json_config, path_config, query_config};
 use crate::middleware::{json_errors, request_context, security_headers};
 use crate::routes;
-use crate::state::AppState;
+use crate::state::{AppState, DeliveryModes};
 use crate::worker::Worker;
 
 /// `/health`'s probe timeout (contract §3.7).
@@ -92,7 +93,8 @@ pub async fn run_worker_only(config: &Config, database: Database) -> anyhow::Res
         .await?;
     let pool = database.pool(config.db_pool_size)?;
     let accounts = account_service(config, pool.clone())?;
-    let worker = Worker::build(config, pool, accounts)?;
+    let push = crate::worker::push_sender(config)?;
+    let worker = Worker::build(config, pool, accounts, push)?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let task = tokio::spawn(worker.run(stop_rx));
     wait_for_stop(&Notify::new()).await;
@@ -112,8 +114,13 @@ impl Application {
         }
         let pool = database.pool(config.db_pool_size)?;
         let accounts = account_service(config, pool.clone())?;
+        let push = crate::worker::push_sender(config)?;
+        let deliveries = DeliveryModes {
+            push: push.is_enabled(),
+            email: config.resend_api_key.is_some(),
+        };
         let worker = if config.run_worker {
-            Some(Worker::build(config, pool.clone(), accounts.clone())?)
+            Some(Worker::build(config, pool.clone(), accounts.clone(), push)?)
         } else {
             None
         };
@@ -124,6 +131,8 @@ impl Application {
             goals: GoalService::new(groups.clone(), goals.clone()),
             progress: ProgressService::new(groups, goals, Arc::new(PgProgress::new(pool.clone()))),
             accounts,
+            devices: DeviceService::new(Arc::new(PgDevices::new(pool.clone()))),
+            deliveries,
             health: HealthService::new(Arc::new(PgProbe::new(pool.clone(), HEALTH_TIMEOUT))),
             readiness: HealthService::new(Arc::new(PgProbe::new(pool.clone(), READY_TIMEOUT))),
             draining: Arc::new(AtomicBool::new(false)),

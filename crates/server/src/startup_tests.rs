@@ -77,6 +77,13 @@ fn state() -> web::Data<AppState> {
             goals,
             Arc::new(pursue_ports::progress::MockProgressRepository::new()),
         ),
+        devices: pursue_app::devices::DeviceService::new(Arc::new(
+            pursue_ports::devices::MockDeviceRepo::new(),
+        )),
+        deliveries: crate::state::DeliveryModes {
+            push: false,
+            email: false,
+        },
         health: health.clone(),
         readiness: health,
         draining: Arc::new(AtomicBool::new(false)),

@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use pursue_app::accounts::AccountService;
+use pursue_app::devices::DeviceService;
 use pursue_app::goals::GoalService;
 use pursue_app::groups::GroupService;
 use pursue_app::health::HealthService;
@@ -21,6 +22,10 @@ pub struct AppState {
     pub goals: GoalService,
     /// Progress logging.
     pub progress: ProgressService,
+    /// Push devices.
+    pub devices: DeviceService,
+    /// Whether pushes and e-mails really leave the server (for `/health`).
+    pub deliveries: DeliveryModes,
     /// Dependency health checks.
     pub health: HealthService,
     /// Readiness probe without the `/health` timeout (fails fast).
@@ -29,6 +34,15 @@ pub struct AppState {
     pub draining: Arc<AtomicBool>,
     /// Process start, for `uptime`.
     pub started: Instant,
+}
+
+/// How side effects are delivered (decision D6): for real, or to the log / files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeliveryModes {
+    /// FCM credentials are configured.
+    pub push: bool,
+    /// A Resend API key is configured.
+    pub email: bool,
 }
 
 impl AppState {

@@ -4,25 +4,50 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use anyhow::Context;
 use chrono::Utc;
 use pursue_app::accounts::AccountService;
 use pursue_app::outbox::{MailHandler, OutboxProcessor, RetryPolicy};
+use pursue_app::push::PushHandler;
+use pursue_fcm::{FcmConfig, FcmSender, LogPushSender, ServiceAccount};
+use pursue_ports::backoff::Backoff;
+use pursue_ports::devices::PushLedger;
 use pursue_ports::outbox::{Mailer, OutboxTopic};
-use pursue_postgres::{PgOutbox, PgPool};
+use pursue_ports::push::PushSender;
+use pursue_postgres::{PgDevices, PgOutbox, PgPool};
 use pursue_resend::{FileMailer, ResendConfig, ResendMailer};
 use tokio::sync::watch;
 
 use crate::config::Config;
 
-/// How often the outbox is polled when idle (the `pursue_outbox` trigger's NOTIFY is not
-/// listened to; a short poll keeps e-mails within a second of their commit).
-pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
+/// How long push outcomes are kept for de-duplication: far longer than any retry.
+const PUSH_LEDGER_RETENTION: chrono::Duration = chrono::Duration::days(3);
 
 /// The worker loop's parts.
 pub struct Worker {
     processor: OutboxProcessor,
     accounts: AccountService,
+    ledger: Arc<dyn PushLedger>,
     purge_every: Duration,
+    /// Idle wait between polls (`OUTBOX_POLL_MS`; the `pursue_outbox` NOTIFY is not
+    /// listened to, a short poll keeps deliveries well within a second of their commit).
+    poll_every: Duration,
+}
+
+/// The push adapter `config` asks for: FCM with a service-account key file, else the log.
+pub fn push_sender(config: &Config) -> anyhow::Result<Arc<dyn PushSender>> {
+    let Some(path) = &config.google_application_credentials else {
+        tracing::warn!("GOOGLE_APPLICATION_CREDENTIALS is not set: pushes are written to the log");
+        return Ok(Arc::new(LogPushSender));
+    };
+    let account = ServiceAccount::from_file(path)
+        .with_context(|| format!("GOOGLE_APPLICATION_CREDENTIALS ({})", path.display()))?;
+    let mut fcm = FcmConfig::new(account);
+    fcm.base_url = config.fcm_base_url.clone();
+    fcm.project_id = config.fcm_project_id.clone();
+    let sender = FcmSender::new(fcm).context("configuring FCM")?;
+    tracing::info!(url = sender.send_url(), "pushes go to FCM");
+    Ok(Arc::new(sender))
 }
 
 /// The e-mail adapter `config` asks for: Resend with an API key, else files under
@@ -44,15 +69,33 @@ pub fn mailer(config: &Config) -> anyhow::Result<Arc<dyn Mailer>> {
 }
 
 impl Worker {
-    /// Wires the e-mail handler (another topic, e.g. `push`, is one more
-    /// `with_handler`) and the purge job.
-    pub fn build(config: &Config, pool: PgPool, accounts: AccountService) -> anyhow::Result<Self> {
-        let processor = OutboxProcessor::new(Arc::new(PgOutbox::new(pool)), RetryPolicy::default())
-            .with_handler(OutboxTopic::Email, Arc::new(MailHandler(mailer(config)?)));
+    /// Wires the e-mail and push handlers and the purge job.
+    pub fn build(
+        config: &Config,
+        pool: PgPool,
+        accounts: AccountService,
+        push: Arc<dyn PushSender>,
+    ) -> anyhow::Result<Self> {
+        let ledger = Arc::new(PgDevices::new(pool.clone()));
+        let policy = RetryPolicy {
+            backoff: Backoff {
+                base: Duration::from_millis(config.outbox_retry_base_ms),
+                ..Backoff::default()
+            },
+            ..RetryPolicy::default()
+        };
+        let processor = OutboxProcessor::new(Arc::new(PgOutbox::new(pool)), policy)
+            .with_handler(OutboxTopic::Email, Arc::new(MailHandler(mailer(config)?)))
+            .with_handler(
+                OutboxTopic::Push,
+                Arc::new(PushHandler::new(ledger.clone(), push)),
+            );
         Ok(Self {
             processor,
             accounts,
+            ledger,
             purge_every: Duration::from_secs(config.account_purge_interval_secs),
+            poll_every: Duration::from_millis(config.outbox_poll_ms),
         })
     }
 
@@ -77,11 +120,14 @@ impl Worker {
                     Ok(n) => tracing::info!(purged = n, "deleted accounts purged"),
                     Err(e) => tracing::warn!(error = %e, "account purge failed"),
                 }
+                if let Err(e) = self.ledger.prune(Utc::now() - PUSH_LEDGER_RETENTION).await {
+                    tracing::warn!(error = %e, "pruning the push ledger failed");
+                }
                 next_purge = Instant::now() + self.purge_every;
             }
             tokio::select! {
                 _ = stop.changed() => {}
-                _ = tokio::time::sleep(POLL_INTERVAL) => {}
+                _ = tokio::time::sleep(self.poll_every) => {}
             }
         }
         tracing::info!("worker stopped");

@@ -60,7 +60,12 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the server after `customize` adjusts the test configuration.
 pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
-    let db = fresh_database().await;
+    spawn_app_on(fresh_database().await, customize).await
+}
+
+/// Starts the server on `db` (e.g. [`TestDatabase::alias`] of another app's database, to
+/// run two instances on one database) after `customize` adjusts the test configuration.
+pub async fn spawn_app_on(db: TestDatabase, customize: impl FnOnce(&mut Config)) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp data dir");
     let mut config = test_config(&db, data_dir.path());
     customize(&mut config);

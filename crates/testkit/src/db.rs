@@ -194,6 +194,16 @@ pub struct TestDatabase {
 }
 
 impl TestDatabase {
+    /// Another handle on the same database that never drops it (for a second server or
+    /// worker on one database); the original handle keeps ownership.
+    pub fn alias(&self) -> TestDatabase {
+        TestDatabase {
+            name: self.name.clone(),
+            url: self.url.clone(),
+            external: false,
+        }
+    }
+
     /// Opens a direct connection (for assertions on rows).
     pub async fn connect(&self) -> AsyncPgConnection {
         AsyncPgConnection::establish(&self.url)

@@ -2,6 +2,7 @@
 //! rule to the domain's constructors so each rule lives in one place.
 
 pub mod auth;
+pub mod devices;
 pub mod goals;
 pub mod groups;
 pub mod patch;

@@ -51,3 +51,18 @@ pub fn assignable_role(value: &str, _: &()) -> garde::Result {
 pub fn user_date(value: &str, _: &()) -> garde::Result {
     rule(pursue_domain::period::UserDate::parse(value))
 }
+
+/// An FCM registration token of 1–256 characters (domain rule).
+pub fn fcm_token(value: &str, _: &()) -> garde::Result {
+    rule(pursue_domain::device::FcmToken::parse(value))
+}
+
+/// A device name of at most 128 characters (domain rule).
+pub fn device_name(value: &str, _: &()) -> garde::Result {
+    rule(pursue_domain::device::DeviceName::parse(value))
+}
+
+/// `android`, `ios` or `web` (domain rule).
+pub fn platform(value: &str, _: &()) -> garde::Result {
+    rule(pursue_domain::device::Platform::parse(value))
+}

@@ -21,6 +21,9 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
     };
     let timestamp = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
     let uptime = state.started.elapsed().as_secs_f64();
+    let mode = |enabled: bool| if enabled { "enabled" } else { "disabled" };
+    let push = mode(state.deliveries.push);
+    let email = mode(state.deliveries.email);
     match database {
         DatabaseStatus::Healthy { latency } => HttpResponse::Ok().json(json!({
             "status": "healthy",
@@ -31,6 +34,8 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
                 "database_latency_ms": latency.as_millis() as u64,
                 "memory": memory,
                 "memory_usage_mb": memory_mb,
+                "push": push,
+                "email": email,
             }
         })),
         DatabaseStatus::Unhealthy { reason } => {
@@ -43,6 +48,8 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
                     "database": "unhealthy",
                     "memory": memory,
                     "memory_usage_mb": memory_mb,
+                    "push": push,
+                    "email": email,
                 },
                 "error": "Database connection failed",
             }))

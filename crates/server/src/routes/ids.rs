@@ -1,6 +1,6 @@
 //! Path ids: malformed ids are unknown resources (404), never 500.
 
-use pursue_domain::ids::{EntryId, GoalId, GroupId, UserId};
+use pursue_domain::ids::{DeviceId, EntryId, GoalId, GroupId, UserId};
 
 use crate::error::ApiError;
 
@@ -22,4 +22,9 @@ pub fn goal(s: &str) -> Result<GoalId, ApiError> {
 /// An entry id from the path.
 pub fn entry(s: &str) -> Result<EntryId, ApiError> {
     EntryId::parse(s).ok_or_else(|| ApiError::not_found("Progress entry not found"))
+}
+
+/// A device id from the path (404 `DEVICE_NOT_FOUND` when malformed).
+pub fn device(s: &str) -> Result<DeviceId, ApiError> {
+    DeviceId::parse(s).ok_or_else(crate::error_map::device_not_found)
 }

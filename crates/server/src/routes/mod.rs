@@ -1,6 +1,7 @@
 //! Route table. One handler per file; handlers parse, call a use case, and shape JSON.
 
 mod auth;
+mod devices;
 mod goals;
 mod groups;
 mod health;
@@ -21,7 +22,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::scope("/api/users").configure(users::configure))
         .service(web::scope("/api/groups").configure(groups::configure))
         .service(web::scope("/api/goals").configure(goals::configure))
-        .service(web::scope("/api/progress").configure(progress::configure));
+        .service(web::scope("/api/progress").configure(progress::configure))
+        .service(web::scope("/api/devices").configure(devices::configure));
 }
 
 /// Fallback for unknown routes: `404 NOT_FOUND` in the envelope.

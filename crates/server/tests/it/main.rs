@@ -4,6 +4,7 @@
 mod accounts;
 mod auth_support;
 mod deletion;
+mod devices;
 mod goals;
 mod google;
 mod groups;
@@ -12,6 +13,7 @@ mod joining;
 mod latency;
 mod profile;
 mod progress;
+mod push;
 mod query_count;
 mod reset;
 mod sessions;

@@ -1,0 +1,14 @@
+//! `/api/devices/*` (contract §3.6).
+
+mod delete;
+mod list;
+mod register;
+
+use actix_web::web;
+
+/// Registers the device routes under `/api/devices`.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("", web::get().to(list::list))
+        .route("/register", web::post().to(register::register))
+        .route("/{device_id}", web::delete().to(delete::delete));
+}

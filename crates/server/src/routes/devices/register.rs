@@ -1,0 +1,26 @@
+//! `POST /api/devices/register` → 200 `{id, device_name, platform}`.
+
+use actix_web::{HttpResponse, web};
+use serde_json::json;
+
+use crate::dto::devices::RegisterDeviceRequest;
+use crate::error::ApiError;
+use crate::extract::{AuthUser, ValidJson};
+use crate::state::AppState;
+
+/// Registers (or re-assigns) the caller's device token.
+pub async fn register(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: ValidJson<RegisterDeviceRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let device = state
+        .devices
+        .register(user.0.id, body.0.into_new_device()?)
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({
+        "id": device.id.to_string(),
+        "device_name": device.device_name,
+        "platform": device.platform,
+    })))
+}
