@@ -37,3 +37,7 @@ migrate-redo:
 # Time the image pipeline (release build): 4000×3000 JPEG, 2 MP PNG, 512² JPEG.
 bench-images:
     cargo bench -p pursue-images --bench pipeline
+
+# Commit-to-FCM push latency against the local FCM fake (default 500 ms poll)
+bench-push:
+    cargo test -p pursue-server --test it -- --ignored bench_push_latency --nocapture

@@ -403,3 +403,46 @@ async fn health_reports_push_enabled_with_credentials() {
         .unwrap();
     assert_eq!(health["checks"]["push"], "disabled", "{health}");
 }
+
+/// Benchmark (`just bench-push`): commit-to-FCM latency with the default 500 ms poll.
+/// Prints figures; asserts only that every push arrived.
+#[tokio::test]
+#[ignore = "benchmark: run with `just bench-push`"]
+async fn bench_push_latency_default_poll() {
+    const ROUNDS: usize = 20;
+    let fcm = FcmFake::start().await;
+    let keys = tempfile::tempdir().unwrap();
+    let credentials = fcm.write_service_account(keys.path());
+    let app = spawn_app_with(|c| {
+        c.google_application_credentials = Some(credentials);
+        c.fcm_base_url = fcm.base_url();
+    })
+    .await;
+    let c = cast(&app).await;
+    add_device(&app, &c.creator, "creator-phone").await;
+    let goal = numeric_goal(&app, &c).await;
+    let mut latencies = Vec::with_capacity(ROUNDS);
+    for i in 0..ROUNDS {
+        let before = of_type(&fcm.messages(), "progress_logged").len();
+        let (status, _) = log(&app, &c.member, &goal, 1.0 + i as f64, &today().to_string()).await;
+        assert_eq!(status, 201);
+        let committed = Instant::now();
+        assert!(
+            eventually(Duration::from_secs(10), || {
+                of_type(&fcm.messages(), "progress_logged").len() > before
+            })
+            .await
+        );
+        latencies.push(committed.elapsed());
+        // Land at a different point of the poll cycle each round.
+        tokio::time::sleep(Duration::from_millis((i as u64 * 173) % 500)).await;
+    }
+    latencies.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "push latency after commit over {ROUNDS} logs (poll 500 ms, 50 ms observation step): p50 {:.0} ms, p90 {:.0} ms, max {:.0} ms",
+        ms(latencies[ROUNDS / 2]),
+        ms(latencies[ROUNDS * 9 / 10]),
+        ms(latencies[ROUNDS - 1])
+    );
+}
