@@ -104,15 +104,25 @@ impl Worker {
         tracing::info!("worker started");
         let mut next_purge = Instant::now();
         while !*stop.borrow() {
+            let (mut rows, mut batches) = (0usize, 0usize);
             loop {
                 match self.processor.process_batch(Utc::now()).await {
-                    Ok(n) if (n as i64) >= self.processor.batch_size() && !*stop.borrow() => {}
-                    Ok(_) => break,
+                    Ok(n) => {
+                        rows += n;
+                        batches += 1;
+                        if (n as i64) < self.processor.batch_size() || *stop.borrow() {
+                            break;
+                        }
+                    }
                     Err(e) => {
                         tracing::warn!(error = %e, "outbox batch failed");
                         break;
                     }
                 }
+            }
+            if batches > 1 {
+                // Only a backlog takes more than one batch: make it visible.
+                tracing::info!(rows, batches, "outbox backlog worked off");
             }
             if Instant::now() >= next_purge {
                 match self.accounts.purge_due(Utc::now()).await {
