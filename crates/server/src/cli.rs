@@ -1,6 +1,7 @@
-//! Command line: `pursue-server [serve | migrate [--revert-all | --redo]]`.
+//! Command line: `pursue-server [serve | worker | migrate [--revert-all | --redo] |
+//! images migrate --to s3|postgres [--delete-source] [--limit N] [--batch-size N]]`.
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// Pursue API server.
 #[derive(Debug, Parser)]
@@ -31,4 +32,40 @@ pub enum Command {
         #[arg(long)]
         redo: bool,
     },
+    /// Manage stored avatars and group icons.
+    Images {
+        /// What to do.
+        #[command(subcommand)]
+        command: ImagesCommand,
+    },
+}
+
+/// `images` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ImagesCommand {
+    /// Copy every avatar and icon from the other store into `--to`, verifying each copy.
+    /// Idempotent and resumable: run it again to continue or to retry failures.
+    Migrate {
+        /// The store to copy into (the other one is the source).
+        #[arg(long, value_enum)]
+        to: StoreArg,
+        /// Remove each picture from the source once its copy is verified.
+        #[arg(long)]
+        delete_source: bool,
+        /// Stop after this many pictures (migrate in slices).
+        #[arg(long)]
+        limit: Option<u64>,
+        /// Keys listed per page of the source.
+        #[arg(long, default_value_t = 100)]
+        batch_size: usize,
+    },
+}
+
+/// A store named on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StoreArg {
+    /// PostgreSQL BYTEA columns.
+    Postgres,
+    /// The S3-compatible bucket.
+    S3,
 }

@@ -122,6 +122,7 @@ impl Application {
         let state = AppState {
             groups: GroupService::new(groups.clone()),
             goals: GoalService::new(groups.clone(), goals.clone()),
+            images: crate::images::image_service(config, pool.clone(), groups.clone())?,
             progress: ProgressService::new(groups, goals, Arc::new(PgProgress::new(pool.clone()))),
             accounts,
             health: HealthService::new(Arc::new(PgProbe::new(pool.clone(), HEALTH_TIMEOUT))),

@@ -8,6 +8,7 @@ use pursue_app::accounts::AccountService;
 use pursue_app::goals::GoalService;
 use pursue_app::groups::GroupService;
 use pursue_app::health::HealthService;
+use pursue_app::images::ImageService;
 use pursue_app::progress::ProgressService;
 
 /// Use cases and process-wide flags, shared by every worker.
@@ -21,6 +22,8 @@ pub struct AppState {
     pub goals: GoalService,
     /// Progress logging.
     pub progress: ProgressService,
+    /// Avatars and group icons.
+    pub images: ImageService,
     /// Dependency health checks.
     pub health: HealthService,
     /// Readiness probe without the `/health` timeout (fails fast).
