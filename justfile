@@ -37,3 +37,7 @@ migrate-redo:
 # Time the image pipeline (release build): 4000×3000 JPEG, 2 MP PNG, 512² JPEG.
 bench-images:
     cargo bench -p pursue-images --bench pipeline
+
+# Copy every avatar and icon into the other store (`to` = s3 or postgres; see docs/IMAGES.md).
+images-migrate to *flags:
+    cargo run -p pursue-server -- images migrate --to {{to}} {{flags}}

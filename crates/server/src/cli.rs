@@ -1,5 +1,6 @@
 //! Command line: `pursue-server [serve | worker | migrate [--revert-all | --redo] |
-//! images migrate --to s3|postgres [--delete-source] [--limit N] [--batch-size N]]`.
+//! images migrate --to s3|postgres [--delete-source] [--limit N] [--batch-size N] |
+//! images prune --store s3|postgres [--grace-secs N] [--batch-size N]]`.
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -59,6 +60,20 @@ pub enum ImagesCommand {
         #[arg(long, default_value_t = 100)]
         batch_size: usize,
     },
+    /// Remove the blobs of a store that no user or group row points at (left by deleted
+    /// groups, purged accounts or failed deletes).
+    Prune {
+        /// The store to clean.
+        #[arg(long, value_enum)]
+        store: StoreArg,
+        /// Seconds between finding the candidates and removing those still unreferenced
+        /// (covers uploads in flight).
+        #[arg(long, default_value_t = 60)]
+        grace_secs: u64,
+        /// Keys listed per page.
+        #[arg(long, default_value_t = 100)]
+        batch_size: usize,
+    },
 }
 
 /// A store named on the command line.
@@ -68,4 +83,13 @@ pub enum StoreArg {
     Postgres,
     /// The S3-compatible bucket.
     S3,
+}
+
+impl From<StoreArg> for crate::config::ImageStoreKind {
+    fn from(store: StoreArg) -> Self {
+        match store {
+            StoreArg::Postgres => Self::Postgres,
+            StoreArg::S3 => Self::S3,
+        }
+    }
 }

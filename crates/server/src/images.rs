@@ -4,7 +4,10 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use pursue_app::images::{ImageService, MigrationOptions, MigrationReport, migrate_images};
+use pursue_app::images::{
+    ImageService, MigrationOptions, MigrationReport, PruneReport, migrate_images,
+    remove_unreferenced, unreferenced_keys,
+};
 use pursue_images::{ImagePipeline, PipelineConfig};
 use pursue_objectstore::{S3Config, S3ImageStore};
 use pursue_ports::groups::GroupRepository;
@@ -138,4 +141,39 @@ pub fn summary(target: ImageStoreKind, report: &MigrationReport) -> String {
         "images migrate {from} -> {to}: copied {}, skipped {}, failed {}, unreferenced {}, deleted {} ({state})",
         report.copied, report.skipped, report.failed, report.unreferenced, report.deleted
     )
+}
+
+/// Runs `images prune --store <store>`: removes the blobs of `store` that no row points at,
+/// in two passes `grace` apart.
+pub async fn prune(
+    config: &Config,
+    pool: PgPool,
+    store: ImageStoreKind,
+    grace: std::time::Duration,
+    batch_size: usize,
+) -> anyhow::Result<PruneReport> {
+    let stores = Stores::build(config, pool.clone())?;
+    let store = match store {
+        ImageStoreKind::Postgres => stores.postgres.clone(),
+        ImageStoreKind::S3 => stores
+            .s3
+            .clone()
+            .context("pruning the S3 store needs S3_BUCKET and its S3_* settings")?,
+    };
+    let refs = PgImageRefs::new(pool);
+    let candidates = unreferenced_keys(&*store, &refs, batch_size)
+        .await
+        .map_err(anyhow::Error::msg)?;
+    if candidates.is_empty() {
+        return Ok(PruneReport::default());
+    }
+    tracing::info!(
+        candidates = candidates.len(),
+        grace_s = grace.as_secs(),
+        "waiting before removing unreferenced blobs"
+    );
+    tokio::time::sleep(grace).await;
+    remove_unreferenced(&*store, &refs, &candidates, batch_size)
+        .await
+        .map_err(anyhow::Error::msg)
 }

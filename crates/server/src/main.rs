@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use pursue_postgres::migrations::MigrationAction;
-use pursue_server::cli::{Cli, Command, ImagesCommand, StoreArg};
+use pursue_server::cli::{Cli, Command, ImagesCommand};
 use pursue_server::config::{Config, Environment, ImageStoreKind};
 use pursue_server::database::Database;
 use pursue_server::{Application, telemetry};
@@ -84,10 +84,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     batch_size,
                 },
         } => {
-            let target = match to {
-                StoreArg::Postgres => ImageStoreKind::Postgres,
-                StoreArg::S3 => ImageStoreKind::S3,
-            };
+            let target = ImageStoreKind::from(to);
             let database = Database::open(&config).await?;
             database.migrate(MigrationAction::Run).await?;
             let pool = database.pool(config.db_pool_size)?;
@@ -104,6 +101,44 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
             if !report.complete && limit.is_none() {
                 anyhow::bail!("the source could not be listed to the end; run the command again");
+            }
+            Ok(())
+        }
+        Command::Images {
+            command:
+                ImagesCommand::Prune {
+                    store,
+                    grace_secs,
+                    batch_size,
+                },
+        } => {
+            let store = ImageStoreKind::from(store);
+            let database = Database::open(&config).await?;
+            database.migrate(MigrationAction::Run).await?;
+            let pool = database.pool(config.db_pool_size)?;
+            let report = pursue_server::images::prune(
+                &config,
+                pool,
+                store,
+                std::time::Duration::from_secs(grace_secs),
+                batch_size,
+            )
+            .await?;
+            println!(
+                "images prune {}: deleted {}, kept {}, failed {}",
+                match store {
+                    ImageStoreKind::Postgres => "postgres",
+                    ImageStoreKind::S3 => "s3",
+                },
+                report.deleted,
+                report.kept,
+                report.failed
+            );
+            if report.failed > 0 {
+                anyhow::bail!(
+                    "{} blob(s) could not be removed; run the command again",
+                    report.failed
+                );
             }
             Ok(())
         }

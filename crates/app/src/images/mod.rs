@@ -7,6 +7,7 @@
 //! worst an unreferenced blob, never a row pointing at nothing.
 
 mod migrate;
+mod prune;
 
 #[cfg(test)]
 mod tests;
@@ -27,6 +28,7 @@ use pursue_ports::images::{
 use pursue_ports::users::UserRecord;
 
 pub use migrate::{MigrationOptions, MigrationReport, migrate_images};
+pub use prune::{PruneReport, remove_unreferenced, unreferenced_keys};
 
 use crate::errors::CoreError;
 use crate::groups::access;

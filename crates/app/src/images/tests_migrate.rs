@@ -12,7 +12,10 @@ use pursue_ports::images::{
 };
 use uuid::Uuid;
 
-use super::{MigrationOptions, MigrationReport, migrate_images};
+use super::{
+    MigrationOptions, MigrationReport, PruneReport, migrate_images, remove_unreferenced,
+    unreferenced_keys,
+};
 
 /// A store in a map; `fail_puts` names keys whose writes fail.
 #[derive(Default)]
@@ -255,4 +258,33 @@ async fn a_newer_copy_in_the_main_store_is_kept() {
         target.get(&key).await.unwrap().unwrap().bytes,
         Bytes::from(key.to_string())
     );
+}
+
+#[tokio::test]
+async fn prune_removes_only_what_stayed_unreferenced_through_both_passes() {
+    let all = keys();
+    let store = MemStore::with(&all);
+    let live: BTreeSet<ImageKey> = all[..6].iter().copied().collect();
+    let candidates = unreferenced_keys(&store, &Rows(live.clone()), 2)
+        .await
+        .unwrap();
+    assert_eq!(candidates, all[6..].to_vec());
+
+    // Meanwhile an upload finished: its row now points at one candidate.
+    let mut later = live.clone();
+    later.insert(all[7]);
+    let report = remove_unreferenced(&store, &Rows(later), &candidates, 2)
+        .await
+        .unwrap();
+    assert_eq!(
+        report,
+        PruneReport {
+            deleted: 2,
+            kept: 1,
+            failed: 0
+        }
+    );
+    let mut expected = all[..6].to_vec();
+    expected.push(all[7]);
+    assert_eq!(store.keys(), expected);
 }

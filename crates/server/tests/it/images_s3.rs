@@ -136,6 +136,58 @@ async fn the_s3_store_serves_the_same_endpoints() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prune_removes_the_icons_of_deleted_groups() {
+    let s3 = start_s3();
+    let app = spawn_app_with(use_s3(&s3)).await;
+    let ann = register(&app, "ann").await;
+    let kept = create_group(&app, &ann, "Kept").await;
+    let gone = create_group(&app, &ann, "Gone").await;
+    let png = encoded(300, 300, ImageFormat::Png);
+    for group in [&kept, &gone] {
+        assert_eq!(
+            upload_icon(&app, group, &ann, &png, "image/png").await.0,
+            200
+        );
+    }
+    assert_eq!(
+        upload_avatar(&app, &ann, &jpeg(300, 300), "image/jpeg")
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        delete(&app, &format!("/api/groups/{gone}"), &ann).await.0,
+        204
+    );
+    let store = bucket(&s3);
+    assert_eq!(
+        store.list_keys(None, 10).await.unwrap().len(),
+        3,
+        "the object outlives its group"
+    );
+
+    let (ok, summary) = images_cli(&app, &s3, &["prune", "--store", "s3", "--grace-secs", "0"]);
+    assert!(ok, "{summary}");
+    assert_eq!(summary, "images prune s3: deleted 1, kept 0, failed 0");
+    let mut expected = vec![
+        ImageKey::Avatar(ann.id.parse().unwrap()),
+        ImageKey::GroupIcon(kept.parse().unwrap()),
+    ];
+    expected.sort();
+    assert_eq!(store.list_keys(None, 10).await.unwrap(), expected);
+    let (ok, summary) = images_cli(
+        &app,
+        &s3,
+        &["prune", "--store", "postgres", "--grace-secs", "0"],
+    );
+    assert!(ok, "{summary}");
+    assert_eq!(
+        summary,
+        "images prune postgres: deleted 0, kept 0, failed 0"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreachable_bucket_is_a_503_and_leaves_no_row_pointing_at_nothing() {
     let s3 = start_s3();
     let configure = use_s3(&s3);
@@ -155,6 +207,13 @@ async fn an_unreachable_bucket_is_a_503_and_leaves_no_row_pointing_at_nothing() 
 /// Runs `pursue-server images migrate` against the app's database and `s3`; returns the
 /// exit status and the summary line.
 fn migrate_cli(app: &TestApp, s3: &TestS3, args: &[&str]) -> (bool, String) {
+    let mut all = vec!["migrate"];
+    all.extend_from_slice(args);
+    images_cli(app, s3, &all)
+}
+
+/// Runs `pursue-server images <args>`; returns the exit status and the summary line.
+fn images_cli(app: &TestApp, s3: &TestS3, args: &[&str]) -> (bool, String) {
     let data_dir = tempfile::tempdir().unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_pursue-server"))
         .env_clear()
@@ -169,14 +228,14 @@ fn migrate_cli(app: &TestApp, s3: &TestS3, args: &[&str]) -> (bool, String) {
         .env("S3_REGION", REGION)
         .env("S3_ACCESS_KEY_ID", ACCESS_KEY)
         .env("S3_SECRET_ACCESS_KEY", SECRET_KEY)
-        .args(["images", "migrate"])
+        .arg("images")
         .args(args)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     let summary = stdout
         .lines()
-        .find(|l| l.starts_with("images migrate"))
+        .find(|l| l.starts_with("images "))
         .unwrap_or_else(|| {
             panic!(
                 "no summary; stdout: {stdout}; stderr: {}",
