@@ -41,3 +41,7 @@ bench-images:
 # Commit-to-FCM push latency against the local FCM fake (default 500 ms poll)
 bench-push:
     cargo test -p pursue-server --test it -- --ignored bench_push_latency --nocapture
+
+# Copy every avatar and icon into the other store (`to` = s3 or postgres; see docs/IMAGES.md).
+images-migrate to *flags:
+    cargo run -p pursue-server -- images migrate --to {{to}} {{flags}}

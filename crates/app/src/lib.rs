@@ -7,6 +7,7 @@ pub mod errors;
 pub mod goals;
 pub mod groups;
 pub mod health;
+pub mod images;
 mod notify;
 pub mod outbox;
 pub mod progress;

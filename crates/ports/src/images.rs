@@ -1,13 +1,18 @@
 //! Uploaded pictures: the processing pipeline and the store for avatars and group icons.
 //!
 //! [`ImageProcessor`] turns an untrusted upload into a small, normalised WebP;
-//! [`ImageStore`] keeps the result under an [`ImageKey`].
+//! [`ImageStore`] keeps the result under an [`ImageKey`]; [`ImageRefs`] are the user and
+//! group rows that point at a stored picture.
 
 use std::fmt;
 
 use async_trait::async_trait;
 use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use pursue_domain::ids::{GroupId, UserId};
 use uuid::Uuid;
+
+use crate::error::RepoError;
 
 /// Media type of every image the processor produces.
 pub const WEBP_MIME: &str = "image/webp";
@@ -189,6 +194,78 @@ pub trait ImageStore: Send + Sync {
         after: Option<ImageKey>,
         limit: usize,
     ) -> Result<Vec<ImageKey>, StoreError>;
+}
+
+/// What the owner's row says about its picture: the row is the pointer, the store holds
+/// the bytes. `has_avatar` / `has_icon` everywhere mean "the row has a media type".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageRef {
+    /// Media type recorded on the row (`*_mime_type`).
+    pub mime: String,
+    /// The owner's `updated_at` (the ETag is derived from it).
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A group's icon fields after the icon changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IconRecord {
+    /// The group.
+    pub id: GroupId,
+    /// Whether an uploaded icon exists.
+    pub has_icon: bool,
+    /// Emoji icon.
+    pub icon_emoji: Option<String>,
+    /// `#RRGGBB` icon colour.
+    pub icon_color: Option<String>,
+    /// Last change of the group.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The rows that point at pictures: `users.avatar_mime_type` and `groups.icon_mime_type`.
+///
+/// Writes here happen after the bytes are in the [`ImageStore`] (blob first, then the row),
+/// so a row never points at a picture that was not stored.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait]
+pub trait ImageRefs: Send + Sync {
+    /// The picture the owner's row points at; `None` when the owner does not exist, is
+    /// soft-deleted, or has no picture.
+    ///
+    /// Errors: [`RepoError`].
+    async fn find(&self, key: &ImageKey) -> Result<Option<ImageRef>, RepoError>;
+
+    /// Points the user's row at a stored avatar of media type `mime` (`updated_at`
+    /// changes); `false` when the user no longer exists.
+    ///
+    /// Errors: [`RepoError`].
+    async fn set_avatar(&self, user: UserId, mime: &str) -> Result<bool, RepoError>;
+
+    /// Clears both avatar columns of the user (idempotent).
+    ///
+    /// Errors: [`RepoError`].
+    async fn clear_avatar(&self, user: UserId) -> Result<(), RepoError>;
+
+    /// Points the group's row at a stored icon of media type `mime` and clears its emoji
+    /// and colour; `None` when the group no longer exists.
+    ///
+    /// Errors: [`RepoError`].
+    async fn set_group_icon(
+        &self,
+        group: GroupId,
+        mime: &str,
+    ) -> Result<Option<IconRecord>, RepoError>;
+
+    /// Clears both icon columns of the group (idempotent), keeping emoji and colour;
+    /// `None` when the group no longer exists.
+    ///
+    /// Errors: [`RepoError`].
+    async fn clear_group_icon(&self, group: GroupId) -> Result<Option<IconRecord>, RepoError>;
+
+    /// The keys among `keys` whose owner row points at a picture (soft-deleted owners
+    /// included), in the order given.
+    ///
+    /// Errors: [`RepoError`].
+    async fn referenced(&self, keys: &[ImageKey]) -> Result<Vec<ImageKey>, RepoError>;
 }
 
 #[cfg(test)]

@@ -85,8 +85,8 @@ pub(crate) struct GroupRow {
     pub(crate) description: Option<String>,
     pub(crate) icon_emoji: Option<String>,
     pub(crate) icon_color: Option<String>,
-    #[diesel(select_expression = groups::icon_data.is_not_null())]
-    #[diesel(select_expression_type = diesel::dsl::IsNotNull<groups::icon_data>)]
+    #[diesel(select_expression = groups::icon_mime_type.is_not_null())]
+    #[diesel(select_expression_type = diesel::dsl::IsNotNull<groups::icon_mime_type>)]
     pub(crate) has_icon: bool,
     pub(crate) creator_user_id: Uuid,
     pub(crate) created_at: DateTime<Utc>,

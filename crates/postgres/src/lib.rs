@@ -9,6 +9,7 @@ pub mod devices;
 pub mod errors;
 pub mod goals;
 pub mod groups;
+pub mod images;
 pub mod migrations;
 pub mod outbox;
 pub mod outbox_store;
@@ -23,6 +24,7 @@ pub use cluster::{ClusterError, ClusterOptions, LocalCluster};
 pub use devices::PgDevices;
 pub use goals::PgGoals;
 pub use groups::PgGroups;
+pub use images::{PgImageRefs, PgImageStore};
 pub use outbox_store::PgOutbox;
 pub use pool::{
     PgPool, PoolSettings, QueryCounter, build_counting_pool, build_pool, ensure_database,

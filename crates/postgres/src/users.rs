@@ -43,8 +43,8 @@ pub(crate) struct UserRow {
     id: Uuid,
     email: String,
     display_name: String,
-    #[diesel(select_expression = users::avatar_data.is_not_null())]
-    #[diesel(select_expression_type = diesel::dsl::IsNotNull<users::avatar_data>)]
+    #[diesel(select_expression = users::avatar_mime_type.is_not_null())]
+    #[diesel(select_expression_type = diesel::dsl::IsNotNull<users::avatar_mime_type>)]
     has_avatar: bool,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,

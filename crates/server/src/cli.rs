@@ -1,6 +1,8 @@
-//! Command line: `pursue-server [serve | migrate [--revert-all | --redo]]`.
+//! Command line: `pursue-server [serve | worker | migrate [--revert-all | --redo] |
+//! images migrate --to s3|postgres [--delete-source] [--limit N] [--batch-size N] |
+//! images prune --store s3|postgres [--grace-secs N] [--batch-size N]]`.
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// Pursue API server.
 #[derive(Debug, Parser)]
@@ -31,4 +33,63 @@ pub enum Command {
         #[arg(long)]
         redo: bool,
     },
+    /// Manage stored avatars and group icons.
+    Images {
+        /// What to do.
+        #[command(subcommand)]
+        command: ImagesCommand,
+    },
+}
+
+/// `images` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ImagesCommand {
+    /// Copy every avatar and icon from the other store into `--to`, verifying each copy.
+    /// Idempotent and resumable: run it again to continue or to retry failures.
+    Migrate {
+        /// The store to copy into (the other one is the source).
+        #[arg(long, value_enum)]
+        to: StoreArg,
+        /// Remove each picture from the source once its copy is verified.
+        #[arg(long)]
+        delete_source: bool,
+        /// Stop after this many pictures (migrate in slices).
+        #[arg(long)]
+        limit: Option<u64>,
+        /// Keys listed per page of the source.
+        #[arg(long, default_value_t = 100)]
+        batch_size: usize,
+    },
+    /// Remove the blobs of a store that no user or group row points at (left by deleted
+    /// groups, purged accounts or failed deletes).
+    Prune {
+        /// The store to clean.
+        #[arg(long, value_enum)]
+        store: StoreArg,
+        /// Seconds between finding the candidates and removing those still unreferenced
+        /// (covers uploads in flight).
+        #[arg(long, default_value_t = 60)]
+        grace_secs: u64,
+        /// Keys listed per page.
+        #[arg(long, default_value_t = 100)]
+        batch_size: usize,
+    },
+}
+
+/// A store named on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StoreArg {
+    /// PostgreSQL BYTEA columns.
+    Postgres,
+    /// The S3-compatible bucket.
+    S3,
+}
+
+impl From<StoreArg> for crate::config::ImageStoreKind {
+    fn from(store: StoreArg) -> Self {
+        match store {
+            StoreArg::Postgres => Self::Postgres,
+            StoreArg::S3 => Self::S3,
+        }
+    }
 }

@@ -237,6 +237,23 @@ impl Config {
         if image_store == ImageStoreKind::S3 && s3.bucket.is_none() {
             errors.push("IMAGE_STORE=s3 needs S3_BUCKET".into());
         }
+        if s3.bucket.is_some() {
+            for (name, missing) in [
+                ("S3_ACCESS_KEY_ID", s3.access_key_id.is_none()),
+                ("S3_SECRET_ACCESS_KEY", s3.secret_access_key.is_none()),
+            ] {
+                if missing {
+                    errors.push(format!("S3_BUCKET is set, so {name} is needed"));
+                }
+            }
+        }
+        if let Some(endpoint) = &s3.endpoint
+            && !(endpoint.starts_with("http://") || endpoint.starts_with("https://"))
+        {
+            errors.push(format!(
+                "S3_ENDPOINT must be an http(s) URL, not `{endpoint}`"
+            ));
+        }
 
         let jwt_secret = get("JWT_SECRET").map(Secret::new);
         let jwt_refresh_secret = get("JWT_REFRESH_SECRET").map(Secret::new);
@@ -420,6 +437,10 @@ mod tests {
             ("LOG_FORMAT", "pretty"),
             ("IMAGE_STORE", "s3"),
             ("S3_BUCKET", "pursue-images"),
+            ("S3_ENDPOINT", "https://acct.r2.cloudflarestorage.com"),
+            ("S3_REGION", "auto"),
+            ("S3_ACCESS_KEY_ID", "AKID"),
+            ("S3_SECRET_ACCESS_KEY", "s3-secret-value"),
             ("FRONTEND_URL", "https://example.org/"),
         ]))
         .unwrap();
@@ -433,6 +454,14 @@ mod tests {
         assert_eq!(c.account_purge_days, 7);
         assert_eq!(c.log_format, LogFormat::Pretty);
         assert_eq!(c.image_store, ImageStoreKind::S3);
+        assert_eq!(c.s3.bucket.as_deref(), Some("pursue-images"));
+        assert_eq!(
+            c.s3.endpoint.as_deref(),
+            Some("https://acct.r2.cloudflarestorage.com")
+        );
+        assert_eq!(c.s3.region.as_deref(), Some("auto"));
+        assert_eq!(c.s3.access_key_id.as_deref(), Some("AKID"));
+        assert!(!format!("{:?}", c.s3).contains("s3-secret-value"));
         assert_eq!(c.frontend_url, "https://example.org");
     }
 
@@ -523,7 +552,30 @@ mod tests {
     #[test]
     fn s3_store_needs_a_bucket() {
         let err = Config::from_vars(&vars(&[("IMAGE_STORE", "s3")])).unwrap_err();
-        assert!(err.to_string().contains("S3_BUCKET"));
+        assert!(
+            err.to_string().contains("IMAGE_STORE=s3 needs S3_BUCKET"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_bucket_needs_its_keys_and_a_url_endpoint() {
+        for store in ["s3", "postgres"] {
+            let err = Config::from_vars(&vars(&[
+                ("IMAGE_STORE", store),
+                ("S3_BUCKET", "b"),
+                ("S3_ENDPOINT", "r2.example"),
+            ]))
+            .unwrap_err();
+            let text = err.to_string();
+            for name in ["S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_ENDPOINT"] {
+                assert!(text.contains(name), "{name} missing from {text}");
+            }
+        }
+        // Without a bucket the S3 store is simply not configured.
+        let c = Config::from_vars(&vars(&[("S3_REGION", "auto")])).unwrap();
+        assert_eq!(c.image_store, ImageStoreKind::Postgres);
+        assert!(c.s3.bucket.is_none());
     }
 
     #[test]

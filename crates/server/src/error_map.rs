@@ -5,8 +5,10 @@ use actix_web::http::StatusCode;
 use pursue_app::accounts::{AccountError, AuthError};
 use pursue_app::devices::DeviceError;
 use pursue_app::errors::CoreError;
+use pursue_app::images::ImageFailure;
 use pursue_domain::role::{Denied, LeaveError, RemovalError, RoleChangeError};
 use pursue_ports::error::RepoError;
+use pursue_ports::images::{ImageError, StoreError};
 
 use crate::error::ApiError;
 
@@ -192,6 +194,30 @@ impl From<DeviceError> for ApiError {
         match e {
             DeviceError::NotFound => device_not_found(),
             DeviceError::Repo(e) => e.into(),
+        }
+    }
+}
+
+impl From<ImageFailure> for ApiError {
+    fn from(e: ImageFailure) -> Self {
+        match e {
+            ImageFailure::Rejected(ImageError::FileTooLarge { .. }) => {
+                ApiError::bad_request("FILE_TOO_LARGE", "File is too large. Maximum size is 5MB")
+            }
+            ImageFailure::Rejected(ImageError::InvalidFileType(_)) => ApiError::bad_request(
+                "INVALID_FILE_TYPE",
+                "Invalid file type. Only JPEG, PNG and WebP images are allowed",
+            ),
+            ImageFailure::Rejected(ImageError::InvalidImage(_)) => ApiError::bad_request(
+                "INVALID_IMAGE",
+                "The file is not a valid image, or it is larger than 4096 pixels on a side",
+            ),
+            ImageFailure::Rejected(other) => ApiError::internal(&anyhow::Error::new(other)),
+            ImageFailure::Store(StoreError::Unavailable(cause)) => {
+                ApiError::unavailable(&format!("image store: {cause:#}"))
+            }
+            ImageFailure::Store(other) => ApiError::internal(&anyhow::Error::new(other)),
+            ImageFailure::Core(e) => e.into(),
         }
     }
 }

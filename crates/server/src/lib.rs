@@ -8,6 +8,7 @@ pub mod dto;
 pub mod error;
 mod error_map;
 pub mod extract;
+pub mod images;
 pub mod middleware;
 pub mod routes;
 pub mod secrets;

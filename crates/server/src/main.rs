@@ -4,8 +4,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use pursue_postgres::migrations::MigrationAction;
-use pursue_server::cli::{Cli, Command};
-use pursue_server::config::{Config, Environment};
+use pursue_server::cli::{Cli, Command, ImagesCommand};
+use pursue_server::config::{Config, Environment, ImageStoreKind};
 use pursue_server::database::Database;
 use pursue_server::{Application, telemetry};
 
@@ -73,6 +73,73 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 touched.len(),
                 touched.join(", ")
             );
+            Ok(())
+        }
+        Command::Images {
+            command:
+                ImagesCommand::Migrate {
+                    to,
+                    delete_source,
+                    limit,
+                    batch_size,
+                },
+        } => {
+            let target = ImageStoreKind::from(to);
+            let database = Database::open(&config).await?;
+            database.migrate(MigrationAction::Run).await?;
+            let pool = database.pool(config.db_pool_size)?;
+            let options = pursue_app::images::MigrationOptions {
+                batch_size,
+                limit,
+                delete_source,
+                ..Default::default()
+            };
+            let report = pursue_server::images::migrate(&config, pool, target, options).await?;
+            println!("{}", pursue_server::images::summary(target, &report));
+            if report.failed > 0 {
+                anyhow::bail!("{} picture(s) failed; run the command again", report.failed);
+            }
+            if !report.complete && limit.is_none() {
+                anyhow::bail!("the source could not be listed to the end; run the command again");
+            }
+            Ok(())
+        }
+        Command::Images {
+            command:
+                ImagesCommand::Prune {
+                    store,
+                    grace_secs,
+                    batch_size,
+                },
+        } => {
+            let store = ImageStoreKind::from(store);
+            let database = Database::open(&config).await?;
+            database.migrate(MigrationAction::Run).await?;
+            let pool = database.pool(config.db_pool_size)?;
+            let report = pursue_server::images::prune(
+                &config,
+                pool,
+                store,
+                std::time::Duration::from_secs(grace_secs),
+                batch_size,
+            )
+            .await?;
+            println!(
+                "images prune {}: deleted {}, kept {}, failed {}",
+                match store {
+                    ImageStoreKind::Postgres => "postgres",
+                    ImageStoreKind::S3 => "s3",
+                },
+                report.deleted,
+                report.kept,
+                report.failed
+            );
+            if report.failed > 0 {
+                anyhow::bail!(
+                    "{} blob(s) could not be removed; run the command again",
+                    report.failed
+                );
+            }
             Ok(())
         }
     }

@@ -129,6 +129,7 @@ impl Application {
         let state = AppState {
             groups: GroupService::new(groups.clone()),
             goals: GoalService::new(groups.clone(), goals.clone()),
+            images: crate::images::image_service(config, pool.clone(), groups.clone())?,
             progress: ProgressService::new(groups, goals, Arc::new(PgProgress::new(pool.clone()))),
             accounts,
             devices: DeviceService::new(Arc::new(PgDevices::new(pool.clone()))),

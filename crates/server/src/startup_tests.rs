@@ -72,6 +72,12 @@ fn state() -> web::Data<AppState> {
         accounts,
         groups: pursue_app::groups::GroupService::new(groups.clone()),
         goals: pursue_app::goals::GoalService::new(groups.clone(), goals.clone()),
+        images: pursue_app::images::ImageService::new(
+            Arc::new(pursue_ports::images::MockImageProcessor::new()),
+            Arc::new(pursue_ports::images::MockImageStore::new()),
+            Arc::new(pursue_ports::images::MockImageRefs::new()),
+            groups.clone(),
+        ),
         progress: pursue_app::progress::ProgressService::new(
             groups,
             goals,

@@ -9,6 +9,7 @@ use pursue_app::devices::DeviceService;
 use pursue_app::goals::GoalService;
 use pursue_app::groups::GroupService;
 use pursue_app::health::HealthService;
+use pursue_app::images::ImageService;
 use pursue_app::progress::ProgressService;
 
 /// Use cases and process-wide flags, shared by every worker.
@@ -26,6 +27,8 @@ pub struct AppState {
     pub devices: DeviceService,
     /// Whether pushes and e-mails really leave the server (for `/health`).
     pub deliveries: DeliveryModes,
+    /// Avatars and group icons.
+    pub images: ImageService,
     /// Dependency health checks.
     pub health: HealthService,
     /// Readiness probe without the `/health` timeout (fails fast).

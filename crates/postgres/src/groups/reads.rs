@@ -69,7 +69,7 @@ pub(super) async fn list_members(
         .select((
             users::id,
             users::display_name,
-            users::avatar_data.is_not_null(),
+            users::avatar_mime_type.is_not_null(),
             group_memberships::role,
             group_memberships::joined_at,
         ))

@@ -6,6 +6,7 @@ use pursue_domain::group::{GroupDescription, GroupName, IconColor, IconEmoji};
 use pursue_domain::role::Role;
 use pursue_ports::activity::ActivityRecord;
 use pursue_ports::groups::{GroupPatch, GroupRecord, InviteRecord, MemberRecord, MyGroupRecord};
+use pursue_ports::images::IconRecord;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -319,6 +320,33 @@ impl From<ActivityRecord> for ActivityBody {
             }),
             metadata: a.metadata,
             created_at: a.created_at,
+        }
+    }
+}
+
+/// The answer of the icon upload and delete.
+#[derive(Debug, Serialize)]
+pub struct IconBody {
+    /// Group id.
+    pub id: String,
+    /// Whether an icon image exists.
+    pub has_icon: bool,
+    /// Emoji.
+    pub icon_emoji: Option<String>,
+    /// Colour.
+    pub icon_color: Option<String>,
+    /// Last change of the group (the icon's cache key).
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<IconRecord> for IconBody {
+    fn from(i: IconRecord) -> Self {
+        Self {
+            id: i.id.to_string(),
+            has_icon: i.has_icon,
+            icon_emoji: i.icon_emoji,
+            icon_color: i.icon_color,
+            updated_at: i.updated_at,
         }
     }
 }

@@ -6,6 +6,7 @@ mod goals;
 mod groups;
 mod health;
 pub(crate) mod ids;
+mod picture;
 mod progress;
 mod ready;
 mod users;

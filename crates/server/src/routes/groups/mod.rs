@@ -7,6 +7,9 @@ mod create_goal;
 mod create_invite;
 mod delete;
 mod get;
+mod icon_delete;
+mod icon_get;
+mod icon_upload;
 mod join;
 mod leave;
 mod list_goals;
@@ -43,5 +46,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/{group_id}/goals",
             web::post().to(create_goal::create_goal),
         )
-        .route("/{group_id}/goals", web::get().to(list_goals::list_goals));
+        .route("/{group_id}/goals", web::get().to(list_goals::list_goals))
+        .route(
+            "/{group_id}/icon",
+            web::patch().to(icon_upload::upload_icon),
+        )
+        .route(
+            "/{group_id}/icon",
+            web::delete().to(icon_delete::delete_icon),
+        )
+        .route("/{group_id}/icon", web::get().to(icon_get::get_icon));
 }

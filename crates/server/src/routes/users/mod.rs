@@ -1,5 +1,8 @@
 //! `/api/users/*`.
 
+mod avatar_delete;
+mod avatar_get;
+mod avatar_upload;
 mod delete_me;
 mod me;
 mod my_groups;
@@ -16,5 +19,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/me", web::delete().to(delete_me::delete_me))
         .route("/me/password", web::post().to(password::change_password))
         .route("/me/providers", web::get().to(providers::providers))
-        .route("/me/groups", web::get().to(my_groups::my_groups));
+        .route("/me/groups", web::get().to(my_groups::my_groups))
+        .route("/me/avatar", web::post().to(avatar_upload::upload_avatar))
+        .route("/me/avatar", web::delete().to(avatar_delete::delete_avatar))
+        .route("/{user_id}/avatar", web::get().to(avatar_get::get_avatar));
 }

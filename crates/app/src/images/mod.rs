@@ -1,0 +1,269 @@
+//! Avatars and group icons: upload (contract §4.7), delete, read with an ETag, and the
+//! command that moves every picture from one store to the other.
+//!
+//! The bytes live in an [`ImageStore`]; the owner's row ([`ImageRefs`]) points at them.
+//! Writes put the blob first and then the row, so a failed store write leaves no row
+//! pointing at nothing. Deletes clear the row first, so a failed blob delete leaves at
+//! worst an unreferenced blob, never a row pointing at nothing.
+
+mod migrate;
+mod prune;
+
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_migrate;
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use pursue_domain::ids::GroupId;
+use pursue_domain::role::GroupAction;
+use pursue_ports::error::RepoError;
+use pursue_ports::groups::GroupRepository;
+use pursue_ports::images::{
+    IconRecord, ImageError, ImageKey, ImageProcessor, ImageRefs, ImageStore, StoreError, WEBP_MIME,
+};
+use pursue_ports::users::UserRecord;
+
+pub use migrate::{MigrationOptions, MigrationReport, migrate_images};
+pub use prune::{PruneReport, remove_unreferenced, unreferenced_keys};
+
+use crate::errors::CoreError;
+use crate::groups::access;
+
+/// Why an image operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ImageFailure {
+    /// The upload was refused by the pipeline (or broke its output guard).
+    #[error(transparent)]
+    Rejected(#[from] ImageError),
+    /// The image store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The group is missing, the caller may not change its icon, or the database failed.
+    #[error(transparent)]
+    Core(#[from] CoreError),
+}
+
+impl From<RepoError> for ImageFailure {
+    fn from(e: RepoError) -> Self {
+        ImageFailure::Core(CoreError::Repo(e))
+    }
+}
+
+/// The answer to a picture read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PictureRead {
+    /// No picture: unknown or soft-deleted owner, or no picture stored.
+    Missing,
+    /// The client's cached copy (by ETag) is current.
+    NotModified {
+        /// The entity tag, without quotes.
+        etag: String,
+    },
+    /// The picture.
+    Found {
+        /// The entity tag, without quotes.
+        etag: String,
+        /// Media type to serve.
+        mime: String,
+        /// The bytes.
+        bytes: Bytes,
+    },
+}
+
+/// The contract's entity tag of a picture (without quotes):
+/// `avatar-<user_id>-<updated_at epoch ms>` or `icon-<group_id>-<updated_at epoch ms>`.
+pub fn etag(key: &ImageKey, updated_at: DateTime<Utc>) -> String {
+    let kind = match key {
+        ImageKey::Avatar(_) => "avatar",
+        ImageKey::GroupIcon(_) => "icon",
+    };
+    format!(
+        "{kind}-{}-{}",
+        key.owner().hyphenated(),
+        updated_at.timestamp_millis()
+    )
+}
+
+/// Avatar and icon use cases.
+#[derive(Clone)]
+pub struct ImageService {
+    processor: Arc<dyn ImageProcessor>,
+    store: Arc<dyn ImageStore>,
+    other: Option<Arc<dyn ImageStore>>,
+    refs: Arc<dyn ImageRefs>,
+    groups: Arc<dyn GroupRepository>,
+}
+
+impl ImageService {
+    /// Wires the ports; `store` is where new pictures go.
+    pub fn new(
+        processor: Arc<dyn ImageProcessor>,
+        store: Arc<dyn ImageStore>,
+        refs: Arc<dyn ImageRefs>,
+        groups: Arc<dyn GroupRepository>,
+    ) -> Self {
+        Self {
+            processor,
+            store,
+            other: None,
+            refs,
+            groups,
+        }
+    }
+
+    /// Adds the other store while pictures move between stores: reads that miss in the
+    /// main store are tried there, and writes and deletes remove the picture from it so it
+    /// never keeps a copy older than the main store's.
+    pub fn with_other_store(mut self, other: Arc<dyn ImageStore>) -> Self {
+        self.other = Some(other);
+        self
+    }
+
+    /// Runs the pipeline on an upload, stores the result under `key`, and removes any older
+    /// copy from the other store. Nothing points at the new blob yet.
+    async fn store_upload(
+        &self,
+        key: &ImageKey,
+        input: Bytes,
+        declared_mime: Option<String>,
+    ) -> Result<&'static str, ImageFailure> {
+        let image = self.processor.process(input, declared_mime).await?;
+        self.store.put(key, image.bytes, image.mime).await?;
+        if let Some(other) = &self.other
+            && let Err(e) = other.delete(key).await
+        {
+            tracing::warn!(%key, error = %e, "could not remove the copy in the other image store");
+        }
+        Ok(image.mime)
+    }
+
+    /// Removes the blob of `key` from the main store and the other one.
+    async fn remove_blobs(&self, key: &ImageKey) -> Result<(), ImageFailure> {
+        if let Some(other) = &self.other
+            && let Err(e) = other.delete(key).await
+        {
+            tracing::warn!(%key, error = %e, "could not remove the copy in the other image store");
+        }
+        self.store.delete(key).await?;
+        Ok(())
+    }
+
+    /// `POST /users/me/avatar`: processes the upload, stores it, then points the caller's
+    /// row at it (`updated_at`, hence the ETag, changes).
+    ///
+    /// Errors: [`ImageFailure::Rejected`] for a refused upload, [`ImageFailure::Store`],
+    /// [`ImageFailure::Core`] (`NotFound` if the account vanished meanwhile, `Repo`).
+    pub async fn upload_avatar(
+        &self,
+        caller: &UserRecord,
+        input: Bytes,
+        declared_mime: Option<String>,
+    ) -> Result<(), ImageFailure> {
+        let key = ImageKey::Avatar(caller.id.as_uuid());
+        let mime = self.store_upload(&key, input, declared_mime).await?;
+        if self.refs.set_avatar(caller.id, mime).await? {
+            Ok(())
+        } else {
+            // The account disappeared between authentication and now: drop the orphan.
+            let _ = self.store.delete(&key).await;
+            Err(CoreError::NotFound.into())
+        }
+    }
+
+    /// `DELETE /users/me/avatar`: clears the row, then the blob (idempotent).
+    ///
+    /// Errors: [`ImageFailure::Store`] when the blob could not be removed (the avatar is
+    /// already gone for readers; a retry removes the blob), [`ImageFailure::Core`].
+    pub async fn delete_avatar(&self, caller: &UserRecord) -> Result<(), ImageFailure> {
+        self.refs.clear_avatar(caller.id).await?;
+        self.remove_blobs(&ImageKey::Avatar(caller.id.as_uuid()))
+            .await
+    }
+
+    /// `PATCH /groups/:id/icon` (admin or creator): processes the upload, stores it, then
+    /// points the group at it and clears its emoji and colour.
+    ///
+    /// Errors: [`CoreError::NotFound`] / [`CoreError::Forbidden`] (checked before the
+    /// upload is decoded), [`ImageFailure::Rejected`], [`ImageFailure::Store`].
+    pub async fn upload_icon(
+        &self,
+        caller: &UserRecord,
+        group: GroupId,
+        input: Bytes,
+        declared_mime: Option<String>,
+    ) -> Result<IconRecord, ImageFailure> {
+        access(&*self.groups, group, caller.id, GroupAction::ManageIcon).await?;
+        let key = ImageKey::GroupIcon(group.as_uuid());
+        let mime = self.store_upload(&key, input, declared_mime).await?;
+        match self.refs.set_group_icon(group, mime).await? {
+            Some(icon) => Ok(icon),
+            None => {
+                let _ = self.store.delete(&key).await;
+                Err(CoreError::NotFound.into())
+            }
+        }
+    }
+
+    /// `DELETE /groups/:id/icon` (admin or creator): clears the icon columns, then the
+    /// blob; emoji and colour stay as they are (idempotent).
+    ///
+    /// Errors: [`CoreError::NotFound`], [`CoreError::Forbidden`], [`ImageFailure::Store`].
+    pub async fn delete_icon(
+        &self,
+        caller: &UserRecord,
+        group: GroupId,
+    ) -> Result<IconRecord, ImageFailure> {
+        access(&*self.groups, group, caller.id, GroupAction::ManageIcon).await?;
+        let icon = self
+            .refs
+            .clear_group_icon(group)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        self.remove_blobs(&ImageKey::GroupIcon(group.as_uuid()))
+            .await?;
+        Ok(icon)
+    }
+
+    /// `GET /users/:id/avatar` and `GET /groups/:id/icon`: the picture of `key`, or
+    /// [`PictureRead::NotModified`] when `is_cached` accepts its ETag (the blob is then
+    /// not read at all).
+    ///
+    /// Errors: [`ImageFailure::Store`], [`ImageFailure::Core`] (`Repo`).
+    pub async fn read(
+        &self,
+        key: &ImageKey,
+        is_cached: impl Fn(&str) -> bool + Send,
+    ) -> Result<PictureRead, ImageFailure> {
+        let Some(pointer) = self.refs.find(key).await? else {
+            return Ok(PictureRead::Missing);
+        };
+        let etag = etag(key, pointer.updated_at);
+        if is_cached(&etag) {
+            return Ok(PictureRead::NotModified { etag });
+        }
+        let mut stored = self.store.get(key).await?;
+        if stored.is_none()
+            && let Some(other) = &self.other
+        {
+            stored = other.get(key).await?;
+        }
+        let Some(stored) = stored else {
+            tracing::warn!(%key, "the row points at a picture that no store holds");
+            return Ok(PictureRead::Missing);
+        };
+        let mime = if pointer.mime.is_empty() {
+            stored.mime.unwrap_or_else(|| WEBP_MIME.to_owned())
+        } else {
+            pointer.mime
+        };
+        Ok(PictureRead::Found {
+            etag,
+            mime,
+            bytes: stored.bytes,
+        })
+    }
+}

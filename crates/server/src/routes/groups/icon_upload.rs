@@ -1,0 +1,27 @@
+//! `PATCH /api/groups/:group_id/icon`.
+
+use actix_multipart::Multipart;
+use actix_web::{HttpResponse, web};
+
+use crate::dto::groups::IconBody;
+use crate::error::ApiError;
+use crate::extract::{AuthUser, read_upload};
+use crate::routes::ids;
+use crate::state::AppState;
+
+/// Replaces the group's icon with the processed upload (multipart part `icon`) and clears
+/// its emoji and colour (admin or creator).
+pub async fn upload_icon(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<String>,
+    body: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let upload = read_upload(body, "icon").await?;
+    let id = ids::group(&path)?;
+    let icon = state
+        .images
+        .upload_icon(&user.0, id, upload.bytes, upload.declared_mime)
+        .await?;
+    Ok(HttpResponse::Ok().json(IconBody::from(icon)))
+}

@@ -1,0 +1,17 @@
+//! `DELETE /api/users/me/avatar`.
+
+use actix_web::{HttpResponse, web};
+use serde_json::json;
+
+use crate::error::ApiError;
+use crate::extract::AuthUser;
+use crate::state::AppState;
+
+/// Removes the caller's avatar (idempotent).
+pub async fn delete_avatar(
+    state: web::Data<AppState>,
+    user: AuthUser,
+) -> Result<HttpResponse, ApiError> {
+    state.images.delete_avatar(&user.0).await?;
+    Ok(HttpResponse::Ok().json(json!({ "success": true, "has_avatar": false })))
+}

@@ -1,0 +1,23 @@
+//! `POST /api/users/me/avatar`.
+
+use actix_multipart::Multipart;
+use actix_web::{HttpResponse, web};
+use serde_json::json;
+
+use crate::error::ApiError;
+use crate::extract::{AuthUser, read_upload};
+use crate::state::AppState;
+
+/// Replaces the caller's avatar with the processed upload (multipart part `avatar`).
+pub async fn upload_avatar(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let upload = read_upload(body, "avatar").await?;
+    state
+        .images
+        .upload_avatar(&user.0, upload.bytes, upload.declared_mime)
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({ "success": true, "has_avatar": true })))
+}
