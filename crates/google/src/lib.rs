@@ -4,6 +4,7 @@
 //! claims `iss`, `aud` (any configured client id) and `exp` are checked.
 
 mod jwks;
+pub mod picture;
 
 use std::time::Duration;
 
@@ -15,6 +16,7 @@ use serde_json::Value;
 
 use jwks::KeyCache;
 pub use jwks::parse_max_age;
+pub use picture::{HttpPictureFetcher, MAX_PICTURE_BYTES};
 
 /// Issuers Google uses.
 pub const GOOGLE_ISSUERS: [&str; 2] = ["accounts.google.com", "https://accounts.google.com"];

@@ -303,3 +303,34 @@ mod tests {
         }
     }
 }
+
+/// A picture downloaded from elsewhere (a Google profile picture), not yet processed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchedPicture {
+    /// The raw bytes, at most the fetcher's size cap.
+    pub bytes: Bytes,
+    /// The `Content-Type` the server sent, if any (checked, never trusted).
+    pub mime: Option<String>,
+}
+
+/// Why a remote picture could not be fetched.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    /// The URL or the answer is unacceptable (scheme, status, size).
+    #[error("picture refused: {0}")]
+    Refused(String),
+    /// The server could not be reached in time.
+    #[error("picture unavailable: {0}")]
+    Unavailable(#[source] anyhow::Error),
+}
+
+/// Downloads pictures by URL (sign-in providers' profile pictures, contract §3.1).
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait]
+pub trait PictureFetcher: Send + Sync {
+    /// Downloads `url` with a time limit and a size cap.
+    ///
+    /// Errors: [`FetchError::Refused`] for a non-http(s) URL, a non-2xx answer or a body
+    /// over the cap; [`FetchError::Unavailable`] for network failures and time-outs.
+    async fn fetch(&self, url: String) -> Result<FetchedPicture, FetchError>;
+}

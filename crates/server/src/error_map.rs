@@ -218,6 +218,7 @@ impl From<ImageFailure> for ApiError {
             }
             ImageFailure::Store(other) => ApiError::internal(&anyhow::Error::new(other)),
             ImageFailure::Core(e) => e.into(),
+            ImageFailure::Fetch(e) => ApiError::unavailable(&e),
         }
     }
 }

@@ -8,6 +8,7 @@ use pursue_app::images::{
     ImageService, MigrationOptions, MigrationReport, PruneReport, migrate_images,
     remove_unreferenced, unreferenced_keys,
 };
+use pursue_google::HttpPictureFetcher;
 use pursue_images::{ImagePipeline, PipelineConfig};
 use pursue_objectstore::{S3Config, S3ImageStore};
 use pursue_ports::groups::GroupRepository;
@@ -15,6 +16,9 @@ use pursue_ports::images::ImageStore;
 use pursue_postgres::{PgImageRefs, PgImageStore, PgPool};
 
 use crate::config::{Config, ImageStoreKind, S3Settings};
+
+/// Time limit of a Google profile-picture download.
+const PICTURE_FETCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Region used when `S3_REGION` is unset (accepted by R2, MinIO and AWS's default region).
 pub const DEFAULT_S3_REGION: &str = "us-east-1";
@@ -96,6 +100,12 @@ pub fn image_service(
     );
     if let Some(other) = other {
         service = service.with_other_store(other);
+    }
+    if !config.google_client_ids.is_empty() {
+        // Google sign-ins import the profile picture as the avatar (contract §3.1).
+        let fetcher = HttpPictureFetcher::new(PICTURE_FETCH_TIMEOUT)
+            .context("building the profile-picture fetcher")?;
+        service = service.with_fetcher(Arc::new(fetcher));
     }
     tracing::info!(store = ?config.image_store, fallback = stores.s3.is_some(), "image store");
     Ok(service)

@@ -15,6 +15,9 @@ pub struct GoogleSession {
     pub session: Session,
     /// `true` when the account was created by this sign-in.
     pub is_new_user: bool,
+    /// Google's profile picture, to import as the avatar after answering (contract §3.1):
+    /// set for a new account, or an account linked by e-mail that has no avatar.
+    pub import_picture: Option<String>,
 }
 
 /// Result of linking Google to the caller.
@@ -54,7 +57,7 @@ impl AccountService {
         if let Some(user) = self.users.find_by_google(identity.sub.clone()).await? {
             let (access_token, refresh_token, row) = self.issue_session(user.id, &user.email)?;
             self.users.open_session(user.id, row, None).await?;
-            return Ok(existing(access_token, refresh_token, user));
+            return Ok(existing(access_token, refresh_token, user, None));
         }
         let email = Email::parse(&identity.email).map_err(|_| AccountError::InvalidGoogleToken)?;
         let link = GoogleLink {
@@ -71,7 +74,8 @@ impl AccountService {
                 .link_google(user.id, link, Some(row))
                 .await
                 .map_err(link_error)?;
-            return Ok(existing(access_token, refresh_token, user));
+            let picture = identity.picture.clone().filter(|_| !user.has_avatar);
+            return Ok(existing(access_token, refresh_token, user, picture));
         }
         let display_name = identity
             .name
@@ -105,6 +109,7 @@ impl AccountService {
                 user,
             },
             is_new_user: true,
+            import_picture: identity.picture,
         })
     }
 
@@ -135,6 +140,7 @@ fn existing(
     access_token: String,
     refresh_token: String,
     user: pursue_ports::users::UserRecord,
+    import_picture: Option<String>,
 ) -> GoogleSession {
     GoogleSession {
         session: Session {
@@ -143,5 +149,6 @@ fn existing(
             user,
         },
         is_new_user: false,
+        import_picture,
     }
 }

@@ -533,3 +533,51 @@ async fn link_google_maps_conflicts() {
         assert_eq!(got, expect);
     }
 }
+
+fn with_picture() -> Result<GoogleIdentity, GoogleError> {
+    Ok(GoogleIdentity {
+        picture: Some("https://pics.example/ann.jpg".into()),
+        ..identity(true)
+    })
+}
+
+#[tokio::test]
+async fn google_pictures_are_imported_for_new_and_avatar_less_linked_accounts_only() {
+    // New account: import.
+    let mut users = MockUserRepository::new();
+    users.expect_find_by_google().returning(|_| Ok(None));
+    users.expect_find_login().returning(|_| Ok(None));
+    users
+        .expect_create_google_account()
+        .returning(|a, _| Ok(user(a.id)));
+    let s = svc(users, MockPasswordHasher::new()).with_google(google(with_picture));
+    let r = s.google_sign_in("t").await.unwrap();
+    assert_eq!(
+        r.import_picture.as_deref(),
+        Some("https://pics.example/ann.jpg")
+    );
+
+    // Linked by e-mail: only when the account has no avatar yet.
+    for has_avatar in [false, true] {
+        let mut users = MockUserRepository::new();
+        users.expect_find_by_google().returning(|_| Ok(None));
+        users.expect_find_login().returning(move |_| {
+            let mut c = creds(Some("h"));
+            c.user.has_avatar = has_avatar;
+            Ok(Some(c))
+        });
+        users.expect_link_google().returning(|_, _, _| Ok(()));
+        let s = svc(users, MockPasswordHasher::new()).with_google(google(with_picture));
+        let r = s.google_sign_in("t").await.unwrap();
+        assert_eq!(r.import_picture.is_some(), !has_avatar);
+    }
+
+    // Known by `sub`: never (the user may have chosen another avatar).
+    let mut users = MockUserRepository::new();
+    users
+        .expect_find_by_google()
+        .returning(|_| Ok(Some(user(uid()))));
+    users.expect_open_session().returning(|_, _, _| Ok(()));
+    let s = svc(users, MockPasswordHasher::new()).with_google(google(with_picture));
+    assert_eq!(s.google_sign_in("t").await.unwrap().import_picture, None);
+}

@@ -18,12 +18,13 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use pursue_domain::ids::GroupId;
+use pursue_domain::ids::{GroupId, UserId};
 use pursue_domain::role::GroupAction;
 use pursue_ports::error::RepoError;
 use pursue_ports::groups::GroupRepository;
 use pursue_ports::images::{
-    IconRecord, ImageError, ImageKey, ImageProcessor, ImageRefs, ImageStore, StoreError, WEBP_MIME,
+    FetchError, IconRecord, ImageError, ImageKey, ImageProcessor, ImageRefs, ImageStore,
+    PictureFetcher, StoreError, WEBP_MIME,
 };
 use pursue_ports::users::UserRecord;
 
@@ -45,6 +46,9 @@ pub enum ImageFailure {
     /// The group is missing, the caller may not change its icon, or the database failed.
     #[error(transparent)]
     Core(#[from] CoreError),
+    /// A remote picture (Google profile picture) could not be downloaded.
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
 }
 
 impl From<RepoError> for ImageFailure {
@@ -96,6 +100,7 @@ pub struct ImageService {
     other: Option<Arc<dyn ImageStore>>,
     refs: Arc<dyn ImageRefs>,
     groups: Arc<dyn GroupRepository>,
+    fetcher: Option<Arc<dyn PictureFetcher>>,
 }
 
 impl ImageService {
@@ -112,6 +117,38 @@ impl ImageService {
             other: None,
             refs,
             groups,
+            fetcher: None,
+        }
+    }
+
+    /// Enables [`ImageService::import_avatar`] (profile pictures of Google sign-ins).
+    pub fn with_fetcher(mut self, fetcher: Arc<dyn PictureFetcher>) -> Self {
+        self.fetcher = Some(fetcher);
+        self
+    }
+
+    /// Imports a sign-in provider's profile picture as the avatar of `user` (contract §3.1):
+    /// downloads it, runs the pipeline, stores it, points the row at it. Does nothing (and
+    /// answers `false`) without a fetcher or when the user already has an avatar. Meant to
+    /// run after the sign-in has answered: its failures are only logged by the caller.
+    ///
+    /// Errors: [`ImageFailure::Fetch`], [`ImageFailure::Rejected`], [`ImageFailure::Store`],
+    /// [`ImageFailure::Core`].
+    pub async fn import_avatar(&self, user: UserId, url: &str) -> Result<bool, ImageFailure> {
+        let Some(fetcher) = &self.fetcher else {
+            return Ok(false);
+        };
+        let key = ImageKey::Avatar(user.as_uuid());
+        if self.refs.find(&key).await?.is_some() {
+            return Ok(false);
+        }
+        let picture = fetcher.fetch(url.to_owned()).await?;
+        let mime = self.store_upload(&key, picture.bytes, picture.mime).await?;
+        if self.refs.set_avatar(user, mime).await? {
+            Ok(true)
+        } else {
+            let _ = self.store.delete(&key).await;
+            Ok(false)
         }
     }
 

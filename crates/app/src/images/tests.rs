@@ -9,8 +9,9 @@ use pursue_domain::ids::{GroupId, UserId};
 use pursue_domain::role::{Denied, Role};
 use pursue_ports::groups::{GroupRecord, MockGroupRepository};
 use pursue_ports::images::{
-    IconRecord, ImageError, ImageKey, ImageRef, MockImageProcessor, MockImageRefs, MockImageStore,
-    ProcessedImage, StoreError, StoredImage, WEBP_MIME,
+    FetchError, FetchedPicture, IconRecord, ImageError, ImageKey, ImageRef, MockImageProcessor,
+    MockImageRefs, MockImageStore, MockPictureFetcher, ProcessedImage, StoreError, StoredImage,
+    WEBP_MIME,
 };
 use pursue_ports::users::UserRecord;
 use uuid::Uuid;
@@ -366,4 +367,93 @@ async fn reads_answer_missing_cached_found_and_fall_back() {
         .await
         .unwrap();
     assert_eq!(read, PictureRead::Missing);
+}
+
+fn fetcher(result: fn() -> Result<FetchedPicture, FetchError>) -> MockPictureFetcher {
+    let mut f = MockPictureFetcher::new();
+    f.expect_fetch()
+        .withf(|url| url == "https://pics.example/ann.jpg")
+        .returning(move |_| result());
+    f
+}
+
+fn picture() -> Result<FetchedPicture, FetchError> {
+    Ok(FetchedPicture {
+        bytes: Bytes::from_static(b"jpeg"),
+        mime: Some("image/jpeg".into()),
+    })
+}
+
+#[tokio::test]
+async fn a_profile_picture_becomes_the_avatar_of_a_user_without_one() {
+    let mut seq = Sequence::new();
+    let mut refs = MockImageRefs::new();
+    refs.expect_find()
+        .times(1)
+        .in_sequence(&mut seq)
+        .returning(|_| Ok(None));
+    let mut store = MockImageStore::new();
+    store
+        .expect_put()
+        .withf(|key, _, _| *key == ImageKey::Avatar(Uuid::from_u128(1)))
+        .times(1)
+        .in_sequence(&mut seq)
+        .returning(|_, _, _| Ok(()));
+    refs.expect_set_avatar()
+        .times(1)
+        .in_sequence(&mut seq)
+        .returning(|_, _| Ok(true));
+    let imported = service(processor(), store, refs, groups(None))
+        .with_fetcher(Arc::new(fetcher(picture)))
+        .import_avatar(caller().id, "https://pics.example/ann.jpg")
+        .await
+        .unwrap();
+    assert!(imported);
+}
+
+#[tokio::test]
+async fn an_existing_avatar_or_no_fetcher_imports_nothing() {
+    let mut refs = MockImageRefs::new();
+    refs.expect_find().returning(|_| {
+        Ok(Some(ImageRef {
+            mime: WEBP_MIME.into(),
+            updated_at: Utc::now(),
+        }))
+    });
+    refs.expect_set_avatar().never();
+    let mut f = MockPictureFetcher::new();
+    f.expect_fetch().never();
+    let s = service(
+        MockImageProcessor::new(),
+        MockImageStore::new(),
+        refs,
+        groups(None),
+    );
+    assert!(
+        !s.clone()
+            .with_fetcher(Arc::new(f))
+            .import_avatar(caller().id, "https://pics.example/ann.jpg")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !s.import_avatar(caller().id, "https://pics.example/ann.jpg")
+            .await
+            .unwrap()
+    );
+}
+
+#[tokio::test]
+async fn a_failed_download_stores_nothing() {
+    let mut refs = MockImageRefs::new();
+    refs.expect_find().returning(|_| Ok(None));
+    refs.expect_set_avatar().never();
+    let mut store = MockImageStore::new();
+    store.expect_put().never();
+    let err = service(MockImageProcessor::new(), store, refs, groups(None))
+        .with_fetcher(Arc::new(fetcher(|| Err(FetchError::Refused("404".into())))))
+        .import_avatar(caller().id, "https://pics.example/ann.jpg")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ImageFailure::Fetch(FetchError::Refused(_))));
 }

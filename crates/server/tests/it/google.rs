@@ -171,3 +171,110 @@ async fn without_a_client_id_google_answers_503() {
     let (status, body) = post(&app, "/api/auth/google", json!({"id_token": "a.b.c"})).await;
     assert_eq!((status, code(&body)), (503, "GOOGLE_SIGNIN_DISABLED"));
 }
+
+async fn avatar_status(app: &TestApp, user_id: &str) -> (u16, Vec<u8>) {
+    let (status, _, bytes) =
+        crate::image_support::fetch(app, &format!("/api/users/{user_id}/avatar"), None).await;
+    (status, bytes)
+}
+
+async fn wait_for_avatar(app: &TestApp, user_id: &str) -> Vec<u8> {
+    for _ in 0..200 {
+        let (status, bytes) = avatar_status(app, user_id).await;
+        if status == 200 {
+            return bytes;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no avatar was imported for {user_id}");
+}
+
+#[tokio::test]
+async fn a_new_google_user_gets_the_profile_picture_as_avatar() {
+    let fake = GoogleFake::start().await;
+    let picture = fake
+        .serve_picture(
+            "gina.jpg",
+            crate::image_support::jpeg(640, 480),
+            "image/jpeg",
+        )
+        .await;
+    let app = app_with_google(&fake).await;
+    let mut claims = google::claims("sub-pic", "gina@gmail.com");
+    claims["picture"] = json!(picture);
+    let (status, body) = post(
+        &app,
+        "/api/auth/google",
+        json!({"id_token": google::id_token(&claims)}),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let id = body["user"]["id"].as_str().unwrap().to_string();
+    let served = wait_for_avatar(&app, &id).await;
+    crate::image_support::assert_square_webp(&served);
+    let (_, me) = call(
+        &app,
+        Method::GET,
+        "/api/users/me",
+        Some(s(&body, "access_token")),
+        None,
+    )
+    .await;
+    assert_eq!(me["has_avatar"], true, "{me}");
+}
+
+#[tokio::test]
+async fn a_missing_picture_never_blocks_sign_in_and_avatars_are_not_replaced() {
+    let fake = GoogleFake::start().await;
+    let app = app_with_google(&fake).await;
+
+    // The picture URL answers 404: the sign-in still succeeds, without an avatar.
+    let mut claims = google::claims("sub-404", "nopic@gmail.com");
+    claims["picture"] = json!(fake.picture_url("missing.jpg"));
+    let (status, body) = post(
+        &app,
+        "/api/auth/google",
+        json!({"id_token": google::id_token(&claims)}),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let id = body["user"]["id"].as_str().unwrap().to_string();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(avatar_status(&app, &id).await.0, 404);
+
+    // An e-mail account with its own avatar links Google: its avatar stays.
+    let ann = register(&app, "ann@example.com").await;
+    let ann_token = s(&ann, "access_token").to_string();
+    let ann_id = ann["user"]["id"].as_str().unwrap().to_string();
+    let support_user = crate::support::User {
+        token: ann_token.clone(),
+        id: ann_id.clone(),
+    };
+    let own = crate::image_support::encoded(64, 64, image::ImageFormat::Png);
+    let (status, _) =
+        crate::image_support::upload_avatar(&app, &support_user, &own, "image/png").await;
+    assert_eq!(status, 200);
+    let before = wait_for_avatar(&app, &ann_id).await;
+    let picture = fake
+        .serve_picture(
+            "ann.jpg",
+            crate::image_support::jpeg(300, 300),
+            "image/jpeg",
+        )
+        .await;
+    let mut claims = google::claims("sub-ann", "ann@example.com");
+    claims["picture"] = json!(picture);
+    let (status, body) = post(
+        &app,
+        "/api/auth/google",
+        json!({"id_token": google::id_token(&claims)}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(
+        avatar_status(&app, &ann_id).await.1,
+        before,
+        "the avatar was replaced"
+    );
+}

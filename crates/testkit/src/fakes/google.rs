@@ -64,8 +64,32 @@ impl GoogleFake {
         self.server
             .received_requests()
             .await
-            .map(|r| r.len())
+            .map(|r| {
+                r.iter()
+                    .filter(|req| req.url.path() == "/oauth2/v3/certs")
+                    .count()
+            })
             .unwrap_or(0)
+    }
+
+    /// Serves `bytes` as `content_type` at `/pictures/<name>` (a profile picture for the
+    /// `picture` claim) and returns its URL; other names under `/pictures/` answer 404.
+    pub async fn serve_picture(&self, name: &str, bytes: Vec<u8>, content_type: &str) -> String {
+        Mock::given(method("GET"))
+            .and(path(format!("/pictures/{name}")))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("content-type", content_type)
+                    .set_body_bytes(bytes),
+            )
+            .mount(&self.server)
+            .await;
+        self.picture_url(name)
+    }
+
+    /// The URL `serve_picture(name, …)` serves at (404 until it is served).
+    pub fn picture_url(&self, name: &str) -> String {
+        format!("{}/pictures/{name}", self.server.uri())
     }
 }
 

@@ -1,11 +1,29 @@
 //! `POST /api/auth/google` → 200 existing user / 201 new user.
 
 use actix_web::{HttpResponse, web};
+use pursue_domain::ids::UserId;
 
 use crate::dto::auth::{GoogleRequest, GoogleSessionBody};
 use crate::error::ApiError;
 use crate::extract::ValidJson;
 use crate::state::AppState;
+
+/// Imports the Google profile picture as the avatar after the response has gone out; a
+/// failure is logged and never affects the sign-in (contract §3.1).
+fn import_picture(state: &AppState, user: UserId, url: String) {
+    let images = state.images.clone();
+    actix_web::rt::spawn(async move {
+        match images.import_avatar(user, &url).await {
+            Ok(true) => {
+                tracing::info!(user_id = %user, "Google profile picture imported as avatar")
+            }
+            Ok(false) => {}
+            Err(e) => {
+                tracing::warn!(user_id = %user, error = %e, "Google profile picture not imported")
+            }
+        }
+    });
+}
 
 /// Signs in (or up) with a Google ID token.
 pub async fn google(
@@ -13,6 +31,9 @@ pub async fn google(
     body: ValidJson<GoogleRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let signed_in = state.accounts.google_sign_in(&body.0.id_token).await?;
+    if let Some(url) = signed_in.import_picture.clone() {
+        import_picture(&state, signed_in.session.user.id, url);
+    }
     let body = GoogleSessionBody {
         access_token: signed_in.session.access_token,
         refresh_token: signed_in.session.refresh_token,
