@@ -2,11 +2,12 @@
 //!
 //! An upload goes through these steps (contract §4.7), all on tokio's blocking pool:
 //!
-//! 1. **Input checks:** size ≤ 5 MiB, declared media type one of JPEG/PNG/WebP
-//!    (case-insensitive, parameters ignored).
+//! 1. **Input checks:** size ≤ 5 MiB, declared media type present and one of
+//!    JPEG/PNG/WebP (case-insensitive, parameters ignored), else
+//!    [`ImageError::InvalidFileType`].
 //! 2. **Sniffing:** the real format comes from the magic bytes, never from the
-//!    declaration; GIF, BMP and other recognised-but-refused formats are
-//!    [`ImageError::InvalidFileType`], unknown bytes [`ImageError::InvalidImage`].
+//!    declaration; GIF, BMP, other refused formats and unknown bytes are
+//!    [`ImageError::InvalidImage`].
 //! 3. **Header check:** width and height are read from the header before any pixel buffer
 //!    exists; a side over 4096 px or more than 4096² pixels is refused, so a tiny file that
 //!    claims huge dimensions (a decompression bomb) costs nothing. A JPEG with more than

@@ -17,11 +17,14 @@ pub(crate) enum Format {
 }
 
 /// Checks the declared media type: one of [`ACCEPTED_MIME_TYPES`], compared without case
-/// and without parameters (`image/PNG; foo=bar` is `image/png`). No declaration passes;
-/// the bytes decide.
+/// and without parameters (`image/PNG; foo=bar` is `image/png`). A missing declaration is
+/// not one of them (contract §4.7 step 1).
 pub fn check_declared_mime(declared: Option<&str>) -> Result<(), ImageError> {
     let Some(declared) = declared else {
-        return Ok(());
+        return Err(ImageError::InvalidFileType(format!(
+            "no media type declared; expected one of {}",
+            ACCEPTED_MIME_TYPES.join(", ")
+        )));
     };
     let essence = declared.split(';').next().unwrap_or_default().trim();
     if ACCEPTED_MIME_TYPES
@@ -39,9 +42,9 @@ pub fn check_declared_mime(declared: Option<&str>) -> Result<(), ImageError> {
 
 /// Finds the real format from the magic bytes.
 ///
-/// A recognised picture format that is not accepted (GIF, BMP, TIFF, AVIF, …) is
-/// [`ImageError::InvalidFileType`]; bytes that are no known picture are
-/// [`ImageError::InvalidImage`].
+/// Anything else — a picture format that is not accepted (GIF, BMP, TIFF, AVIF, …) or
+/// bytes that are no known picture — is [`ImageError::InvalidImage`] (contract §4.7 step 2:
+/// the declared type is not trusted, the decoded format must be JPEG, PNG or WebP).
 pub fn sniff(bytes: &[u8]) -> Result<Format, ImageError> {
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         return Ok(Format::Jpeg);
@@ -53,7 +56,7 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, ImageError> {
         return Ok(Format::WebP);
     }
     match image::guess_format(bytes) {
-        Ok(other) => Err(ImageError::InvalidFileType(format!(
+        Ok(other) => Err(ImageError::InvalidImage(format!(
             "{other:?} pictures are not accepted"
         ))),
         Err(_) => Err(ImageError::InvalidImage(
@@ -68,7 +71,10 @@ mod tests {
 
     #[test]
     fn declared_types_are_compared_by_essence() {
-        assert!(check_declared_mime(None).is_ok());
+        assert!(matches!(
+            check_declared_mime(None),
+            Err(ImageError::InvalidFileType(_))
+        ));
         assert!(check_declared_mime(Some("image/jpeg")).is_ok());
         assert!(check_declared_mime(Some("Image/PNG; q=1")).is_ok());
         assert!(check_declared_mime(Some(" image/webp ")).is_ok());
@@ -96,11 +102,11 @@ mod tests {
         assert_eq!(sniff(b"RIFF\x10\0\0\0WEBPVP8 ").ok(), Some(Format::WebP));
         assert!(matches!(
             sniff(b"GIF89a...."),
-            Err(ImageError::InvalidFileType(_))
+            Err(ImageError::InvalidImage(_))
         ));
         assert!(matches!(
             sniff(b"BM........"),
-            Err(ImageError::InvalidFileType(_))
+            Err(ImageError::InvalidImage(_))
         ));
         assert!(matches!(
             sniff(b"hello world"),

@@ -74,13 +74,14 @@ fn small_pictures_are_scaled_up() {
 
 #[test]
 fn the_bytes_decide_not_the_declaration() {
-    // A JPEG declared as PNG is still a JPEG; so is one with no declared type.
+    // A JPEG declared as PNG is still a JPEG; with no declared type at all it is refused
+    // (contract §4.7 step 1: the declaration must be one of the accepted types).
     let bytes = jpeg(&rgb(320, 240), None);
     assert_square_webp(&process(&bytes, "image/png").unwrap());
-    let out = ImagePipeline::default()
+    let err = ImagePipeline::default()
         .process_blocking(&bytes, None)
-        .unwrap();
-    assert_square_webp(&out);
+        .unwrap_err();
+    assert!(matches!(err, ImageError::InvalidFileType(_)), "{err:?}");
 }
 
 #[test]

@@ -133,12 +133,7 @@ async fn refusals_use_the_contract_codes() {
             "text/plain",
             "INVALID_FILE_TYPE",
         ),
-        (
-            "GIF behind a PNG label",
-            gif,
-            "image/png",
-            "INVALID_FILE_TYPE",
-        ),
+        ("GIF behind a PNG label", gif, "image/png", "INVALID_IMAGE"),
         (
             "garbage",
             b"definitely not a picture".to_vec(),
