@@ -16,11 +16,16 @@ use crate::state::AppState;
 #[derive(Debug, Clone)]
 pub struct AuthUser(pub UserRecord);
 
-/// The bearer token of `req`, if the header is well-formed.
+/// The bearer token of `req`: `None` when the header is missing or does not use the
+/// `Bearer` scheme (→ `UNAUTHORIZED`); an empty token is returned as such and fails
+/// verification (→ `INVALID_TOKEN`). HTTP parsers drop trailing spaces, so a bare
+/// `Bearer` counts as `Bearer ` with an empty token.
 pub fn bearer_token(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
-    let token = value.strip_prefix("Bearer ")?.trim();
-    (!token.is_empty()).then(|| token.to_string())
+    if value == "Bearer" {
+        return Some(String::new());
+    }
+    Some(value.strip_prefix("Bearer ")?.trim().to_string())
 }
 
 impl FromRequest for AuthUser {

@@ -264,6 +264,22 @@ async fn bearer_tokens_are_checked() {
         res.json::<Value>().await.unwrap()["error"]["code"],
         "UNAUTHORIZED"
     );
+    // The scheme is right but the token is empty: a bad token, not a missing header.
+    for header in ["Bearer ", "Bearer", "Bearer    "] {
+        let res = app
+            .client
+            .get(app.url("/api/users/me"))
+            .header("Authorization", header)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401);
+        assert_eq!(
+            res.json::<Value>().await.unwrap()["error"]["code"],
+            "INVALID_TOKEN",
+            "{header:?}"
+        );
+    }
 
     for bad in [
         "garbage",
