@@ -24,7 +24,7 @@ use tokio::sync::{Notify, watch};
 use crate::config::Config;
 use crate::database::Database;
 use crate::extract::{json_config, path_config, query_config};
-use crate::middleware::{json_errors, request_context, security_headers};
+use crate::middleware::{json_errors, rate_limits, request_context, security_headers};
 use crate::routes;
 use crate::state::{AppState, DeliveryModes};
 use crate::worker::Worker;
@@ -136,6 +136,9 @@ impl Application {
             deliveries,
             health: HealthService::new(Arc::new(PgProbe::new(pool.clone(), HEALTH_TIMEOUT))),
             readiness: HealthService::new(Arc::new(PgProbe::new(pool.clone(), READY_TIMEOUT))),
+            limits: config
+                .rate_limits
+                .then(|| Arc::new(crate::middleware::RateLimits::new())),
             draining: Arc::new(AtomicBool::new(false)),
             started: Instant::now(),
         };
@@ -222,6 +225,7 @@ pub fn http_app(
         .app_data(json_config())
         .app_data(path_config())
         .app_data(query_config())
+        .wrap(from_fn(rate_limits))
         .wrap(from_fn(json_errors))
         .wrap(security_headers())
         .wrap(from_fn(request_context))

@@ -92,6 +92,7 @@ fn state() -> web::Data<AppState> {
         },
         health: health.clone(),
         readiness: health,
+        limits: None,
         draining: Arc::new(AtomicBool::new(false)),
         started: Instant::now(),
     })

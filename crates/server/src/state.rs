@@ -33,6 +33,8 @@ pub struct AppState {
     pub health: HealthService,
     /// Readiness probe without the `/health` timeout (fails fast).
     pub readiness: HealthService,
+    /// Rate limiters (contract §4.6); `None` with `RATE_LIMITS=off`.
+    pub limits: Option<Arc<crate::middleware::RateLimits>>,
     /// Set once shutdown starts; `/ready` then answers 503.
     pub draining: Arc<AtomicBool>,
     /// Process start, for `uptime`.

@@ -29,4 +29,13 @@ impl AccountService {
             .await?
             .ok_or(AuthError::InvalidToken)
     }
+
+    /// The user an access token names, checking only its signature and expiry (no
+    /// database read): for keying rate limits, never for authorisation.
+    pub fn token_subject(&self, token: &str) -> Option<UserId> {
+        self.tokens
+            .verify_access(token)
+            .ok()
+            .map(|claims| UserId::from_uuid(claims.user_id))
+    }
 }

@@ -2,9 +2,11 @@
 //! security headers.
 
 mod envelope;
+mod rate_limit;
 mod request_context;
 
 pub use envelope::{RawBody, json_errors};
+pub use rate_limit::{Decision, Limiter, RateLimits, rate_limits};
 pub use request_context::request_context;
 
 use actix_web::middleware::DefaultHeaders;

@@ -14,6 +14,7 @@ mod images;
 mod images_s3;
 mod joining;
 mod latency;
+mod limits;
 mod profile;
 mod progress;
 mod push;
