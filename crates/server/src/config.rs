@@ -124,6 +124,9 @@ pub struct Config {
     pub otel_exporter_otlp_endpoint: Option<String>,
     /// Seconds `/ready` reports 503 before the listener closes on SIGTERM.
     pub shutdown_delay_secs: u64,
+    /// Whether the client IP comes from `Forwarded` / `X-Forwarded-For` (behind a proxy
+    /// that sets them) instead of the TCP peer.
+    pub trust_proxy: bool,
     /// Milliseconds between two outbox polls when the worker is idle.
     pub outbox_poll_ms: u64,
     /// Milliseconds before the first retry of a failed delivery (doubles per attempt).
@@ -191,6 +194,14 @@ impl Config {
             }
         };
         let shutdown_delay_secs = parse_num(&get, "SHUTDOWN_DELAY_SECS", 1u64, &mut errors);
+        let trust_proxy = match get("TRUST_PROXY").as_deref() {
+            None | Some("off") | Some("false") | Some("0") => false,
+            Some("on") | Some("true") | Some("1") => true,
+            Some(other) => {
+                errors.push(format!("TRUST_PROXY must be `on` or `off`, not `{other}`"));
+                false
+            }
+        };
         let outbox_poll_ms = parse_num(&get, "OUTBOX_POLL_MS", 500u64, &mut errors);
         if !(10..=60_000).contains(&outbox_poll_ms) {
             errors.push("OUTBOX_POLL_MS must be between 10 and 60000".into());
@@ -336,6 +347,7 @@ impl Config {
             log_format,
             otel_exporter_otlp_endpoint: get("OTEL_EXPORTER_OTLP_ENDPOINT"),
             shutdown_delay_secs,
+            trust_proxy,
             outbox_poll_ms,
             outbox_retry_base_ms,
         })
@@ -525,6 +537,18 @@ mod tests {
         ] {
             assert!(text.contains(name), "{name} missing from {text}");
         }
+    }
+
+    #[test]
+    fn proxy_headers_are_trusted_only_when_asked() {
+        assert!(!Config::from_vars(&vars(&[])).unwrap().trust_proxy);
+        assert!(
+            Config::from_vars(&vars(&[("TRUST_PROXY", "on")]))
+                .unwrap()
+                .trust_proxy
+        );
+        let err = Config::from_vars(&vars(&[("TRUST_PROXY", "sometimes")])).unwrap_err();
+        assert!(err.to_string().contains("TRUST_PROXY"));
     }
 
     #[test]

@@ -138,7 +138,7 @@ impl Application {
             readiness: HealthService::new(Arc::new(PgProbe::new(pool.clone(), READY_TIMEOUT))),
             limits: config
                 .rate_limits
-                .then(|| Arc::new(crate::middleware::RateLimits::new())),
+                .then(|| Arc::new(crate::middleware::RateLimits::new(config.trust_proxy))),
             draining: Arc::new(AtomicBool::new(false)),
             started: Instant::now(),
         };

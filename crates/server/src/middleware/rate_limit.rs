@@ -166,6 +166,7 @@ impl FailureLimiter {
 
 /// Every limiter of contract §4.6.
 pub struct RateLimits {
+    trust_proxy: bool,
     general: Limiter,
     auth: FailureLimiter,
     reset: Limiter,
@@ -174,17 +175,13 @@ pub struct RateLimits {
     seen: AtomicU64,
 }
 
-impl Default for RateLimits {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl RateLimits {
-    /// The contract's limiters.
-    pub fn new() -> Self {
+    /// The contract's limiters; with `trust_proxy` the client IP comes from `Forwarded` /
+    /// `X-Forwarded-For` (set by a reverse proxy), else from the TCP peer.
+    pub fn new(trust_proxy: bool) -> Self {
         const MINUTE: Duration = Duration::from_secs(60);
         Self {
+            trust_proxy,
             general: Limiter::new(
                 100,
                 MINUTE,
@@ -317,10 +314,16 @@ pub async fn rate_limits(
             .map(ServiceResponse::map_into_boxed_body);
     }
     limits.housekeeping();
-    let ip = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned());
+    let ip = if limits.trust_proxy {
+        req.connection_info()
+            .realip_remote_addr()
+            .map(str::to_owned)
+            .unwrap_or_else(|| "unknown".to_owned())
+    } else {
+        req.peer_addr()
+            .map(|a| a.ip().to_string())
+            .unwrap_or_else(|| "unknown".to_owned())
+    };
     let user = bearer_token(req.request())
         .and_then(|token| state.accounts.token_subject(&token))
         .map(|id| format!("user:{id}"));

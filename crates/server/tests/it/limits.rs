@@ -229,3 +229,32 @@ async fn limits_are_off_in_the_test_configuration() {
         assert!(header(&res, "ratelimit-limit").is_none());
     }
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_clients_are_told_apart_by_forwarded_for() {
+    let app = spawn_app_with(|c| {
+        c.rate_limits = true;
+        c.trust_proxy = true;
+    })
+    .await;
+    let attempt = |ip: &'static str| {
+        app.client
+            .post(app.url("/api/auth/login"))
+            .header("X-Forwarded-For", ip)
+            .json(&json!({"email": "nobody@example.com", "password": "wrong-pass1"}))
+            .send()
+    };
+    for _ in 0..5 {
+        assert_eq!(attempt("203.0.113.7").await.unwrap().status(), 401);
+    }
+    let blocked = attempt("203.0.113.7").await.unwrap();
+    assert_eq!(
+        code_of(blocked).await,
+        (429, "AUTH_RATE_LIMIT_EXCEEDED".to_owned())
+    );
+    assert_eq!(
+        attempt("198.51.100.9").await.unwrap().status(),
+        401,
+        "another client"
+    );
+}
