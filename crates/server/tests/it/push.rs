@@ -22,6 +22,15 @@ fn use_fcm(config: &mut Config, fcm: &FcmFake, credentials: PathBuf) {
     config.outbox_retry_base_ms = 50;
 }
 
+/// A server pointed at a fresh FCM fake; keep the key folder alive with the app.
+async fn app_with_fcm() -> (FcmFake, tempfile::TempDir, TestApp) {
+    let fcm = FcmFake::start().await;
+    let keys = tempfile::tempdir().unwrap();
+    let credentials = fcm.write_service_account(keys.path());
+    let app = spawn_app_with(|c| use_fcm(c, &fcm, credentials)).await;
+    (fcm, keys, app)
+}
+
 /// Polls `done` every 50 ms for at most `limit`; false on time-out.
 async fn eventually(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
     let start = Instant::now();
@@ -84,10 +93,7 @@ async fn pending_outbox(app: &TestApp) -> i64 {
 
 #[tokio::test]
 async fn progress_reaches_every_other_members_devices_once() {
-    let fcm = FcmFake::start().await;
-    let keys = tempfile::tempdir().unwrap();
-    let credentials = fcm.write_service_account(keys.path());
-    let app = spawn_app_with(|c| use_fcm(c, &fcm, credentials)).await;
+    let (fcm, _keys, app) = app_with_fcm().await;
     let c = cast(&app).await;
     add_device(&app, &c.creator, "creator-phone").await;
     add_device(&app, &c.creator, "creator-tablet").await;
@@ -146,10 +152,7 @@ async fn progress_reaches_every_other_members_devices_once() {
 
 #[tokio::test]
 async fn an_unregistered_token_deletes_its_device_only() {
-    let fcm = FcmFake::start().await;
-    let keys = tempfile::tempdir().unwrap();
-    let credentials = fcm.write_service_account(keys.path());
-    let app = spawn_app_with(|c| use_fcm(c, &fcm, credentials)).await;
+    let (fcm, _keys, app) = app_with_fcm().await;
     let c = cast(&app).await;
     add_device(&app, &c.creator, "stale-phone").await;
     add_device(&app, &c.admin, "admin-phone").await;
@@ -180,10 +183,7 @@ async fn an_unregistered_token_deletes_its_device_only() {
 
 #[tokio::test]
 async fn a_503_burst_is_retried_until_every_message_arrives_once() {
-    let fcm = FcmFake::start().await;
-    let keys = tempfile::tempdir().unwrap();
-    let credentials = fcm.write_service_account(keys.path());
-    let app = spawn_app_with(|c| use_fcm(c, &fcm, credentials)).await;
+    let (fcm, _keys, app) = app_with_fcm().await;
     let c = cast(&app).await;
     add_device(&app, &c.creator, "creator-phone").await;
     add_device(&app, &c.admin, "admin-phone").await;
@@ -319,11 +319,8 @@ async fn two_workers_on_one_database_send_each_message_once() {
 
 #[tokio::test]
 async fn logging_stays_fast_while_fcm_hangs() {
-    let fcm = FcmFake::start().await;
+    let (fcm, _keys, app) = app_with_fcm().await;
     fcm.set_delay(Duration::from_secs(30));
-    let keys = tempfile::tempdir().unwrap();
-    let credentials = fcm.write_service_account(keys.path());
-    let app = spawn_app_with(|c| use_fcm(c, &fcm, credentials)).await;
     let c = cast(&app).await;
     add_device(&app, &c.creator, "creator-phone").await;
     let goal = numeric_goal(&app, &c).await;
@@ -377,10 +374,7 @@ async fn without_credentials_pushes_go_to_the_log_and_health_says_so() {
 
 #[tokio::test]
 async fn health_reports_push_enabled_with_credentials() {
-    let fcm = FcmFake::start().await;
-    let keys = tempfile::tempdir().unwrap();
-    let credentials = fcm.write_service_account(keys.path());
-    let app = spawn_app_with(|c| use_fcm(c, &fcm, credentials)).await;
+    let (fcm, _keys, app) = app_with_fcm().await;
     let health: serde_json::Value = app
         .client
         .get(app.url("/health"))
