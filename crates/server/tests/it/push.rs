@@ -374,7 +374,7 @@ async fn without_credentials_pushes_go_to_the_log_and_health_says_so() {
 
 #[tokio::test]
 async fn health_reports_push_enabled_with_credentials() {
-    let (fcm, _keys, app) = app_with_fcm().await;
+    let (_fcm, _keys, app) = app_with_fcm().await;
     let health: serde_json::Value = app
         .client
         .get(app.url("/health"))
