@@ -1,5 +1,7 @@
--- Pursue v1 schema (contract section 2). Table and column names match the
--- original Node server so a database it created can be served unchanged.
+-- Pursue v1 schema (docs/ARCHITECTURE.md, Database). Table and column names match the
+-- original Node server so a database it created can be served unchanged: every
+-- statement is a no-op where the Node server already created the object under the same
+-- name (see docs/OPERATIONS.md, "Switching over from the Node server").
 CREATE EXTENSION IF NOT EXISTS "uuid-ossp";
 
 CREATE OR REPLACE FUNCTION update_updated_at_column() RETURNS TRIGGER AS $$
@@ -9,7 +11,7 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 
-CREATE TABLE users (
+CREATE TABLE IF NOT EXISTS users (
     id UUID PRIMARY KEY DEFAULT uuid_generate_v4(),
     email VARCHAR(255) NOT NULL UNIQUE,
     display_name VARCHAR(100) NOT NULL,
@@ -21,11 +23,11 @@ CREATE TABLE users (
     updated_at TIMESTAMPTZ NOT NULL DEFAULT NOW(),
     deleted_at TIMESTAMPTZ
 );
-CREATE INDEX idx_users_email ON users(email);
-CREATE TRIGGER update_users_updated_at BEFORE UPDATE ON users
+CREATE INDEX IF NOT EXISTS idx_users_email ON users(email);
+CREATE OR REPLACE TRIGGER update_users_updated_at BEFORE UPDATE ON users
     FOR EACH ROW EXECUTE FUNCTION update_updated_at_column();
 
-CREATE TABLE auth_providers (
+CREATE TABLE IF NOT EXISTS auth_providers (
     id UUID PRIMARY KEY DEFAULT uuid_generate_v4(),
     user_id UUID NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     provider VARCHAR(50) NOT NULL,
@@ -35,10 +37,10 @@ CREATE TABLE auth_providers (
     UNIQUE (provider, provider_user_id),
     UNIQUE (user_id, provider)
 );
-CREATE INDEX idx_auth_providers_user_id ON auth_providers(user_id);
-CREATE INDEX idx_auth_providers_provider_lookup ON auth_providers(provider, provider_user_id);
+CREATE INDEX IF NOT EXISTS idx_auth_providers_user_id ON auth_providers(user_id);
+CREATE INDEX IF NOT EXISTS idx_auth_providers_provider_lookup ON auth_providers(provider, provider_user_id);
 
-CREATE TABLE refresh_tokens (
+CREATE TABLE IF NOT EXISTS refresh_tokens (
     id UUID PRIMARY KEY DEFAULT uuid_generate_v4(),
     user_id UUID NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     token_hash VARCHAR(255) NOT NULL,
@@ -46,10 +48,10 @@ CREATE TABLE refresh_tokens (
     created_at TIMESTAMPTZ NOT NULL DEFAULT NOW(),
     revoked_at TIMESTAMPTZ
 );
-CREATE INDEX idx_refresh_tokens_user_id ON refresh_tokens(user_id);
-CREATE INDEX idx_refresh_tokens_token_hash ON refresh_tokens(token_hash);
+CREATE INDEX IF NOT EXISTS idx_refresh_tokens_user_id ON refresh_tokens(user_id);
+CREATE INDEX IF NOT EXISTS idx_refresh_tokens_token_hash ON refresh_tokens(token_hash);
 
-CREATE TABLE password_reset_tokens (
+CREATE TABLE IF NOT EXISTS password_reset_tokens (
     id UUID PRIMARY KEY DEFAULT uuid_generate_v4(),
     user_id UUID NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     token_hash VARCHAR(255) NOT NULL,
@@ -57,10 +59,10 @@ CREATE TABLE password_reset_tokens (
     created_at TIMESTAMPTZ NOT NULL DEFAULT NOW(),
     used_at TIMESTAMPTZ
 );
-CREATE INDEX idx_password_reset_tokens_user_id ON password_reset_tokens(user_id);
-CREATE INDEX idx_password_reset_tokens_token_hash ON password_reset_tokens(token_hash);
+CREATE INDEX IF NOT EXISTS idx_password_reset_tokens_user_id ON password_reset_tokens(user_id);
+CREATE INDEX IF NOT EXISTS idx_password_reset_tokens_token_hash ON password_reset_tokens(token_hash);
 
-CREATE TABLE devices (
+CREATE TABLE IF NOT EXISTS devices (
     id UUID PRIMARY KEY DEFAULT uuid_generate_v4(),
     user_id UUID NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     fcm_token VARCHAR(256) NOT NULL UNIQUE,
@@ -69,11 +71,11 @@ CREATE TABLE devices (
     last_active TIMESTAMPTZ NOT NULL DEFAULT NOW(),
     created_at TIMESTAMPTZ NOT NULL DEFAULT NOW()
 );
-CREATE INDEX idx_devices_user_id ON devices(user_id);
-CREATE INDEX idx_devices_fcm_token ON devices(fcm_token);
-CREATE INDEX idx_devices_user_created ON devices(user_id, created_at DESC);
+CREATE INDEX IF NOT EXISTS idx_devices_user_id ON devices(user_id);
+CREATE INDEX IF NOT EXISTS idx_devices_fcm_token ON devices(fcm_token);
+CREATE INDEX IF NOT EXISTS idx_devices_user_created ON devices(user_id, created_at DESC);
 
-CREATE TABLE groups (
+CREATE TABLE IF NOT EXISTS groups (
     id UUID PRIMARY KEY DEFAULT uuid_generate_v4(),
     name VARCHAR(100) NOT NULL,
     description TEXT,
@@ -87,12 +89,12 @@ CREATE TABLE groups (
     updated_at TIMESTAMPTZ NOT NULL DEFAULT NOW(),
     deleted_at TIMESTAMPTZ
 );
-CREATE INDEX idx_groups_creator ON groups(creator_user_id);
-CREATE INDEX idx_groups_creator_active ON groups(creator_user_id) WHERE deleted_at IS NULL;
-CREATE TRIGGER update_groups_updated_at BEFORE UPDATE ON groups
+CREATE INDEX IF NOT EXISTS idx_groups_creator ON groups(creator_user_id);
+CREATE INDEX IF NOT EXISTS idx_groups_creator_active ON groups(creator_user_id) WHERE deleted_at IS NULL;
+CREATE OR REPLACE TRIGGER update_groups_updated_at BEFORE UPDATE ON groups
     FOR EACH ROW EXECUTE FUNCTION update_updated_at_column();
 
-CREATE TABLE group_memberships (
+CREATE TABLE IF NOT EXISTS group_memberships (
     id UUID PRIMARY KEY DEFAULT uuid_generate_v4(),
     group_id UUID NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
     user_id UUID NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -100,11 +102,11 @@ CREATE TABLE group_memberships (
     joined_at TIMESTAMPTZ NOT NULL DEFAULT NOW(),
     UNIQUE (group_id, user_id)
 );
-CREATE INDEX idx_group_memberships_group ON group_memberships(group_id);
-CREATE INDEX idx_group_memberships_user ON group_memberships(user_id);
-CREATE INDEX idx_group_memberships_group_role ON group_memberships(group_id, role);
+CREATE INDEX IF NOT EXISTS idx_group_memberships_group ON group_memberships(group_id);
+CREATE INDEX IF NOT EXISTS idx_group_memberships_user ON group_memberships(user_id);
+CREATE INDEX IF NOT EXISTS idx_group_memberships_group_role ON group_memberships(group_id, role);
 
-CREATE TABLE invite_codes (
+CREATE TABLE IF NOT EXISTS invite_codes (
     id UUID PRIMARY KEY DEFAULT uuid_generate_v4(),
     group_id UUID NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
     code VARCHAR(50) NOT NULL UNIQUE,
@@ -114,8 +116,8 @@ CREATE TABLE invite_codes (
     expires_at TIMESTAMPTZ,
     created_at TIMESTAMPTZ NOT NULL DEFAULT NOW()
 );
-CREATE INDEX idx_invite_codes_group ON invite_codes(group_id);
-CREATE INDEX idx_invite_codes_code ON invite_codes(code);
+CREATE INDEX IF NOT EXISTS idx_invite_codes_group ON invite_codes(group_id);
+CREATE INDEX IF NOT EXISTS idx_invite_codes_code ON invite_codes(code);
 
 CREATE OR REPLACE FUNCTION enforce_invite_max_uses() RETURNS TRIGGER AS $$
 BEGIN
@@ -126,10 +128,10 @@ BEGIN
     RETURN NEW;
 END;
 $$ LANGUAGE plpgsql;
-CREATE TRIGGER trg_enforce_invite_max_uses BEFORE INSERT OR UPDATE ON invite_codes
+CREATE OR REPLACE TRIGGER trg_enforce_invite_max_uses BEFORE INSERT OR UPDATE ON invite_codes
     FOR EACH ROW EXECUTE FUNCTION enforce_invite_max_uses();
 
-CREATE TABLE goals (
+CREATE TABLE IF NOT EXISTS goals (
     id UUID PRIMARY KEY DEFAULT uuid_generate_v4(),
     group_id UUID NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
     title VARCHAR(200) NOT NULL,
@@ -143,11 +145,11 @@ CREATE TABLE goals (
     deleted_at TIMESTAMPTZ,
     deleted_by_user_id UUID REFERENCES users(id)
 );
-CREATE INDEX idx_goals_group ON goals(group_id);
-CREATE INDEX idx_goals_group_active ON goals(group_id) WHERE deleted_at IS NULL;
-CREATE INDEX idx_goals_group_deleted_created ON goals(group_id, deleted_at, created_at DESC);
+CREATE INDEX IF NOT EXISTS idx_goals_group ON goals(group_id);
+CREATE INDEX IF NOT EXISTS idx_goals_group_active ON goals(group_id) WHERE deleted_at IS NULL;
+CREATE INDEX IF NOT EXISTS idx_goals_group_deleted_created ON goals(group_id, deleted_at, created_at DESC);
 
-CREATE TABLE progress_entries (
+CREATE TABLE IF NOT EXISTS progress_entries (
     id UUID PRIMARY KEY DEFAULT uuid_generate_v4(),
     goal_id UUID NOT NULL REFERENCES goals(id) ON DELETE CASCADE,
     user_id UUID NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -158,14 +160,14 @@ CREATE TABLE progress_entries (
     user_timezone VARCHAR(50),
     created_at TIMESTAMPTZ NOT NULL DEFAULT NOW()
 );
-CREATE INDEX idx_progress_goal_user_period ON progress_entries(goal_id, user_id, period_start);
-CREATE INDEX idx_progress_user_logged ON progress_entries(user_id, logged_at DESC);
-CREATE INDEX idx_progress_period_start ON progress_entries(period_start);
-CREATE INDEX idx_progress_goal_period ON progress_entries(goal_id, period_start DESC);
-CREATE INDEX idx_progress_goal_user_period_desc ON progress_entries(goal_id, user_id, period_start DESC);
-CREATE INDEX idx_progress_user_period ON progress_entries(user_id, period_start);
+CREATE INDEX IF NOT EXISTS idx_progress_goal_user_period ON progress_entries(goal_id, user_id, period_start);
+CREATE INDEX IF NOT EXISTS idx_progress_user_logged ON progress_entries(user_id, logged_at DESC);
+CREATE INDEX IF NOT EXISTS idx_progress_period_start ON progress_entries(period_start);
+CREATE INDEX IF NOT EXISTS idx_progress_goal_period ON progress_entries(goal_id, period_start DESC);
+CREATE INDEX IF NOT EXISTS idx_progress_goal_user_period_desc ON progress_entries(goal_id, user_id, period_start DESC);
+CREATE INDEX IF NOT EXISTS idx_progress_user_period ON progress_entries(user_id, period_start);
 
-CREATE TABLE group_activities (
+CREATE TABLE IF NOT EXISTS group_activities (
     id UUID PRIMARY KEY DEFAULT uuid_generate_v4(),
     group_id UUID NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
     user_id UUID REFERENCES users(id) ON DELETE SET NULL,
@@ -173,8 +175,8 @@ CREATE TABLE group_activities (
     metadata JSONB,
     created_at TIMESTAMPTZ NOT NULL DEFAULT NOW()
 );
-CREATE INDEX idx_group_activities_group_created ON group_activities(group_id, created_at DESC);
-CREATE INDEX idx_group_activities_type ON group_activities(activity_type);
+CREATE INDEX IF NOT EXISTS idx_group_activities_group_created ON group_activities(group_id, created_at DESC);
+CREATE INDEX IF NOT EXISTS idx_group_activities_type ON group_activities(activity_type);
 
 -- Hard caps (contract 2.13). The application checks first; these triggers are the backstop.
 CREATE OR REPLACE FUNCTION enforce_user_group_limit() RETURNS TRIGGER AS $$
@@ -187,7 +189,7 @@ BEGIN
     RETURN NEW;
 END;
 $$ LANGUAGE plpgsql;
-CREATE TRIGGER trg_enforce_user_group_limit BEFORE INSERT ON groups
+CREATE OR REPLACE TRIGGER trg_enforce_user_group_limit BEFORE INSERT ON groups
     FOR EACH ROW EXECUTE FUNCTION enforce_user_group_limit();
 
 CREATE OR REPLACE FUNCTION enforce_membership_limits() RETURNS TRIGGER AS $$
@@ -203,7 +205,7 @@ BEGIN
     RETURN NEW;
 END;
 $$ LANGUAGE plpgsql;
-CREATE TRIGGER trg_enforce_membership_limits BEFORE INSERT ON group_memberships
+CREATE OR REPLACE TRIGGER trg_enforce_membership_limits BEFORE INSERT ON group_memberships
     FOR EACH ROW EXECUTE FUNCTION enforce_membership_limits();
 
 CREATE OR REPLACE FUNCTION enforce_group_goals_limit() RETURNS TRIGGER AS $$
@@ -215,5 +217,5 @@ BEGIN
     RETURN NEW;
 END;
 $$ LANGUAGE plpgsql;
-CREATE TRIGGER trg_enforce_group_goals_limit BEFORE INSERT ON goals
+CREATE OR REPLACE TRIGGER trg_enforce_group_goals_limit BEFORE INSERT ON goals
     FOR EACH ROW EXECUTE FUNCTION enforce_group_goals_limit();

@@ -21,6 +21,16 @@ string_enum!(
         GroupRenamed => "group_renamed",
         /// Progress was logged (`{goal_id, goal_title, value}`).
         ProgressLogged => "progress_logged",
+        /// Someone asked to join with the invite code (`{}`), by the requester.
+        JoinRequest => "join_request",
+        /// A join request was approved (`{approved_user_id, approved_user_display_name}`),
+        /// by the approver.
+        MemberApproved => "member_approved",
+        /// A join request was declined (`{declined_user_id, declined_user_display_name}`),
+        /// by the admin.
+        MemberDeclined => "member_declined",
+        /// The invite code was replaced (`{old_code, new_code}`), by the admin.
+        InviteCodeRegenerated => "invite_code_regenerated",
     }
 );
 
@@ -30,7 +40,7 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        assert_eq!(ActivityType::ALL.len(), 9);
+        assert_eq!(ActivityType::ALL.len(), 13);
         for t in ActivityType::ALL {
             assert_eq!(ActivityType::parse(t.as_str()), Ok(*t));
         }

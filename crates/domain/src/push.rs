@@ -17,6 +17,10 @@ string_enum!(
         GoalAdded => "goal_added",
         /// A goal was archived.
         GoalArchived => "goal_archived",
+        /// A join request was approved (not sent to the joiner).
+        MemberApproved => "member_approved",
+        /// Someone was made admin or creator when the last admin left.
+        MemberPromoted => "member_promoted",
     }
 );
 
@@ -39,6 +43,8 @@ impl PushKind {
             PushKind::MemberRemoved => ActivityType::MemberRemoved,
             PushKind::GoalAdded => ActivityType::GoalAdded,
             PushKind::GoalArchived => ActivityType::GoalArchived,
+            PushKind::MemberApproved => ActivityType::MemberApproved,
+            PushKind::MemberPromoted => ActivityType::MemberPromoted,
         }
     }
 
@@ -46,7 +52,11 @@ impl PushKind {
     pub const fn data_keys(self) -> &'static [&'static str] {
         match self {
             PushKind::ProgressLogged => &["goal_id", "user_id"],
-            PushKind::MemberJoined | PushKind::MemberLeft | PushKind::MemberRemoved => &["user_id"],
+            PushKind::MemberJoined
+            | PushKind::MemberLeft
+            | PushKind::MemberRemoved
+            | PushKind::MemberApproved => &["user_id"],
+            PushKind::MemberPromoted => &["promoted_user_id", "new_role"],
             PushKind::GoalAdded | PushKind::GoalArchived => &["goal_id"],
         }
     }
@@ -62,6 +72,8 @@ impl PushKind {
             PushKind::MemberRemoved => format!("{display_name} was removed from the group"),
             PushKind::GoalAdded => format!("New goal: {goal_title}"),
             PushKind::GoalArchived => "Goal archived".to_owned(),
+            PushKind::MemberApproved => format!("{display_name} joined the group"),
+            PushKind::MemberPromoted => format!("{display_name} is now an admin"),
         };
         PushText {
             title: group_name.to_owned(),
@@ -97,7 +109,7 @@ mod tests {
 
     #[test]
     fn type_equals_activity_name() {
-        assert_eq!(PushKind::ALL.len(), 6);
+        assert_eq!(PushKind::ALL.len(), 8);
         for kind in PushKind::ALL {
             assert_eq!(kind.as_str(), kind.activity_type().as_str());
             assert_eq!(PushKind::parse(kind.as_str()), Ok(*kind));

@@ -85,6 +85,7 @@ diesel::table! {
         user_id -> Uuid,
         role -> Varchar,
         joined_at -> Timestamptz,
+        status -> Varchar,
     }
 }
 
@@ -98,6 +99,7 @@ diesel::table! {
         current_uses -> Nullable<Int4>,
         expires_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
+        revoked_at -> Nullable<Timestamptz>,
     }
 }
 

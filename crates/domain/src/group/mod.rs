@@ -12,6 +12,11 @@ bounded_text!(
 );
 
 bounded_text!(
+    /// An icon image URL the client shows instead of the emoji: trimmed, 1–500 code points.
+    pub struct IconUrl, 1, 500
+);
+
+bounded_text!(
     /// A group description: trimmed, at most 500 code points (may be empty).
     pub struct GroupDescription, 0, 500
 );

@@ -3,8 +3,8 @@
 mod rules;
 
 pub use rules::{
-    LeaveError, LeaveOutcome, RemovalError, RoleChangeError, check_leave, check_removal,
-    check_role_change,
+    LeaveError, LeaveOutcome, LeavePlan, PROMOTION_TIE_WINDOW_HOURS, PromotionCandidate,
+    RemovalError, RoleChangeError, check_leave, check_removal, check_role_change, plan_leave,
 };
 
 string_enum!(
@@ -66,6 +66,44 @@ impl From<AssignableRole> for Role {
     }
 }
 
+string_enum!(
+    /// The state of a membership row: a member, or a join request awaiting an admin.
+    /// (`declined` rows written by older servers are read as no membership.)
+    pub enum MembershipStatus {
+        /// A member.
+        Active => "active",
+        /// A join request awaiting approval.
+        Pending => "pending",
+    }
+);
+
+/// A caller's membership in a group: role and state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Membership {
+    /// The role (a pending request holds `member`).
+    pub role: Role,
+    /// Active or pending.
+    pub status: MembershipStatus,
+}
+
+impl Membership {
+    /// An active membership with `role`.
+    pub const fn active(role: Role) -> Self {
+        Self {
+            role,
+            status: MembershipStatus::Active,
+        }
+    }
+
+    /// A pending join request.
+    pub const fn pending(role: Role) -> Self {
+        Self {
+            role,
+            status: MembershipStatus::Pending,
+        }
+    }
+}
+
 /// Everything a caller may attempt in a group; one row of the table each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum GroupAction {
@@ -99,6 +137,12 @@ pub enum GroupAction {
     RemoveMembers,
     /// Delete the whole group.
     DeleteGroup,
+    /// Read the group's standing invite code.
+    ReadInvite,
+    /// Revoke the invite code and issue a new one.
+    RegenerateInvite,
+    /// List, approve and decline join requests.
+    ReviewJoinRequests,
 }
 
 impl GroupAction {
@@ -119,7 +163,17 @@ impl GroupAction {
         GroupAction::ChangeRoles,
         GroupAction::RemoveMembers,
         GroupAction::DeleteGroup,
+        GroupAction::ReadInvite,
+        GroupAction::RegenerateInvite,
+        GroupAction::ReviewJoinRequests,
     ];
+
+    /// Whether a caller whose join request is still pending may do this: only read the
+    /// group itself and withdraw the request (every other action is refused with
+    /// [`Denied::PendingApproval`]).
+    pub const fn allowed_while_pending(self) -> bool {
+        matches!(self, GroupAction::ReadGroup | GroupAction::Leave)
+    }
 
     /// The lowest role allowed to perform the action (the authorization table).
     pub const fn required_role(self) -> Role {
@@ -131,8 +185,11 @@ impl GroupAction {
             | GroupAction::ReadProgress
             | GroupAction::LogOwnProgress
             | GroupAction::DeleteOwnProgress
-            | GroupAction::Leave => Role::Member,
+            | GroupAction::Leave
+            | GroupAction::ReadInvite => Role::Member,
             GroupAction::EditGroup
+            | GroupAction::RegenerateInvite
+            | GroupAction::ReviewJoinRequests
             | GroupAction::ManageIcon
             | GroupAction::CreateInvite
             | GroupAction::ManageGoals
@@ -143,22 +200,43 @@ impl GroupAction {
     }
 }
 
-/// Why an action in a group was refused (both answer `403 FORBIDDEN`).
+/// Why an action in a group was refused (all answer `403`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum Denied {
-    /// The caller does not belong to the group.
+    /// The caller does not belong to the group (`FORBIDDEN`).
     #[error("not a member of this group")]
     NotMember,
-    /// The caller's role is below the action's requirement.
+    /// The caller's role is below the action's requirement (`FORBIDDEN`).
     #[error("insufficient role for this action")]
     RoleTooLow,
+    /// The caller's join request awaits an admin (`PENDING_APPROVAL`).
+    #[error("your request to join this group is awaiting approval")]
+    PendingApproval,
 }
 
-/// Decides whether a caller with `role` (`None` = not a member) may perform `action`.
+/// Decides whether a caller with the active `role` (`None` = not an active member) may
+/// perform `action`.
 pub fn authorize(role: Option<Role>, action: GroupAction) -> Result<(), Denied> {
-    match role {
+    authorize_membership(role.map(Membership::active), action)
+}
+
+/// The one membership rule of every group-scoped action: no membership → `NotMember`;
+/// a pending request → `PendingApproval` unless the action is
+/// [`GroupAction::allowed_while_pending`]; then the role table.
+pub fn authorize_membership(
+    membership: Option<Membership>,
+    action: GroupAction,
+) -> Result<(), Denied> {
+    match membership {
         None => Err(Denied::NotMember),
-        Some(role) if role.at_least(action.required_role()) => Ok(()),
+        Some(m) if m.status == MembershipStatus::Pending => {
+            if action.allowed_while_pending() {
+                Ok(())
+            } else {
+                Err(Denied::PendingApproval)
+            }
+        }
+        Some(m) if m.role.at_least(action.required_role()) => Ok(()),
         Some(_) => Err(Denied::RoleTooLow),
     }
 }
@@ -176,8 +254,11 @@ mod tests {
         GroupAction::LogOwnProgress,
         GroupAction::DeleteOwnProgress,
         GroupAction::Leave,
+        GroupAction::ReadInvite,
     ];
     const ADMIN_ACTIONS: &[GroupAction] = &[
+        GroupAction::RegenerateInvite,
+        GroupAction::ReviewJoinRequests,
         GroupAction::EditGroup,
         GroupAction::ManageIcon,
         GroupAction::CreateInvite,
@@ -265,6 +346,31 @@ mod tests {
             authorize(Some(Role::Member), GroupAction::DeleteGroup),
             Err(Denied::RoleTooLow)
         );
+    }
+
+    #[test]
+    fn pending_requests_may_only_read_the_group_and_withdraw() {
+        for action in GroupAction::ALL {
+            let got = authorize_membership(Some(Membership::pending(Role::Member)), *action);
+            if matches!(action, GroupAction::ReadGroup | GroupAction::Leave) {
+                assert_eq!(got, Ok(()), "{action:?}");
+            } else {
+                assert_eq!(got, Err(Denied::PendingApproval), "{action:?}");
+            }
+        }
+        assert_eq!(
+            authorize_membership(None, GroupAction::ReadGroup),
+            Err(Denied::NotMember)
+        );
+        assert_eq!(
+            authorize_membership(
+                Some(Membership::active(Role::Member)),
+                GroupAction::ReviewJoinRequests
+            ),
+            Err(Denied::RoleTooLow)
+        );
+        assert_eq!(MembershipStatus::parse("pending"), Ok(MembershipStatus::Pending));
+        assert!(MembershipStatus::parse("declined").is_err());
     }
 
     #[test]
