@@ -30,18 +30,15 @@ pub enum CoreError {
     /// A cap would be passed.
     #[error(transparent)]
     Cap(#[from] CapExceeded),
-    /// Unknown invite code.
+    /// Unknown or revoked invite code, or its group is gone.
     #[error("invalid invite code")]
     InvalidInvite,
-    /// The invite expired.
-    #[error("invite expired")]
-    InviteExpired,
-    /// The invite is used up.
-    #[error("invite exhausted")]
-    InviteExhausted,
     /// Already a member of the group.
     #[error("already a member")]
     AlreadyMember,
+    /// A join request for the group is already pending.
+    #[error("join request already pending")]
+    AlreadyPending,
     /// A binary goal already has an entry for that date.
     #[error("duplicate entry")]
     DuplicateEntry,
@@ -75,6 +72,9 @@ impl From<CapError> for CoreError {
     fn from(e: CapError) -> Self {
         match e {
             CapError::Cap(c) => CoreError::Cap(c),
+            CapError::CodeTaken => CoreError::Repo(RepoError::Unexpected(anyhow::anyhow!(
+                "invite code collision"
+            ))),
             CapError::Repo(r) => CoreError::Repo(r),
         }
     }
@@ -84,9 +84,8 @@ impl From<JoinError> for CoreError {
     fn from(e: JoinError) -> Self {
         match e {
             JoinError::InvalidCode => CoreError::InvalidInvite,
-            JoinError::Expired => CoreError::InviteExpired,
-            JoinError::Exhausted => CoreError::InviteExhausted,
             JoinError::AlreadyMember => CoreError::AlreadyMember,
+            JoinError::AlreadyPending => CoreError::AlreadyPending,
             JoinError::Cap(c) => CoreError::Cap(c),
             JoinError::Repo(r) => CoreError::Repo(r),
         }

@@ -5,10 +5,10 @@ use chrono::{DateTime, Utc};
 use pursue_domain::caps::CapExceeded;
 use pursue_domain::goal::NewGoalSpec;
 use pursue_domain::group::{
-    GroupDescription, GroupName, IconColor, IconEmoji, InviteCode, MaxUses,
+    GroupDescription, GroupName, IconColor, IconEmoji, IconUrl, InviteCode,
 };
 use pursue_domain::ids::{GoalId, GroupId, UserId};
-use pursue_domain::role::{AssignableRole, Role};
+use pursue_domain::role::{AssignableRole, Membership, MembershipStatus, Role};
 
 use crate::activity::{ActivityPage, NewActivity};
 use crate::error::RepoError;
@@ -29,9 +29,11 @@ pub struct GroupRecord {
     pub icon_color: Option<String>,
     /// Whether an uploaded icon image is stored.
     pub has_icon: bool,
+    /// An icon image URL set by the client (`groups.icon_url`).
+    pub icon_url: Option<String>,
     /// The creator.
     pub creator_user_id: UserId,
-    /// Number of members.
+    /// Number of active members who are not soft-deleted.
     pub member_count: i64,
     /// Creation instant.
     pub created_at: DateTime<Utc>,
@@ -46,8 +48,23 @@ pub struct MyGroupRecord {
     pub group: GroupRecord,
     /// The caller's role.
     pub role: Role,
-    /// When the caller joined.
+    /// Whether the caller is a member or still awaits approval.
+    pub status: MembershipStatus,
+    /// When the caller joined (or asked to).
     pub joined_at: DateTime<Utc>,
+}
+
+/// A join request awaiting an admin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingRecord {
+    /// The requester.
+    pub user_id: UserId,
+    /// Display name.
+    pub display_name: String,
+    /// Whether the requester has an avatar.
+    pub has_avatar: bool,
+    /// When they asked.
+    pub requested_at: DateTime<Utc>,
 }
 
 /// A member of a group.
@@ -80,6 +97,10 @@ pub struct NewGroup {
     pub icon_emoji: Option<IconEmoji>,
     /// Colour.
     pub icon_color: Option<IconColor>,
+    /// Icon image URL.
+    pub icon_url: Option<IconUrl>,
+    /// The group's first invite code, stored in the same transaction.
+    pub invite_code: InviteCode,
     /// Goals created with the group (no goal activity, no push), with their ids.
     pub initial_goals: Vec<(GoalId, NewGoalSpec)>,
 }
@@ -96,36 +117,44 @@ pub struct GroupPatch {
     pub icon_emoji: Option<Option<IconEmoji>>,
     /// New colour.
     pub icon_color: Option<Option<IconColor>>,
+    /// New icon image URL.
+    pub icon_url: Option<Option<IconUrl>>,
 }
 
-/// A stored invite code.
+/// A group's standing invite code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InviteRecord {
     /// The code.
     pub code: String,
     /// Group it admits to.
     pub group_id: GroupId,
-    /// Use limit, `None` = unlimited.
-    pub max_uses: Option<i32>,
-    /// Uses so far.
-    pub current_uses: i32,
-    /// Expiry, `None` = never.
-    pub expires_at: Option<DateTime<Utc>>,
     /// Creation instant.
     pub created_at: DateTime<Utc>,
 }
 
-/// An invite to create.
+/// What leaving did (docs/API.md, "Leaving").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeaveResult {
+    /// The caller had no membership.
+    NotMember,
+    /// A pending request was withdrawn.
+    WithdrewRequest,
+    /// The membership was deleted; `promoted` took over the leaver's role.
+    Left {
+        /// The member promoted to the leaver's role, if any.
+        promoted: Option<(UserId, Role)>,
+    },
+    /// Nobody active was left: the group was deleted.
+    GroupDeleted,
+}
+
+/// Texts of the leave that only the caller knows.
 #[derive(Debug, Clone)]
-pub struct NewInvite {
-    /// The group.
-    pub group_id: GroupId,
-    /// The admin creating it.
-    pub created_by: UserId,
-    /// Use limit.
-    pub max_uses: Option<MaxUses>,
-    /// Expiry.
-    pub expires_at: Option<DateTime<Utc>>,
+pub struct LeaveRequest {
+    /// The leaver.
+    pub user: UserId,
+    /// The leaver's display name (`member_left` push).
+    pub display_name: String,
 }
 
 /// Why a write that adds a capped resource failed.
@@ -134,6 +163,9 @@ pub enum CapError {
     /// A cap of contract §2.13 would be passed.
     #[error(transparent)]
     Cap(#[from] CapExceeded),
+    /// The new group's invite code collided with an existing one (retry with another).
+    #[error("invite code taken")]
+    CodeTaken,
     /// Storage failure.
     #[error(transparent)]
     Repo(#[from] RepoError),
@@ -142,18 +174,15 @@ pub enum CapError {
 /// Why joining with an invite failed.
 #[derive(Debug, thiserror::Error)]
 pub enum JoinError {
-    /// No invite has this code.
+    /// No live invite has this code, or its group is gone.
     #[error("invalid invite code")]
     InvalidCode,
-    /// The invite expired.
-    #[error("invite expired")]
-    Expired,
-    /// The invite reached its use limit.
-    #[error("invite exhausted")]
-    Exhausted,
     /// The user already belongs to the group.
     #[error("already a member")]
     AlreadyMember,
+    /// The user already asked to join.
+    #[error("join request already pending")]
+    AlreadyPending,
     /// A cap would be passed.
     #[error(transparent)]
     Cap(#[from] CapExceeded),
@@ -187,10 +216,21 @@ pub trait GroupRepository: Send + Sync {
     /// Errors: [`RepoError`].
     async fn find_group(&self, id: GroupId) -> Result<Option<GroupRecord>, RepoError>;
 
-    /// The role of `user` in `group`, `None` when not a member.
+    /// The role of `user` in `group` when an **active** member, `None` otherwise.
     ///
     /// Errors: [`RepoError`].
     async fn role_of(&self, group: GroupId, user: UserId) -> Result<Option<Role>, RepoError>;
+
+    /// The membership of `user` in `group`, active or pending (`declined` rows written
+    /// by older servers are `None`). Asked only when [`Self::role_of`] found no active
+    /// membership, to tell a pending request from a stranger.
+    ///
+    /// Errors: [`RepoError`].
+    async fn membership_of(
+        &self,
+        group: GroupId,
+        user: UserId,
+    ) -> Result<Option<Membership>, RepoError>;
 
     /// Atomically applies `patch` and stores `activity` when given (a rename); returns
     /// the updated group, `None` when it no longer exists.
@@ -209,12 +249,13 @@ pub trait GroupRepository: Send + Sync {
     /// Errors: [`RepoError`].
     async fn delete_group(&self, id: GroupId) -> Result<(), RepoError>;
 
-    /// Members who are not soft-deleted: creator, admins, members, then `joined_at`.
+    /// Active members who are not soft-deleted: creator, admins, members, then
+    /// `joined_at`.
     ///
     /// Errors: [`RepoError`].
     async fn list_members(&self, group: GroupId) -> Result<Vec<MemberRecord>, RepoError>;
 
-    /// One member (soft-deleted users excluded), `None` when not a member.
+    /// One active member (soft-deleted users excluded), `None` otherwise.
     ///
     /// Errors: [`RepoError`].
     async fn find_member(
@@ -249,53 +290,97 @@ pub trait GroupRepository: Send + Sync {
         push: PushEvent,
     ) -> Result<bool, RepoError>;
 
-    /// Number of members of `group` other than `user`.
+    /// Number of active members of `group` other than `user`.
     ///
     /// Errors: [`RepoError`].
     async fn count_other_members(&self, group: GroupId, user: UserId) -> Result<i64, RepoError>;
 
-    /// Stores a new invite; `None` when `code` collides with an existing one.
+    /// The group's live (unrevoked) invite code.
     ///
     /// Errors: [`RepoError`].
-    async fn create_invite(
+    async fn active_invite(&self, group: GroupId) -> Result<Option<InviteRecord>, RepoError>;
+
+    /// Gives a group without a live code `code` (created by `by`) and returns the live
+    /// code (the existing one when another request gave it one first); `None` when `code`
+    /// collides with any stored code.
+    ///
+    /// Errors: [`RepoError`].
+    async fn ensure_invite(
         &self,
+        group: GroupId,
         code: &InviteCode,
-        invite: NewInvite,
+        by: UserId,
     ) -> Result<Option<InviteRecord>, RepoError>;
 
-    /// The invite with `code` (exact match on the normalised code).
+    /// Atomically revokes the live code of `group`, stores `code` and the
+    /// `invite_code_regenerated {old_code, new_code}` activity by `by`; returns the new
+    /// code and the revoked one, `None` when `code` collides.
     ///
     /// Errors: [`RepoError`].
-    async fn find_invite(&self, code: &str) -> Result<Option<InviteRecord>, RepoError>;
+    async fn regenerate_invite(
+        &self,
+        group: GroupId,
+        code: &InviteCode,
+        by: UserId,
+    ) -> Result<Option<(InviteRecord, Option<String>)>, RepoError>;
 
-    /// Atomically joins `user` to the invite's group: locks the invite row, checks
-    /// expiry (against `now`), use limit, existing membership and the member and
-    /// joined-groups caps, inserts the `member` row, counts the use, stores the
-    /// `member_joined` activity and the push. Returns the group with the new count.
+    /// Atomically asks to join the group of the live invite `code` as `user` (locks the
+    /// group; a `declined` row is replaced): checks existing membership and the member
+    /// and joined-groups caps, inserts the pending `member` row with `joined_at = now`,
+    /// stores the `join_request` activity and tells every admin. Returns the group.
     ///
-    /// Errors: [`JoinError::InvalidCode`], [`JoinError::Expired`],
-    /// [`JoinError::Exhausted`], [`JoinError::AlreadyMember`], [`JoinError::Cap`],
-    /// [`JoinError::Repo`].
-    async fn join_with_invite(
+    /// Errors: [`JoinError::InvalidCode`], [`JoinError::AlreadyMember`],
+    /// [`JoinError::AlreadyPending`], [`JoinError::Cap`], [`JoinError::Repo`].
+    async fn request_join(
         &self,
         code: &str,
         user: UserId,
         now: DateTime<Utc>,
-        activity: NewActivity,
-        push: PushEvent,
     ) -> Result<GroupRecord, JoinError>;
 
-    /// Atomically deletes the membership of `user` and stores the `member_left` activity
-    /// and the push; `false` when `user` was not a member.
+    /// Pending join requests of `group` (soft-deleted users excluded), oldest first.
+    ///
+    /// Errors: [`RepoError`].
+    async fn list_pending(&self, group: GroupId) -> Result<Vec<PendingRecord>, RepoError>;
+
+    /// Atomically makes the pending request of `user` an active membership
+    /// (`joined_at = now`), clears the admins' notices of it, stores the activity, tells
+    /// the joiner, and stores the push for the group (the joiner and `approver`
+    /// excluded); `false` when no request was pending.
+    ///
+    /// Errors: [`RepoError`].
+    async fn approve(
+        &self,
+        group: GroupId,
+        user: UserId,
+        approver: UserId,
+        now: DateTime<Utc>,
+        activity: NewActivity,
+        push: PushEvent,
+    ) -> Result<bool, RepoError>;
+
+    /// Atomically deletes the pending request of `user`, clears the admins' notices of
+    /// it, stores the activity and tells the requester; `false` when none was pending.
+    ///
+    /// Errors: [`RepoError`].
+    async fn decline(
+        &self,
+        group: GroupId,
+        user: UserId,
+        activity: NewActivity,
+    ) -> Result<bool, RepoError>;
+
+    /// Leaves `group` in one transaction with the group row locked: a pending request is
+    /// withdrawn; an active member leaves as [`pursue_domain::role::plan_leave`] decides
+    /// (promotion with its activity, push and notice; the group deleted when nobody
+    /// active remains; else `member_left` activity and push).
     ///
     /// Errors: [`RepoError`].
     async fn leave_group(
         &self,
         group: GroupId,
-        user: UserId,
-        activity: NewActivity,
-        push: PushEvent,
-    ) -> Result<bool, RepoError>;
+        leave: LeaveRequest,
+    ) -> Result<LeaveResult, RepoError>;
 
     /// One page of the feed, newest first (`created_at`, then `id`, descending).
     ///

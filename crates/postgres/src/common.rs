@@ -88,6 +88,7 @@ pub(crate) struct GroupRow {
     #[diesel(select_expression = groups::icon_mime_type.is_not_null())]
     #[diesel(select_expression_type = diesel::dsl::IsNotNull<groups::icon_mime_type>)]
     pub(crate) has_icon: bool,
+    pub(crate) icon_url: Option<String>,
     pub(crate) creator_user_id: Uuid,
     pub(crate) created_at: DateTime<Utc>,
     pub(crate) updated_at: DateTime<Utc>,
@@ -103,6 +104,7 @@ impl GroupRow {
             icon_emoji: self.icon_emoji,
             icon_color: self.icon_color,
             has_icon: self.has_icon,
+            icon_url: self.icon_url,
             creator_user_id: UserId::from_uuid(self.creator_user_id),
             member_count,
             created_at: self.created_at,
@@ -128,7 +130,27 @@ pub(crate) async fn load_group(
     }
 }
 
-/// Number of memberships of `group`.
+/// `group_memberships.status` of a member.
+pub(crate) const ACTIVE: &str = "active";
+/// `group_memberships.status` of a join request.
+pub(crate) const PENDING: &str = "pending";
+
+/// Number of active members of `group` who are not soft-deleted (`member_count`).
+pub(crate) async fn count_active_members(
+    conn: &mut AsyncPgConnection,
+    group: Uuid,
+) -> QueryResult<i64> {
+    group_memberships::table
+        .inner_join(users::table)
+        .filter(group_memberships::group_id.eq(group))
+        .filter(group_memberships::status.eq(ACTIVE))
+        .filter(users::deleted_at.is_null())
+        .count()
+        .get_result(conn)
+        .await
+}
+
+/// Number of membership rows of `group`, pending ones included (the member cap).
 pub(crate) async fn count_members(conn: &mut AsyncPgConnection, group: Uuid) -> QueryResult<i64> {
     group_memberships::table
         .filter(group_memberships::group_id.eq(group))
@@ -178,18 +200,29 @@ pub(crate) async fn insert_activity(
         .map(drop)
 }
 
-/// Stores `push` for the current members of `group` except `actor` (active users only);
-/// nothing when nobody is left to notify.
+/// Stores `push` for the current active members of `group` except `actor` (users not
+/// soft-deleted); nothing when nobody is left to notify.
 pub(crate) async fn enqueue_push(
     conn: &mut AsyncPgConnection,
     group: Uuid,
     actor: Uuid,
+    push: PushEvent,
+) -> QueryResult<()> {
+    enqueue_push_except(conn, group, &[actor], push).await
+}
+
+/// [`enqueue_push`] leaving out every user of `except`.
+pub(crate) async fn enqueue_push_except(
+    conn: &mut AsyncPgConnection,
+    group: Uuid,
+    except: &[Uuid],
     mut push: PushEvent,
 ) -> QueryResult<()> {
     let recipients: Vec<Uuid> = group_memberships::table
         .inner_join(users::table)
         .filter(group_memberships::group_id.eq(group))
-        .filter(group_memberships::user_id.ne(actor))
+        .filter(group_memberships::user_id.ne_all(except))
+        .filter(group_memberships::status.eq(ACTIVE))
         .filter(users::deleted_at.is_null())
         .order(group_memberships::joined_at.asc())
         .select(group_memberships::user_id)

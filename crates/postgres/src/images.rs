@@ -313,6 +313,7 @@ impl ImageRefs for PgImageRefs {
             groups::icon_mime_type.eq(mime),
             groups::icon_emoji.eq(none),
             groups::icon_color.eq(none),
+            groups::icon_url.eq(none),
         ))
         .returning((
             groups::id,

@@ -57,6 +57,7 @@ pub(crate) async fn purge_one(conn: &mut AsyncPgConnection, user: Uuid) -> Query
             let successor: Option<Successor> = diesel::sql_query(
                 "SELECT m.user_id FROM group_memberships m JOIN users u ON u.id = m.user_id \
                  WHERE m.group_id = $1 AND m.user_id <> $2 AND u.deleted_at IS NULL \
+                   AND m.status = 'active' \
                  ORDER BY CASE WHEN m.role IN ('creator', 'admin') THEN 0 ELSE 1 END, \
                           m.joined_at ASC, m.id ASC \
                  LIMIT 1",

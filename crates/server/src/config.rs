@@ -106,6 +106,8 @@ pub struct Config {
     pub from_email: String,
     /// Base URL of links in e-mails.
     pub frontend_url: String,
+    /// Base URL of invite share links (`PURSUE_SHARE_BASE_URL`).
+    pub share_base_url: String,
     /// Image store.
     pub image_store: ImageStoreKind,
     /// S3-compatible storage.
@@ -302,7 +304,12 @@ impl Config {
             })
             .unwrap_or_default();
         let frontend_url = get("FRONTEND_URL").unwrap_or_else(|| "https://getpursue.app".into());
-        for (name, value) in [("FRONTEND_URL", Some(&frontend_url))] {
+        let share_base_url =
+            get("PURSUE_SHARE_BASE_URL").unwrap_or_else(|| "https://getpursue.app".into());
+        for (name, value) in [
+            ("FRONTEND_URL", Some(&frontend_url)),
+            ("PURSUE_SHARE_BASE_URL", Some(&share_base_url)),
+        ] {
             if let Some(v) = value
                 && !(v.starts_with("http://") || v.starts_with("https://"))
             {
@@ -338,6 +345,7 @@ impl Config {
             from_email: get("FROM_EMAIL")
                 .unwrap_or_else(|| "Pursue <noreply@getpursue.app>".into()),
             frontend_url: frontend_url.trim_end_matches('/').to_string(),
+            share_base_url: share_base_url.trim_end_matches('/').to_string(),
             image_store,
             s3,
             rate_limits,

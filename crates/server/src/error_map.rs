@@ -122,6 +122,11 @@ impl From<CoreError> for ApiError {
             CoreError::Forbidden(Denied::RoleTooLow) => {
                 ApiError::forbidden("Your role does not allow this action")
             }
+            CoreError::Forbidden(Denied::PendingApproval) => ApiError::new(
+                StatusCode::FORBIDDEN,
+                "PENDING_APPROVAL",
+                "Your request to join this group is awaiting approval",
+            ),
             CoreError::NotOwner => ApiError::forbidden("Only the owner may do this"),
             CoreError::RoleChange(RoleChangeError::CannotChangeOwnRole) => {
                 bad("CANNOT_CHANGE_OWN_ROLE", "You cannot change your own role")
@@ -155,15 +160,16 @@ impl From<CoreError> for ApiError {
                 "INVALID_INVITE_CODE",
                 "Invalid invite code",
             ),
-            CoreError::InviteExpired => bad("INVITE_EXPIRED", "This invite code has expired"),
-            CoreError::InviteExhausted => bad(
-                "INVITE_EXHAUSTED",
-                "This invite code has reached its use limit",
-            ),
+
             CoreError::AlreadyMember => ApiError::new(
                 StatusCode::CONFLICT,
                 "ALREADY_MEMBER",
                 "You are already a member of this group",
+            ),
+            CoreError::AlreadyPending => ApiError::new(
+                StatusCode::CONFLICT,
+                "ALREADY_MEMBER",
+                "You already have a pending request for this group",
             ),
             CoreError::DuplicateEntry => bad(
                 "DUPLICATE_ENTRY",

@@ -127,6 +127,7 @@ impl Application {
         let groups: Arc<PgGroups> = Arc::new(PgGroups::new(pool.clone()));
         let goals: Arc<PgGoals> = Arc::new(PgGoals::new(pool.clone()));
         let state = AppState {
+            share_base_url: config.share_base_url.clone(),
             groups: GroupService::new(groups.clone()),
             goals: GoalService::new(groups.clone(), goals.clone()),
             images: crate::images::image_service(config, pool.clone(), groups.clone())?,

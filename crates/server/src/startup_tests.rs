@@ -69,6 +69,7 @@ fn state() -> web::Data<AppState> {
     let groups = Arc::new(pursue_ports::groups::MockGroupRepository::new());
     let goals = Arc::new(pursue_ports::goals::MockGoalRepository::new());
     web::Data::new(AppState {
+        share_base_url: "https://getpursue.app".into(),
         accounts,
         groups: pursue_app::groups::GroupService::new(groups.clone()),
         goals: pursue_app::goals::GoalService::new(groups.clone(), goals.clone()),

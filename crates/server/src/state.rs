@@ -39,6 +39,8 @@ pub struct AppState {
     pub draining: Arc<AtomicBool>,
     /// Process start, for `uptime`.
     pub started: Instant,
+    /// Base URL of invite share links.
+    pub share_base_url: String,
 }
 
 /// How side effects are delivered (decision D6): for real, or to the log / files.

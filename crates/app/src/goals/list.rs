@@ -8,13 +8,14 @@ use pursue_domain::decimal::Decimal2;
 use pursue_domain::ids::{GoalId, GroupId, UserId};
 use pursue_domain::period::{Period, Timezone};
 use pursue_domain::progress::{Aggregate, aggregate};
-use pursue_domain::role::{GroupAction, authorize};
+use pursue_domain::role::GroupAction;
 use pursue_ports::goals::{EntryRecord, GoalFilter, GoalRecord};
 use pursue_ports::groups::MemberRecord;
 use pursue_ports::users::UserRecord;
 
 use super::GoalService;
 use crate::errors::CoreError;
+use crate::groups::check_role;
 
 /// A goal, with its current period's progress when asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,10 +71,14 @@ impl GoalService {
             .iter()
             .find(|m| m.user_id == caller.id)
             .map(|m| m.role);
-        if role.is_none() && self.groups.find_group(group).await?.is_none() {
-            return Err(CoreError::NotFound);
-        }
-        authorize(role, GroupAction::ReadGoals)?;
+        check_role(
+            &*self.groups,
+            group,
+            caller.id,
+            role,
+            GroupAction::ReadGoals,
+        )
+        .await?;
         let goals = self.goals.list_goals(group, filter).await?;
         if !include_progress || goals.is_empty() {
             return Ok(goals

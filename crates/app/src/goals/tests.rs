@@ -69,6 +69,7 @@ fn group() -> GroupRecord {
         icon_emoji: None,
         icon_color: None,
         has_icon: false,
+        icon_url: None,
         creator_user_id: uid(2),
         member_count: 2,
         created_at: Utc::now(),

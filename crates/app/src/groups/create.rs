@@ -2,14 +2,15 @@
 
 use pursue_domain::activity::ActivityType;
 use pursue_domain::goal::NewGoalSpec;
-use pursue_domain::group::{GroupDescription, GroupName, IconColor, IconEmoji};
+use pursue_domain::group::{GroupDescription, GroupName, IconColor, IconEmoji, IconUrl};
 use pursue_domain::ids::{GoalId, GroupId};
 use pursue_domain::role::GroupAction;
-use pursue_ports::groups::{GroupPatch, GroupRecord, NewGroup};
+use pursue_ports::groups::{CapError, GroupPatch, GroupRecord, NewGroup};
 use pursue_ports::users::UserRecord;
 use serde_json::json;
 use uuid::Uuid;
 
+use super::invites::{CODE_ATTEMPTS, new_code, no_free_code};
 use super::{GroupService, access};
 use crate::errors::CoreError;
 use crate::notify::activity;
@@ -25,34 +26,53 @@ pub struct CreateGroup {
     pub icon_emoji: Option<IconEmoji>,
     /// Colour.
     pub icon_color: Option<IconColor>,
+    /// Icon image URL.
+    pub icon_url: Option<IconUrl>,
     /// Goals to create with the group.
     pub initial_goals: Vec<NewGoalSpec>,
 }
 
 impl GroupService {
-    /// Creates a group with the caller as creator, its initial goals and the
-    /// `group_created` activity; caps are checked atomically by the repository.
+    /// Creates a group with the caller as creator, its initial goals, its first invite
+    /// code and the `group_created {group_name, invite_code}` activity; caps are checked
+    /// atomically by the repository. Returns the group and its code.
     pub async fn create_group(
         &self,
         caller: &UserRecord,
         input: CreateGroup,
-    ) -> Result<GroupRecord, CoreError> {
-        let metadata = json!({ "group_name": input.name.as_str() });
-        let group = NewGroup {
-            id: GroupId::from_uuid(Uuid::new_v4()),
-            creator: caller.id,
-            name: input.name,
-            description: input.description,
-            icon_emoji: input.icon_emoji,
-            icon_color: input.icon_color,
-            initial_goals: input
-                .initial_goals
-                .into_iter()
-                .map(|g| (GoalId::from_uuid(Uuid::new_v4()), g))
-                .collect(),
-        };
-        let act = activity(ActivityType::GroupCreated, caller.id, metadata);
-        Ok(self.groups.create_group(group, act).await?)
+    ) -> Result<(GroupRecord, String), CoreError> {
+        // The creator's subscription group limit is checked here (GROUP_LIMIT_REACHED).
+        let id = GroupId::from_uuid(Uuid::new_v4());
+        let initial_goals: Vec<_> = input
+            .initial_goals
+            .into_iter()
+            .map(|g| (GoalId::from_uuid(Uuid::new_v4()), g))
+            .collect();
+        for _ in 0..CODE_ATTEMPTS {
+            let code = new_code();
+            let metadata = json!({
+                "group_name": input.name.as_str(),
+                "invite_code": code.as_str(),
+            });
+            let group = NewGroup {
+                id,
+                creator: caller.id,
+                name: input.name.clone(),
+                description: input.description.clone(),
+                icon_emoji: input.icon_emoji.clone(),
+                icon_color: input.icon_color.clone(),
+                icon_url: input.icon_url.clone(),
+                invite_code: code.clone(),
+                initial_goals: initial_goals.clone(),
+            };
+            let act = activity(ActivityType::GroupCreated, caller.id, metadata);
+            match self.groups.create_group(group, act).await {
+                Ok(record) => return Ok((record, code.into_inner())),
+                Err(CapError::CodeTaken) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(no_free_code())
     }
 
     /// Edits the group (admin or creator); a name change writes `group_renamed`.

@@ -1,12 +1,14 @@
-//! `create_invite`, `join`.
+//! The standing invite code, join requests and their review (docs/API.md, "Invites and
+//! the approval queue").
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use pursue_domain::activity::ActivityType;
-use pursue_domain::group::{InviteCode, MaxUses};
-use pursue_domain::ids::GroupId;
+use pursue_domain::group::InviteCode;
+use pursue_domain::ids::{GroupId, UserId};
 use pursue_domain::push::PushKind;
 use pursue_domain::role::GroupAction;
-use pursue_ports::groups::{GroupRecord, InviteRecord, NewInvite};
+use pursue_ports::error::RepoError;
+use pursue_ports::groups::{GroupRecord, InviteRecord, PendingRecord};
 use pursue_ports::users::UserRecord;
 use rand::Rng;
 use serde_json::json;
@@ -16,64 +18,198 @@ use crate::errors::CoreError;
 use crate::notify::{activity, push};
 
 /// How many random codes are tried before giving up.
-const CODE_ATTEMPTS: usize = 10;
+pub(crate) const CODE_ATTEMPTS: usize = 10;
+
+/// A fresh code from the thread-local CSPRNG.
+pub(crate) fn new_code() -> InviteCode {
+    let mut rng = rand::rng();
+    InviteCode::from_random(|n| rng.random_range(0..n))
+}
+
+/// Every attempt collided with a stored code.
+pub(crate) fn no_free_code() -> CoreError {
+    CoreError::Repo(RepoError::Unexpected(anyhow::anyhow!(
+        "no free invite code after {CODE_ATTEMPTS} attempts"
+    )))
+}
+
+/// The answer of `POST /groups/:id/invite/regenerate`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Regenerated {
+    /// The new code.
+    pub invite: InviteRecord,
+    /// The revoked code, if the group had one.
+    pub previous_code: Option<String>,
+}
+
+/// The answer of `POST /groups/join`: the group the request was sent to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JoinRequested {
+    /// The group (with its active member count).
+    pub group: GroupRecord,
+}
 
 impl GroupService {
-    /// Creates an invite code (admin or creator). `expires_at` must be in the future.
-    pub async fn create_invite(
+    /// The group's live code (active members); a group without one gets one.
+    pub async fn invite(
         &self,
         caller: &UserRecord,
         group: GroupId,
-        max_uses: Option<MaxUses>,
-        expires_at: Option<DateTime<Utc>>,
     ) -> Result<InviteRecord, CoreError> {
-        access(&*self.groups, group, caller.id, GroupAction::CreateInvite).await?;
-        if expires_at.is_some_and(|t| t <= Utc::now()) {
-            return Err(CoreError::invalid("expires_at", "must be in the future"));
+        access(&*self.groups, group, caller.id, GroupAction::ReadInvite).await?;
+        if let Some(invite) = self.groups.active_invite(group).await? {
+            return Ok(invite);
         }
         for _ in 0..CODE_ATTEMPTS {
-            let mut rng = rand::rng();
-            let code = InviteCode::from_random(|n| rng.random_range(0..n));
-            let invite = NewInvite {
-                group_id: group,
-                created_by: caller.id,
-                max_uses,
-                expires_at,
-            };
-            if let Some(record) = self.groups.create_invite(&code, invite).await? {
-                return Ok(record);
+            if let Some(invite) = self
+                .groups
+                .ensure_invite(group, &new_code(), caller.id)
+                .await?
+            {
+                return Ok(invite);
             }
         }
-        Err(CoreError::Repo(pursue_ports::error::RepoError::Unexpected(
-            anyhow::anyhow!("no free invite code after {CODE_ATTEMPTS} attempts"),
-        )))
+        Err(no_free_code())
     }
 
-    /// Joins the group of an invite code (trimmed, case-insensitive) as `member`.
-    pub async fn join(&self, caller: &UserRecord, code: &str) -> Result<GroupRecord, CoreError> {
+    /// Revokes the live code and issues a new one (admins), with the
+    /// `invite_code_regenerated` activity.
+    pub async fn regenerate_invite(
+        &self,
+        caller: &UserRecord,
+        group: GroupId,
+    ) -> Result<Regenerated, CoreError> {
+        access(
+            &*self.groups,
+            group,
+            caller.id,
+            GroupAction::RegenerateInvite,
+        )
+        .await?;
+        for _ in 0..CODE_ATTEMPTS {
+            if let Some((invite, previous_code)) = self
+                .groups
+                .regenerate_invite(group, &new_code(), caller.id)
+                .await?
+            {
+                return Ok(Regenerated {
+                    invite,
+                    previous_code,
+                });
+            }
+        }
+        Err(no_free_code())
+    }
+
+    /// Asks to join the group of a live code (trimmed, case-insensitive); admins are told.
+    pub async fn join(&self, caller: &UserRecord, code: &str) -> Result<JoinRequested, CoreError> {
         let code = InviteCode::normalize_input(code);
-        let invite = self
-            .groups
-            .find_invite(&code)
-            .await?
-            .ok_or(CoreError::InvalidInvite)?;
         let group = self
             .groups
-            .find_group(invite.group_id)
-            .await?
-            .ok_or(CoreError::InvalidInvite)?;
-        let act = activity(ActivityType::MemberJoined, caller.id, json!({}));
-        let event = push(
-            PushKind::MemberJoined,
-            group.id,
-            &group.name,
-            &caller.display_name,
-            "",
-            &[("user_id", caller.id.to_string())],
+            .request_join(&code, caller.id, Utc::now())
+            .await?;
+        Ok(JoinRequested { group })
+    }
+
+    /// Pending join requests, oldest first (admins).
+    pub async fn pending_members(
+        &self,
+        caller: &UserRecord,
+        group: GroupId,
+    ) -> Result<Vec<PendingRecord>, CoreError> {
+        access(
+            &*self.groups,
+            group,
+            caller.id,
+            GroupAction::ReviewJoinRequests,
+        )
+        .await?;
+        Ok(self.groups.list_pending(group).await?)
+    }
+
+    /// Approves a pending request (admins): 404 when none is pending.
+    pub async fn approve(
+        &self,
+        caller: &UserRecord,
+        group: GroupId,
+        target: UserId,
+    ) -> Result<(), CoreError> {
+        let (record, _) = access(
+            &*self.groups,
+            group,
+            caller.id,
+            GroupAction::ReviewJoinRequests,
+        )
+        .await?;
+        let pending = self.pending_request(group, target).await?;
+        // The joiner's subscription group limit is checked here (GROUP_LIMIT_REACHED).
+        let act = activity(
+            ActivityType::MemberApproved,
+            caller.id,
+            json!({
+                "approved_user_id": target.to_string(),
+                "approved_user_display_name": pending.display_name,
+            }),
         );
-        Ok(self
+        let event = push(
+            PushKind::MemberApproved,
+            group,
+            &record.name,
+            &pending.display_name,
+            "",
+            &[("user_id", target.to_string())],
+        );
+        if self
             .groups
-            .join_with_invite(&code, caller.id, Utc::now(), act, event)
-            .await?)
+            .approve(group, target, caller.id, Utc::now(), act, event)
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(CoreError::NotFound)
+        }
+    }
+
+    /// Declines a pending request (admins) by deleting it: 404 when none is pending.
+    pub async fn decline(
+        &self,
+        caller: &UserRecord,
+        group: GroupId,
+        target: UserId,
+    ) -> Result<(), CoreError> {
+        access(
+            &*self.groups,
+            group,
+            caller.id,
+            GroupAction::ReviewJoinRequests,
+        )
+        .await?;
+        let pending = self.pending_request(group, target).await?;
+        let act = activity(
+            ActivityType::MemberDeclined,
+            caller.id,
+            json!({
+                "declined_user_id": target.to_string(),
+                "declined_user_display_name": pending.display_name,
+            }),
+        );
+        if self.groups.decline(group, target, act).await? {
+            Ok(())
+        } else {
+            Err(CoreError::NotFound)
+        }
+    }
+
+    async fn pending_request(
+        &self,
+        group: GroupId,
+        user: UserId,
+    ) -> Result<PendingRecord, CoreError> {
+        self.groups
+            .list_pending(group)
+            .await?
+            .into_iter()
+            .find(|p| p.user_id == user)
+            .ok_or(CoreError::NotFound)
     }
 }

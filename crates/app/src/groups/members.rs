@@ -3,9 +3,8 @@
 use pursue_domain::activity::ActivityType;
 use pursue_domain::ids::{GroupId, UserId};
 use pursue_domain::push::PushKind;
-use pursue_domain::role::{
-    AssignableRole, GroupAction, LeaveOutcome, check_leave, check_removal, check_role_change,
-};
+use pursue_domain::role::{AssignableRole, Denied, GroupAction, check_removal, check_role_change};
+use pursue_ports::groups::{LeaveRequest, LeaveResult};
 use pursue_ports::users::UserRecord;
 use serde_json::json;
 
@@ -14,8 +13,8 @@ use crate::errors::CoreError;
 use crate::notify::{activity, push};
 
 impl GroupService {
-    /// Changes another member's role (admin or creator; never one's own, never the
-    /// creator's) and writes `member_promoted`.
+    /// Changes another active member's role (admin or creator; never one's own, never
+    /// the creator's) and writes `member_promoted`; a member made admin is told.
     pub async fn change_role(
         &self,
         caller: &UserRecord,
@@ -45,8 +44,8 @@ impl GroupService {
         }
     }
 
-    /// Removes another member (admin or creator; never oneself, never the creator),
-    /// with `member_removed` activity and push.
+    /// Removes another active member (admin or creator; never oneself, never the
+    /// creator), with `member_removed` activity and push; the removed user is told.
     pub async fn remove_member(
         &self,
         caller: &UserRecord,
@@ -85,32 +84,19 @@ impl GroupService {
         }
     }
 
-    /// Leaves the group. The creator may leave only as the sole member, which deletes
-    /// the group; otherwise `member_left` activity and push.
+    /// Leaves the group or withdraws a pending request (docs/API.md, "Leaving"): the
+    /// creator, or the last admin, hands the role on; the last active member's leave
+    /// deletes the group.
     pub async fn leave(&self, caller: &UserRecord, group: GroupId) -> Result<(), CoreError> {
-        let (record, role) = access(&*self.groups, group, caller.id, GroupAction::Leave).await?;
-        let others = self.groups.count_other_members(group, caller.id).await?;
-        match check_leave(role, others)? {
-            LeaveOutcome::DeleteGroup => Ok(self.groups.delete_group(group).await?),
-            LeaveOutcome::RemoveMembership => {
-                let act = activity(ActivityType::MemberLeft, caller.id, json!({}));
-                let event = push(
-                    PushKind::MemberLeft,
-                    group,
-                    &record.name,
-                    &caller.display_name,
-                    "",
-                    &[("user_id", caller.id.to_string())],
-                );
-                if self
-                    .groups
-                    .leave_group(group, caller.id, act, event)
-                    .await?
-                {
-                    Ok(())
-                } else {
-                    Err(CoreError::Forbidden(pursue_domain::role::Denied::NotMember))
-                }
+        access(&*self.groups, group, caller.id, GroupAction::Leave).await?;
+        let request = LeaveRequest {
+            user: caller.id,
+            display_name: caller.display_name.clone(),
+        };
+        match self.groups.leave_group(group, request).await? {
+            LeaveResult::NotMember => Err(CoreError::Forbidden(Denied::NotMember)),
+            LeaveResult::WithdrewRequest | LeaveResult::Left { .. } | LeaveResult::GroupDeleted => {
+                Ok(())
             }
         }
     }

@@ -11,10 +11,11 @@ mod tests;
 use std::sync::Arc;
 
 use pursue_domain::ids::{GroupId, UserId};
-use pursue_domain::role::{GroupAction, Role, authorize};
+use pursue_domain::role::{GroupAction, Membership, Role, authorize, authorize_membership};
 use pursue_ports::groups::{GroupRecord, GroupRepository};
 
 pub use create::CreateGroup;
+pub use invites::{JoinRequested, Regenerated};
 
 use crate::errors::CoreError;
 
@@ -31,23 +32,39 @@ impl GroupService {
     }
 }
 
-/// Loads the group (404 when missing) and the caller's role, and asks the domain's
-/// authorization table whether `action` is allowed (403 otherwise).
+/// Loads the group (404 when missing) and the caller's membership, and applies the one
+/// membership rule (`pursue_domain::role::authorize_membership`): strangers 403
+/// `FORBIDDEN`, pending requests 403 `PENDING_APPROVAL` (except reading the group and
+/// withdrawing), then the role table.
 pub(crate) async fn access(
     groups: &dyn GroupRepository,
     group: GroupId,
     caller: UserId,
     action: GroupAction,
 ) -> Result<(GroupRecord, Role), CoreError> {
+    let (record, membership) = access_membership(groups, group, caller, action).await?;
+    Ok((record, membership.role))
+}
+
+/// [`access`], answering the membership itself (active or pending).
+pub(crate) async fn access_membership(
+    groups: &dyn GroupRepository,
+    group: GroupId,
+    caller: UserId,
+    action: GroupAction,
+) -> Result<(GroupRecord, Membership), CoreError> {
     let record = groups.find_group(group).await?.ok_or(CoreError::NotFound)?;
-    let role = groups.role_of(group, caller).await?;
-    authorize(role, action)?;
-    let role = role.ok_or(CoreError::NotFound)?;
-    Ok((record, role))
+    let membership = match groups.role_of(group, caller).await? {
+        Some(role) => Some(Membership::active(role)),
+        None => groups.membership_of(group, caller).await?,
+    };
+    authorize_membership(membership, action)?;
+    let membership = membership.ok_or(CoreError::NotFound)?;
+    Ok((record, membership))
 }
 
 /// Checks `action` for a caller of a group known to exist only through a goal or entry:
-/// the group row is read only when the caller is not a member (404 vs 403).
+/// the group row is read only when the caller is not an active member (404 vs 403).
 pub(crate) async fn authorize_in(
     groups: &dyn GroupRepository,
     group: GroupId,
@@ -55,9 +72,27 @@ pub(crate) async fn authorize_in(
     action: GroupAction,
 ) -> Result<Role, CoreError> {
     let role = groups.role_of(group, caller).await?;
-    if role.is_none() && groups.find_group(group).await?.is_none() {
+    check_role(groups, group, caller, role, action).await
+}
+
+/// Applies the membership rule to an active `role` the caller already looked up (`None`
+/// = not an active member): only then are the group (404) and a pending request
+/// (`PENDING_APPROVAL`) looked up, so the members' path costs no extra query.
+pub(crate) async fn check_role(
+    groups: &dyn GroupRepository,
+    group: GroupId,
+    caller: UserId,
+    role: Option<Role>,
+    action: GroupAction,
+) -> Result<Role, CoreError> {
+    if let Some(role) = role {
+        authorize(Some(role), action)?;
+        return Ok(role);
+    }
+    if groups.find_group(group).await?.is_none() {
         return Err(CoreError::NotFound);
     }
-    authorize(role, action)?;
-    role.ok_or(CoreError::NotFound)
+    let membership = groups.membership_of(group, caller).await?;
+    authorize_membership(membership, action)?;
+    membership.map(|m| m.role).ok_or(CoreError::NotFound)
 }

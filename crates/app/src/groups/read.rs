@@ -1,22 +1,22 @@
 //! `get_group`, `list_members`, `feed`, `my_groups`.
 
 use pursue_domain::ids::GroupId;
-use pursue_domain::role::{GroupAction, Role};
+use pursue_domain::role::{GroupAction, Membership};
 use pursue_ports::activity::ActivityPage;
 use pursue_ports::groups::{GroupRecord, MemberRecord, MyGroupRecord};
 use pursue_ports::users::UserRecord;
 
-use super::{GroupService, access};
+use super::{GroupService, access, access_membership};
 use crate::errors::CoreError;
 
 impl GroupService {
-    /// The group and the caller's role (members only).
+    /// The group and the caller's membership (active members and pending requests).
     pub async fn get_group(
         &self,
         caller: &UserRecord,
         group: GroupId,
-    ) -> Result<(GroupRecord, Role), CoreError> {
-        access(&*self.groups, group, caller.id, GroupAction::ReadGroup).await
+    ) -> Result<(GroupRecord, Membership), CoreError> {
+        access_membership(&*self.groups, group, caller.id, GroupAction::ReadGroup).await
     }
 
     /// The members, creator first (members only).
@@ -41,7 +41,8 @@ impl GroupService {
         Ok(self.groups.list_activities(group, limit, offset).await?)
     }
 
-    /// One page of the caller's groups and their total.
+    /// One page of the caller's groups (active and pending memberships, `joined_at`
+    /// descending) and their total.
     pub async fn my_groups(
         &self,
         caller: &UserRecord,

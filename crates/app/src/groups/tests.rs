@@ -4,13 +4,14 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use pursue_domain::caps::{CapExceeded, CappedResource};
-use pursue_domain::group::GroupName;
+use pursue_domain::group::{GroupName, InviteCode};
 use pursue_domain::ids::{GroupId, UserId};
 use pursue_domain::role::{
-    AssignableRole, Denied, LeaveError, RemovalError, Role, RoleChangeError,
+    AssignableRole, Denied, Membership, MembershipStatus, RemovalError, Role, RoleChangeError,
 };
 use pursue_ports::groups::{
-    CapError, GroupPatch, GroupRecord, JoinError, MemberRecord, MockGroupRepository,
+    CapError, GroupPatch, GroupRecord, InviteRecord, JoinError, LeaveResult, MemberRecord,
+    MockGroupRepository, PendingRecord,
 };
 use pursue_ports::users::UserRecord;
 use uuid::Uuid;
@@ -45,6 +46,7 @@ fn group() -> GroupRecord {
         icon_emoji: None,
         icon_color: None,
         has_icon: false,
+        icon_url: None,
         creator_user_id: uid(1),
         member_count: 2,
         created_at: Utc::now(),
@@ -67,6 +69,7 @@ fn repo(role: Option<Role>) -> MockGroupRepository {
     let mut r = MockGroupRepository::new();
     r.expect_find_group().returning(|_| Ok(Some(group())));
     r.expect_role_of().returning(move |_, _| Ok(role));
+    r.expect_membership_of().returning(|_, _| Ok(None));
     r
 }
 
@@ -81,6 +84,7 @@ async fn create_writes_group_created_and_maps_caps() {
         .withf(|g, a| {
             a.kind.as_str() == "group_created"
                 && a.metadata["group_name"] == "Runners"
+                && a.metadata["invite_code"] == g.invite_code.as_str()
                 && g.creator == uid(1)
         })
         .returning(|_, _| Ok(group()));
@@ -89,6 +93,7 @@ async fn create_writes_group_created_and_maps_caps() {
         description: None,
         icon_emoji: None,
         icon_color: None,
+        icon_url: None,
         initial_goals: vec![],
     };
     assert!(
@@ -127,7 +132,7 @@ async fn reads_need_membership_and_an_existing_group() {
         .get_group(&caller(), gid())
         .await
         .unwrap();
-    assert_eq!(role, Role::Member);
+    assert_eq!(role, Membership::active(Role::Member));
 }
 
 #[tokio::test]
@@ -280,72 +285,253 @@ async fn removal_follows_the_rules_and_pushes() {
 }
 
 #[tokio::test]
-async fn leaving_as_creator() {
-    let mut r = repo(Some(Role::Creator));
-    r.expect_count_other_members().returning(|_, _| Ok(2));
-    let err = service(r).leave(&caller(), gid()).await.unwrap_err();
-    assert!(matches!(
-        err,
-        CoreError::Leave(LeaveError::CannotLeaveAsCreator)
-    ));
-
-    let mut r = repo(Some(Role::Creator));
-    r.expect_count_other_members().returning(|_, _| Ok(0));
-    r.expect_delete_group().times(1).returning(|_| Ok(()));
-    assert!(service(r).leave(&caller(), gid()).await.is_ok());
-
+async fn leave_maps_the_repository_outcome() {
     let err = service(repo(None))
         .leave(&caller(), gid())
         .await
         .unwrap_err();
     assert!(matches!(err, CoreError::Forbidden(Denied::NotMember)));
 
-    let mut r = repo(Some(Role::Member));
-    r.expect_count_other_members().returning(|_, _| Ok(3));
+    for outcome in [
+        LeaveResult::WithdrewRequest,
+        LeaveResult::GroupDeleted,
+        LeaveResult::Left {
+            promoted: Some((uid(2), Role::Creator)),
+        },
+    ] {
+        let mut r = repo(Some(Role::Creator));
+        r.expect_leave_group()
+            .withf(|_, l| l.user == uid(1) && l.display_name == "Ann")
+            .returning(move |_, _| Ok(outcome));
+        assert!(service(r).leave(&caller(), gid()).await.is_ok());
+    }
+    // A pending request may be withdrawn.
+    let mut r = pending_repo();
     r.expect_leave_group()
-        .withf(|_, _, _, push| push.body == "Ann left the group")
-        .returning(|_, _, _, _| Ok(true));
+        .returning(|_, _| Ok(LeaveResult::WithdrewRequest));
     assert!(service(r).leave(&caller(), gid()).await.is_ok());
+    // Raced away between the check and the transaction.
+    let mut r = repo(Some(Role::Member));
+    r.expect_leave_group()
+        .returning(|_, _| Ok(LeaveResult::NotMember));
+    let err = service(r).leave(&caller(), gid()).await.unwrap_err();
+    assert!(matches!(err, CoreError::Forbidden(Denied::NotMember)));
+}
+
+/// A repository where the caller's join request is pending.
+fn pending_repo() -> MockGroupRepository {
+    let mut r = MockGroupRepository::new();
+    r.expect_find_group().returning(|_| Ok(Some(group())));
+    r.expect_role_of().returning(|_, _| Ok(None));
+    r.expect_membership_of()
+        .returning(|_, _| Ok(Some(Membership::pending(Role::Member))));
+    r
 }
 
 #[tokio::test]
-async fn join_maps_invite_outcomes() {
-    let mut r = MockGroupRepository::new();
-    r.expect_find_invite().returning(|_| Ok(None));
-    let err = service(r).join(&caller(), "nope").await.unwrap_err();
-    assert!(matches!(err, CoreError::InvalidInvite));
+async fn pending_requests_read_the_group_and_nothing_else() {
+    let (_, m) = service(pending_repo())
+        .get_group(&caller(), gid())
+        .await
+        .unwrap();
+    assert_eq!(m.status, MembershipStatus::Pending);
+    let err = service(pending_repo())
+        .list_members(&caller(), gid())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, CoreError::Forbidden(Denied::PendingApproval)));
+    let err = service(pending_repo())
+        .invite(&caller(), gid())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, CoreError::Forbidden(Denied::PendingApproval)));
+    // Active members never pay for the pending lookup.
+    let mut r = repo(Some(Role::Member));
+    r.expect_membership_of().never();
+    r.expect_list_members().returning(|_| Ok(vec![]));
+    assert!(service(r).list_members(&caller(), gid()).await.is_ok());
+}
 
+fn invite_record(code: &str) -> InviteRecord {
+    InviteRecord {
+        code: code.into(),
+        group_id: gid(),
+        created_at: Utc::now(),
+    }
+}
+
+#[tokio::test]
+async fn the_invite_is_read_or_made_once() {
+    let mut r = repo(Some(Role::Member));
+    r.expect_active_invite()
+        .returning(|_| Ok(Some(invite_record("PURSUE-AAAAAA-AAAAAA"))));
+    r.expect_ensure_invite().never();
+    let got = service(r).invite(&caller(), gid()).await.unwrap();
+    assert_eq!(got.code, "PURSUE-AAAAAA-AAAAAA");
+
+    // No live code: one is made; collisions are retried with new codes.
+    let mut r = repo(Some(Role::Member));
+    r.expect_active_invite().returning(|_| Ok(None));
+    let mut calls = 0;
+    r.expect_ensure_invite()
+        .times(3)
+        .returning(move |_, code, _| {
+            calls += 1;
+            assert!(InviteCode::parse(code.as_str()).is_ok());
+            Ok((calls == 3).then(|| invite_record(code.as_str())))
+        });
+    assert!(service(r).invite(&caller(), gid()).await.is_ok());
+
+    let mut r = repo(Some(Role::Member));
+    r.expect_active_invite().returning(|_| Ok(None));
+    r.expect_ensure_invite()
+        .times(10)
+        .returning(|_, _, _| Ok(None));
+    let err = service(r).invite(&caller(), gid()).await.unwrap_err();
+    assert!(matches!(err, CoreError::Repo(_)));
+}
+
+#[tokio::test]
+async fn regenerating_needs_an_admin_and_returns_the_old_code() {
+    let err = service(repo(Some(Role::Member)))
+        .regenerate_invite(&caller(), gid())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, CoreError::Forbidden(Denied::RoleTooLow)));
+    let mut r = repo(Some(Role::Admin));
+    r.expect_regenerate_invite()
+        .withf(|_, _, by| *by == uid(1))
+        .returning(|_, code, _| {
+            Ok(Some((
+                invite_record(code.as_str()),
+                Some("PURSUE-OLDOLD-OLDOLD".into()),
+            )))
+        });
+    let done = service(r)
+        .regenerate_invite(&caller(), gid())
+        .await
+        .unwrap();
+    assert_eq!(done.previous_code.as_deref(), Some("PURSUE-OLDOLD-OLDOLD"));
+}
+
+#[tokio::test]
+async fn join_normalises_the_code_and_maps_outcomes() {
     for (outcome, check) in [
-        (JoinError::Expired, "expired"),
-        (JoinError::Exhausted, "exhausted"),
+        (JoinError::InvalidCode, "invalid"),
+        (JoinError::AlreadyPending, "pending"),
         (JoinError::AlreadyMember, "member"),
     ] {
         let mut r = MockGroupRepository::new();
-        r.expect_find_invite()
-            .withf(|code| code == "PURSUE-ABCDEF-GHJKLM")
-            .returning(|_| {
-                Ok(Some(pursue_ports::groups::InviteRecord {
-                    code: "PURSUE-ABCDEF-GHJKLM".into(),
-                    group_id: gid(),
-                    max_uses: None,
-                    current_uses: 0,
-                    expires_at: None,
-                    created_at: Utc::now(),
-                }))
-            });
-        r.expect_find_group().returning(|_| Ok(Some(group())));
         let mut once = Some(outcome);
-        r.expect_join_with_invite()
-            .returning(move |_, _, _, _, _| Err(once.take().unwrap_or(JoinError::InvalidCode)));
+        r.expect_request_join()
+            .withf(|code, user, _| code == "PURSUE-ABCDEF-GHJKLM" && *user == uid(1))
+            .returning(move |_, _, _| Err(once.take().unwrap_or(JoinError::InvalidCode)));
         let err = service(r)
             .join(&caller(), " pursue-abcdef-ghjklm ")
             .await
             .unwrap_err();
         let ok = match check {
-            "expired" => matches!(err, CoreError::InviteExpired),
-            "exhausted" => matches!(err, CoreError::InviteExhausted),
+            "invalid" => matches!(err, CoreError::InvalidInvite),
+            "pending" => matches!(err, CoreError::AlreadyPending),
             _ => matches!(err, CoreError::AlreadyMember),
         };
         assert!(ok, "{check}: {err:?}");
     }
+    let mut r = MockGroupRepository::new();
+    r.expect_request_join().returning(|_, _, _| Ok(group()));
+    let done = service(r)
+        .join(&caller(), "PURSUE-ABCDEF-GHJKLM")
+        .await
+        .unwrap();
+    assert_eq!(done.group.id, gid());
+}
+
+fn pending_record(n: u128) -> PendingRecord {
+    PendingRecord {
+        user_id: uid(n),
+        display_name: "Cleo".into(),
+        has_avatar: false,
+        requested_at: Utc::now(),
+    }
+}
+
+#[tokio::test]
+async fn approve_and_decline_need_a_pending_request() {
+    // Not pending: 404 before any write.
+    let mut r = repo(Some(Role::Admin));
+    r.expect_list_pending()
+        .returning(|_| Ok(vec![pending_record(3)]));
+    r.expect_approve().never();
+    let err = service(r)
+        .approve(&caller(), gid(), uid(2))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, CoreError::NotFound));
+    let err = service(repo(Some(Role::Member)))
+        .approve(&caller(), gid(), uid(2))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, CoreError::Forbidden(Denied::RoleTooLow)));
+
+    let mut r = repo(Some(Role::Admin));
+    r.expect_list_pending()
+        .returning(|_| Ok(vec![pending_record(2)]));
+    r.expect_approve()
+        .withf(|_, user, approver, _, act, push| {
+            *user == uid(2)
+                && *approver == uid(1)
+                && act.metadata["approved_user_display_name"] == "Cleo"
+                && push.body == "Cleo joined the group"
+                && push.data.get("type").map(String::as_str) == Some("member_approved")
+        })
+        .returning(|_, _, _, _, _, _| Ok(true));
+    assert!(service(r).approve(&caller(), gid(), uid(2)).await.is_ok());
+
+    // Raced: handled by someone else in between.
+    let mut r = repo(Some(Role::Admin));
+    r.expect_list_pending()
+        .returning(|_| Ok(vec![pending_record(2)]));
+    r.expect_decline().returning(|_, _, _| Ok(false));
+    let err = service(r)
+        .decline(&caller(), gid(), uid(2))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, CoreError::NotFound));
+
+    let mut r = repo(Some(Role::Admin));
+    r.expect_list_pending()
+        .returning(|_| Ok(vec![pending_record(2)]));
+    r.expect_decline()
+        .withf(|_, user, act| {
+            *user == uid(2) && act.metadata["declined_user_id"] == uid(2).to_string()
+        })
+        .returning(|_, _, _| Ok(true));
+    assert!(service(r).decline(&caller(), gid(), uid(2)).await.is_ok());
+}
+
+#[tokio::test]
+async fn create_retries_a_colliding_invite_code() {
+    let mut r = MockGroupRepository::new();
+    let mut seen = 0;
+    r.expect_create_group()
+        .times(2)
+        .withf(|g, a| a.metadata["invite_code"] == g.invite_code.as_str())
+        .returning(move |_, _| {
+            seen += 1;
+            if seen == 1 {
+                Err(CapError::CodeTaken)
+            } else {
+                Ok(group())
+            }
+        });
+    let input = CreateGroup {
+        name: GroupName::parse("Runners").unwrap(),
+        description: None,
+        icon_emoji: None,
+        icon_color: None,
+        icon_url: None,
+        initial_goals: vec![],
+    };
+    let (_, code) = service(r).create_group(&caller(), input).await.unwrap();
+    assert!(InviteCode::parse(&code).is_ok());
 }

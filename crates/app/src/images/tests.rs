@@ -44,6 +44,7 @@ fn groups(role: Option<Role>) -> MockGroupRepository {
             icon_emoji: Some("🏃".into()),
             icon_color: None,
             has_icon: false,
+            icon_url: None,
             creator_user_id: UserId::from_uuid(Uuid::from_u128(1)),
             member_count: 2,
             created_at: Utc::now(),
@@ -51,6 +52,7 @@ fn groups(role: Option<Role>) -> MockGroupRepository {
         }))
     });
     r.expect_role_of().returning(move |_, _| Ok(role));
+    r.expect_membership_of().returning(|_, _| Ok(None));
     r
 }
 

@@ -66,6 +66,7 @@ fn groups(role: Option<Role>) -> MockGroupRepository {
             icon_emoji: None,
             icon_color: None,
             has_icon: false,
+            icon_url: None,
             creator_user_id: UserId::from_uuid(Uuid::from_u128(1)),
             member_count: 2,
             created_at: Utc::now(),
@@ -73,6 +74,7 @@ fn groups(role: Option<Role>) -> MockGroupRepository {
         }))
     });
     g.expect_role_of().returning(move |_, _| Ok(role));
+    g.expect_membership_of().returning(|_, _| Ok(None));
     g
 }
 

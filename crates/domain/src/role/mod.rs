@@ -369,7 +369,10 @@ mod tests {
             ),
             Err(Denied::RoleTooLow)
         );
-        assert_eq!(MembershipStatus::parse("pending"), Ok(MembershipStatus::Pending));
+        assert_eq!(
+            MembershipStatus::parse("pending"),
+            Ok(MembershipStatus::Pending)
+        );
         assert!(MembershipStatus::parse("declined").is_err());
     }
 

@@ -219,7 +219,12 @@ mod tests {
         );
     }
 
-    fn cand(n: u128, role: Role, joined_days_ago: i64, active_hours_ago: Option<i64>) -> PromotionCandidate {
+    fn cand(
+        n: u128,
+        role: Role,
+        joined_days_ago: i64,
+        active_hours_ago: Option<i64>,
+    ) -> PromotionCandidate {
         let now = DateTime::<Utc>::from_timestamp(1_800_000_000, 0).unwrap_or_default();
         PromotionCandidate {
             user: UserId::from_uuid(Uuid::from_u128(n)),
@@ -240,29 +245,71 @@ mod tests {
     fn leave_plans() {
         assert_eq!(plan_leave(Role::Creator, &[]), LeavePlan::DeleteGroup);
         assert_eq!(plan_leave(Role::Member, &[]), LeavePlan::DeleteGroup);
-        let members = [cand(2, Role::Member, 1, None), cand(3, Role::Member, 2, None)];
+        let members = [
+            cand(2, Role::Member, 1, None),
+            cand(3, Role::Member, 2, None),
+        ];
         assert_eq!(
             plan_leave(Role::Member, &members),
             LeavePlan::Leave { promote: None }
         );
         // Without activity the join instant counts; both within 48 hours: the earliest.
-        assert_eq!(promoted(plan_leave(Role::Creator, &members)), Some((3, Role::Creator)));
-        assert_eq!(promoted(plan_leave(Role::Admin, &members)), Some((3, Role::Admin)));
+        assert_eq!(
+            promoted(plan_leave(Role::Creator, &members)),
+            Some((3, Role::Creator))
+        );
+        assert_eq!(
+            promoted(plan_leave(Role::Admin, &members)),
+            Some((3, Role::Admin))
+        );
         // An admin leaving while another admin (or the creator) stays promotes nobody.
-        let with_admin = [cand(2, Role::Admin, 1, None), cand(3, Role::Member, 20, None)];
-        assert_eq!(plan_leave(Role::Admin, &with_admin), LeavePlan::Leave { promote: None });
+        let with_admin = [
+            cand(2, Role::Admin, 1, None),
+            cand(3, Role::Member, 20, None),
+        ];
+        assert_eq!(
+            plan_leave(Role::Admin, &with_admin),
+            LeavePlan::Leave { promote: None }
+        );
         // The creator's role goes to a remaining admin first.
-        assert_eq!(promoted(plan_leave(Role::Creator, &with_admin)), Some((2, Role::Creator)));
+        assert_eq!(
+            promoted(plan_leave(Role::Creator, &with_admin)),
+            Some((2, Role::Creator))
+        );
         // Recent activity beats seniority outside the 48-hour window, not inside it.
-        let active = [cand(2, Role::Member, 5, Some(1)), cand(3, Role::Member, 30, Some(100))];
-        assert_eq!(promoted(plan_leave(Role::Creator, &active)), Some((2, Role::Creator)));
-        let tied = [cand(2, Role::Member, 5, Some(1)), cand(3, Role::Member, 30, Some(40))];
-        assert_eq!(promoted(plan_leave(Role::Creator, &tied)), Some((3, Role::Creator)));
+        let active = [
+            cand(2, Role::Member, 5, Some(1)),
+            cand(3, Role::Member, 30, Some(100)),
+        ];
+        assert_eq!(
+            promoted(plan_leave(Role::Creator, &active)),
+            Some((2, Role::Creator))
+        );
+        let tied = [
+            cand(2, Role::Member, 5, Some(1)),
+            cand(3, Role::Member, 30, Some(40)),
+        ];
+        assert_eq!(
+            promoted(plan_leave(Role::Creator, &tied)),
+            Some((3, Role::Creator))
+        );
         // Same join instant: the lowest id.
-        let same = [cand(5, Role::Member, 3, None), cand(4, Role::Member, 3, None)];
-        assert_eq!(promoted(plan_leave(Role::Admin, &same)), Some((4, Role::Admin)));
+        let same = [
+            cand(5, Role::Member, 3, None),
+            cand(4, Role::Member, 3, None),
+        ];
+        assert_eq!(
+            promoted(plan_leave(Role::Admin, &same)),
+            Some((4, Role::Admin))
+        );
         // Without activity, a recent joiner beats one who joined long ago.
-        let apart = [cand(2, Role::Member, 10, None), cand(3, Role::Member, 20, None)];
-        assert_eq!(promoted(plan_leave(Role::Admin, &apart)), Some((2, Role::Admin)));
+        let apart = [
+            cand(2, Role::Member, 10, None),
+            cand(3, Role::Member, 20, None),
+        ];
+        assert_eq!(
+            promoted(plan_leave(Role::Admin, &apart)),
+            Some((2, Role::Admin))
+        );
     }
 }

@@ -1,36 +1,34 @@
-//! Invite codes and joining with one.
+//! The standing invite code of a group and join requests made with it.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, RunQueryDsl};
-use pursue_domain::caps::{CappedResource, check_cap};
-use pursue_domain::group::{InviteCode, MaxUses};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use pursue_domain::activity::ActivityType;
+use pursue_domain::caps::{CapExceeded, CappedResource, check_cap};
+use pursue_domain::group::InviteCode;
 use pursue_domain::ids::{GroupId, UserId};
 use pursue_domain::role::Role;
 use pursue_ports::activity::NewActivity;
 use pursue_ports::error::RepoError;
-use pursue_ports::groups::{GroupRecord, InviteRecord, JoinError, NewInvite};
-use pursue_ports::outbox::PushEvent;
+use pursue_ports::groups::{GroupRecord, InviteRecord, JoinError};
+use serde_json::json;
 use uuid::Uuid;
 
+use super::notices;
 use crate::common::{
-    TxError, count_members, count_memberships, enqueue_push, insert_activity, load_group,
-    lock_user, trigger_cap,
+    ACTIVE, PENDING, TxError, count_active_members, count_members, count_memberships,
+    insert_activity, load_group, lock_user, trigger_cap,
 };
 use crate::errors::{db_error, is_unique_violation, pool_error};
 use crate::pool::PgPool;
-use crate::schema::{group_memberships, invite_codes};
+use crate::schema::{group_memberships, groups, invite_codes};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = invite_codes)]
 #[diesel(check_for_backend(diesel::pg::Pg))]
 struct InviteRow {
-    id: Uuid,
     group_id: Uuid,
     code: String,
-    max_uses: Option<i32>,
-    current_uses: Option<i32>,
-    expires_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
 }
 
@@ -39,107 +37,179 @@ impl From<InviteRow> for InviteRecord {
         InviteRecord {
             code: r.code,
             group_id: GroupId::from_uuid(r.group_id),
-            max_uses: r.max_uses,
-            current_uses: r.current_uses.unwrap_or(0),
-            expires_at: r.expires_at,
             created_at: r.created_at,
         }
     }
 }
 
-pub(super) async fn create(
-    pool: &PgPool,
+/// The live code of `group`, optionally locked.
+async fn live_code(
+    conn: &mut AsyncPgConnection,
+    group: Uuid,
+    lock: bool,
+) -> QueryResult<Option<InviteRow>> {
+    let query = invite_codes::table
+        .filter(invite_codes::group_id.eq(group))
+        .filter(invite_codes::revoked_at.is_null())
+        .order(invite_codes::created_at.desc())
+        .select(InviteRow::as_select());
+    if lock {
+        query.for_update().first(conn).await.optional()
+    } else {
+        query.first(conn).await.optional()
+    }
+}
+
+async fn insert_code(
+    conn: &mut AsyncPgConnection,
+    group: Uuid,
     code: &InviteCode,
-    invite: NewInvite,
-) -> Result<Option<InviteRecord>, RepoError> {
-    let mut conn = pool.get().await.map_err(pool_error)?;
-    let result = diesel::insert_into(invite_codes::table)
+    by: UserId,
+) -> QueryResult<InviteRow> {
+    diesel::insert_into(invite_codes::table)
         .values((
-            invite_codes::group_id.eq(invite.group_id.as_uuid()),
+            invite_codes::group_id.eq(group),
             invite_codes::code.eq(code.as_str()),
-            invite_codes::created_by_user_id.eq(Some(invite.created_by.as_uuid())),
-            invite_codes::max_uses.eq(invite.max_uses.map(MaxUses::value)),
-            invite_codes::current_uses.eq(Some(0)),
-            invite_codes::expires_at.eq(invite.expires_at),
+            invite_codes::created_by_user_id.eq(Some(by.as_uuid())),
         ))
         .returning(InviteRow::as_returning())
-        .get_result::<InviteRow>(&mut conn)
-        .await;
+        .get_result(conn)
+        .await
+}
+
+pub(super) async fn active(
+    pool: &PgPool,
+    group: GroupId,
+) -> Result<Option<InviteRecord>, RepoError> {
+    let mut conn = pool.get().await.map_err(pool_error)?;
+    live_code(&mut conn, group.as_uuid(), false)
+        .await
+        .map(|r| r.map(Into::into))
+        .map_err(db_error)
+}
+
+/// Code collisions are rolled back and reported as `None`.
+fn collided<T>(result: Result<T, diesel::result::Error>) -> Result<Option<T>, RepoError> {
     match result {
-        Ok(row) => Ok(Some(row.into())),
+        Ok(v) => Ok(Some(v)),
         Err(e) if is_unique_violation(&e, None) => Ok(None),
         Err(e) => Err(db_error(e)),
     }
 }
 
-pub(super) async fn find(pool: &PgPool, code: &str) -> Result<Option<InviteRecord>, RepoError> {
+pub(super) async fn ensure(
+    pool: &PgPool,
+    group: GroupId,
+    code: &InviteCode,
+    by: UserId,
+) -> Result<Option<InviteRecord>, RepoError> {
     let mut conn = pool.get().await.map_err(pool_error)?;
-    invite_codes::table
-        .filter(invite_codes::code.eq(code))
-        .select(InviteRow::as_select())
-        .first::<InviteRow>(&mut conn)
-        .await
-        .optional()
-        .map(|r| r.map(Into::into))
-        .map_err(db_error)
+    let code = code.clone();
+    let result = conn
+        .transaction::<_, diesel::result::Error, _>(async move |conn| {
+            let gid = group.as_uuid();
+            // The group row lock serialises code changes of one group.
+            load_group(conn, gid, true).await?;
+            if let Some(row) = live_code(conn, gid, false).await? {
+                return Ok(row);
+            }
+            insert_code(conn, gid, &code, by).await
+        })
+        .await;
+    collided(result).map(|r| r.map(Into::into))
 }
 
-/// Why a join stopped inside the transaction.
+pub(super) async fn regenerate(
+    pool: &PgPool,
+    group: GroupId,
+    code: &InviteCode,
+    by: UserId,
+) -> Result<Option<(InviteRecord, Option<String>)>, RepoError> {
+    let mut conn = pool.get().await.map_err(pool_error)?;
+    let code = code.clone();
+    let result = conn
+        .transaction::<_, diesel::result::Error, _>(async move |conn| {
+            let gid = group.as_uuid();
+            load_group(conn, gid, true).await?;
+            let old = live_code(conn, gid, true).await?.map(|r| r.code);
+            diesel::update(
+                invite_codes::table
+                    .filter(invite_codes::group_id.eq(gid))
+                    .filter(invite_codes::revoked_at.is_null()),
+            )
+            .set(invite_codes::revoked_at.eq(Some(Utc::now())))
+            .execute(conn)
+            .await?;
+            let row = insert_code(conn, gid, &code, by).await?;
+            let activity = NewActivity {
+                kind: ActivityType::InviteCodeRegenerated,
+                user: by,
+                metadata: json!({ "old_code": old, "new_code": row.code }),
+            };
+            insert_activity(conn, gid, &activity).await?;
+            Ok((row.into(), old))
+        })
+        .await;
+    collided(result)
+}
+
+/// Why a join request stopped inside the transaction.
 enum Refusal {
     Invalid,
-    Expired,
-    Exhausted,
     AlreadyMember,
-    Cap(pursue_domain::caps::CapExceeded),
+    AlreadyPending,
+    Cap(CapExceeded),
 }
 
-pub(super) async fn join(
+pub(super) async fn request_join(
     pool: &PgPool,
     code: &str,
     user: UserId,
     now: DateTime<Utc>,
-    activity: NewActivity,
-    push: PushEvent,
 ) -> Result<GroupRecord, JoinError> {
     let mut conn = pool.get().await.map_err(pool_error)?;
     let code = code.to_string();
     let result = conn
         .transaction::<_, TxError<Refusal>, _>(async move |conn| {
             let uid = user.as_uuid();
-            let invite: InviteRow = invite_codes::table
+            let gid: Uuid = invite_codes::table
+                .inner_join(groups::table)
                 .filter(invite_codes::code.eq(&code))
-                .select(InviteRow::as_select())
-                .for_update()
+                .filter(invite_codes::revoked_at.is_null())
+                .filter(groups::deleted_at.is_null())
+                .select(invite_codes::group_id)
                 .first(conn)
                 .await
                 .optional()?
                 .ok_or(TxError::Business(Refusal::Invalid))?;
-            if invite.expires_at.is_some_and(|t| t <= now) {
-                return Err(TxError::Business(Refusal::Expired));
-            }
-            let uses = invite.current_uses.unwrap_or(0);
-            let exhausted = invite.max_uses.is_some_and(|max| {
-                MaxUses::new(i64::from(max)).map_or(true, |m| m.exhausted_by(uses))
-            });
-            if exhausted {
-                return Err(TxError::Business(Refusal::Exhausted));
-            }
-            let gid = invite.group_id;
             let group = load_group(conn, gid, true)
                 .await?
                 .ok_or(TxError::Business(Refusal::Invalid))?;
-            let existing: i64 = group_memberships::table
+            let existing: Option<String> = group_memberships::table
                 .filter(group_memberships::group_id.eq(gid))
                 .filter(group_memberships::user_id.eq(uid))
-                .count()
-                .get_result(conn)
-                .await?;
-            if existing > 0 {
-                return Err(TxError::Business(Refusal::AlreadyMember));
+                .select(group_memberships::status)
+                .first(conn)
+                .await
+                .optional()?;
+            match existing.as_deref() {
+                Some(ACTIVE) => return Err(TxError::Business(Refusal::AlreadyMember)),
+                Some(PENDING) => return Err(TxError::Business(Refusal::AlreadyPending)),
+                Some(_) => {
+                    // A `declined` row from an older server: replaced by the new request.
+                    diesel::delete(
+                        group_memberships::table
+                            .filter(group_memberships::group_id.eq(gid))
+                            .filter(group_memberships::user_id.eq(uid)),
+                    )
+                    .execute(conn)
+                    .await?;
+                }
+                None => {}
             }
             lock_user(conn, uid).await?;
-            let members = count_members(conn, gid).await?;
-            check_cap(CappedResource::GroupMembers, members)
+            let rows = count_members(conn, gid).await?;
+            check_cap(CappedResource::GroupMembers, rows)
                 .map_err(|c| TxError::Business(Refusal::Cap(c)))?;
             let joined = count_memberships(conn, uid).await?;
             check_cap(CappedResource::GroupsJoined, joined)
@@ -149,32 +219,35 @@ pub(super) async fn join(
                     group_memberships::group_id.eq(gid),
                     group_memberships::user_id.eq(uid),
                     group_memberships::role.eq(Role::Member.as_str()),
+                    group_memberships::status.eq(PENDING),
+                    group_memberships::joined_at.eq(now),
                 ))
                 .execute(conn)
                 .await?;
-            diesel::update(invite_codes::table.filter(invite_codes::id.eq(invite.id)))
-                .set(invite_codes::current_uses.eq(Some(uses + 1)))
-                .execute(conn)
-                .await?;
+            let activity = NewActivity {
+                kind: ActivityType::JoinRequest,
+                user,
+                metadata: json!({}),
+            };
             insert_activity(conn, gid, &activity).await?;
-            enqueue_push(conn, gid, uid, push).await?;
-            Ok(group.into_record(members + 1))
+            notices::join_requested(conn, gid, &group.name, uid).await?;
+            let members = count_active_members(conn, gid).await?;
+            Ok(group.into_record(members))
         })
         .await;
     match result {
         Ok(g) => Ok(g),
         Err(TxError::Business(r)) => Err(match r {
             Refusal::Invalid => JoinError::InvalidCode,
-            Refusal::Expired => JoinError::Expired,
-            Refusal::Exhausted => JoinError::Exhausted,
             Refusal::AlreadyMember => JoinError::AlreadyMember,
+            Refusal::AlreadyPending => JoinError::AlreadyPending,
             Refusal::Cap(c) => JoinError::Cap(c),
         }),
         Err(TxError::Db(e)) => {
             if let Some(cap) = trigger_cap(&e) {
                 Err(JoinError::Cap(cap))
             } else if is_unique_violation(&e, None) {
-                Err(JoinError::AlreadyMember)
+                Err(JoinError::AlreadyPending)
             } else {
                 Err(JoinError::Repo(db_error(e)))
             }

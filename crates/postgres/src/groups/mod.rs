@@ -2,6 +2,7 @@
 
 mod invites;
 mod members;
+mod notices;
 mod reads;
 mod write;
 
@@ -9,12 +10,12 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pursue_domain::group::InviteCode;
 use pursue_domain::ids::{GroupId, UserId};
-use pursue_domain::role::{AssignableRole, Role};
+use pursue_domain::role::{AssignableRole, Membership, Role};
 use pursue_ports::activity::{ActivityPage, NewActivity};
 use pursue_ports::error::RepoError;
 use pursue_ports::groups::{
-    CapError, GroupPatch, GroupRecord, GroupRepository, InviteRecord, JoinError, MemberRecord,
-    MyGroupRecord, NewGroup, NewInvite,
+    CapError, GroupPatch, GroupRecord, GroupRepository, InviteRecord, JoinError, LeaveRequest,
+    LeaveResult, MemberRecord, MyGroupRecord, NewGroup, PendingRecord,
 };
 use pursue_ports::outbox::PushEvent;
 
@@ -50,6 +51,14 @@ impl GroupRepository for PgGroups {
 
     async fn role_of(&self, group: GroupId, user: UserId) -> Result<Option<Role>, RepoError> {
         reads::role_of(&self.pool, group, user).await
+    }
+
+    async fn membership_of(
+        &self,
+        group: GroupId,
+        user: UserId,
+    ) -> Result<Option<Membership>, RepoError> {
+        reads::membership_of(&self.pool, group, user).await
     }
 
     async fn update_group(
@@ -105,37 +114,68 @@ impl GroupRepository for PgGroups {
         reads::count_other_members(&self.pool, group, user).await
     }
 
-    async fn create_invite(
+    async fn active_invite(&self, group: GroupId) -> Result<Option<InviteRecord>, RepoError> {
+        invites::active(&self.pool, group).await
+    }
+
+    async fn ensure_invite(
         &self,
+        group: GroupId,
         code: &InviteCode,
-        invite: NewInvite,
+        by: UserId,
     ) -> Result<Option<InviteRecord>, RepoError> {
-        invites::create(&self.pool, code, invite).await
+        invites::ensure(&self.pool, group, code, by).await
     }
 
-    async fn find_invite(&self, code: &str) -> Result<Option<InviteRecord>, RepoError> {
-        invites::find(&self.pool, code).await
+    async fn regenerate_invite(
+        &self,
+        group: GroupId,
+        code: &InviteCode,
+        by: UserId,
+    ) -> Result<Option<(InviteRecord, Option<String>)>, RepoError> {
+        invites::regenerate(&self.pool, group, code, by).await
     }
 
-    async fn join_with_invite(
+    async fn request_join(
         &self,
         code: &str,
         user: UserId,
         now: DateTime<Utc>,
+    ) -> Result<GroupRecord, JoinError> {
+        invites::request_join(&self.pool, code, user, now).await
+    }
+
+    async fn list_pending(&self, group: GroupId) -> Result<Vec<PendingRecord>, RepoError> {
+        reads::list_pending(&self.pool, group).await
+    }
+
+    async fn approve(
+        &self,
+        group: GroupId,
+        user: UserId,
+        approver: UserId,
+        now: DateTime<Utc>,
         activity: NewActivity,
         push: PushEvent,
-    ) -> Result<GroupRecord, JoinError> {
-        invites::join(&self.pool, code, user, now, activity, push).await
+    ) -> Result<bool, RepoError> {
+        members::approve(&self.pool, group, user, approver, now, activity, push).await
+    }
+
+    async fn decline(
+        &self,
+        group: GroupId,
+        user: UserId,
+        activity: NewActivity,
+    ) -> Result<bool, RepoError> {
+        members::decline(&self.pool, group, user, activity).await
     }
 
     async fn leave_group(
         &self,
         group: GroupId,
-        user: UserId,
-        activity: NewActivity,
-        push: PushEvent,
-    ) -> Result<bool, RepoError> {
-        members::leave(&self.pool, group, user, activity, push).await
+        leave: LeaveRequest,
+    ) -> Result<LeaveResult, RepoError> {
+        members::leave(&self.pool, group, leave).await
     }
 
     async fn list_activities(

@@ -6,14 +6,14 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use pursue_domain::ids::{GroupId, UserId};
-use pursue_domain::role::Role;
+use pursue_domain::role::{Membership, MembershipStatus, Role};
 use pursue_ports::activity::{ActivityPage, ActivityRecord};
 use pursue_ports::error::RepoError;
-use pursue_ports::groups::{GroupRecord, MemberRecord, MyGroupRecord};
+use pursue_ports::groups::{GroupRecord, MemberRecord, MyGroupRecord, PendingRecord};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::common::{GroupRow, corrupt, count_members, load_group};
+use crate::common::{ACTIVE, GroupRow, PENDING, corrupt, count_active_members, load_group};
 use crate::errors::{db_error, pool_error};
 use crate::pool::PgPool;
 use crate::schema::{group_activities, group_memberships, groups, users};
@@ -33,7 +33,7 @@ pub(super) async fn find_group(
     else {
         return Ok(None);
     };
-    let count = count_members(&mut conn, id.as_uuid())
+    let count = count_active_members(&mut conn, id.as_uuid())
         .await
         .map_err(db_error)?;
     Ok(Some(row.into_record(count)))
@@ -48,6 +48,7 @@ pub(super) async fn role_of(
     let role: Option<String> = group_memberships::table
         .filter(group_memberships::group_id.eq(group.as_uuid()))
         .filter(group_memberships::user_id.eq(user.as_uuid()))
+        .filter(group_memberships::status.eq(ACTIVE))
         .select(group_memberships::role)
         .first(&mut conn)
         .await
@@ -55,6 +56,71 @@ pub(super) async fn role_of(
         .map_err(db_error)?;
     role.as_deref().map(parse_role).transpose()
 }
+
+pub(super) async fn membership_of(
+    pool: &PgPool,
+    group: GroupId,
+    user: UserId,
+) -> Result<Option<Membership>, RepoError> {
+    let mut conn = pool.get().await.map_err(pool_error)?;
+    let row: Option<(String, String)> = group_memberships::table
+        .filter(group_memberships::group_id.eq(group.as_uuid()))
+        .filter(group_memberships::user_id.eq(user.as_uuid()))
+        .filter(group_memberships::status.eq_any([ACTIVE, PENDING]))
+        .select((group_memberships::role, group_memberships::status))
+        .first(&mut conn)
+        .await
+        .optional()
+        .map_err(db_error)?;
+    row.map(|(role, status)| {
+        Ok(Membership {
+            role: parse_role(&role)?,
+            status: parse_status(&status)?,
+        })
+    })
+    .transpose()
+}
+
+fn parse_status(s: &str) -> Result<MembershipStatus, RepoError> {
+    MembershipStatus::parse(s).map_err(|_| corrupt("membership status", s))
+}
+
+pub(super) async fn list_pending(
+    pool: &PgPool,
+    group: GroupId,
+) -> Result<Vec<PendingRecord>, RepoError> {
+    let mut conn = pool.get().await.map_err(pool_error)?;
+    let rows: Vec<(Uuid, String, bool, DateTime<Utc>)> = group_memberships::table
+        .inner_join(users::table)
+        .filter(group_memberships::group_id.eq(group.as_uuid()))
+        .filter(group_memberships::status.eq(PENDING))
+        .filter(users::deleted_at.is_null())
+        .order((group_memberships::joined_at.asc(), users::id.asc()))
+        .limit(MAX_GROUP_ROWS)
+        .select((
+            users::id,
+            users::display_name,
+            users::avatar_mime_type.is_not_null(),
+            group_memberships::joined_at,
+        ))
+        .load(&mut conn)
+        .await
+        .map_err(db_error)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, display_name, has_avatar, requested_at)| PendingRecord {
+                user_id: UserId::from_uuid(id),
+                display_name,
+                has_avatar,
+                requested_at,
+            },
+        )
+        .collect())
+}
+
+/// Bound of per-group lists (the member cap is 50 rows; older data may hold more).
+const MAX_GROUP_ROWS: i64 = 500;
 
 pub(super) async fn list_members(
     pool: &PgPool,
@@ -65,6 +131,7 @@ pub(super) async fn list_members(
     let mut query = group_memberships::table
         .inner_join(users::table)
         .filter(group_memberships::group_id.eq(group.as_uuid()))
+        .filter(group_memberships::status.eq(ACTIVE))
         .filter(users::deleted_at.is_null())
         .select((
             users::id,
@@ -104,6 +171,7 @@ pub(super) async fn count_other_members(
     group_memberships::table
         .filter(group_memberships::group_id.eq(group.as_uuid()))
         .filter(group_memberships::user_id.ne(user.as_uuid()))
+        .filter(group_memberships::status.eq(ACTIVE))
         .count()
         .get_result(&mut conn)
         .await
@@ -186,8 +254,13 @@ pub(super) async fn list_user_groups(
     let base = group_memberships::table
         .inner_join(groups::table)
         .filter(group_memberships::user_id.eq(uid))
+        .filter(
+            group_memberships::status
+                .eq(ACTIVE)
+                .or(group_memberships::status.eq(PENDING)),
+        )
         .filter(groups::deleted_at.is_null());
-    let rows: Vec<(GroupRow, String, DateTime<Utc>)> = base
+    let rows: Vec<(GroupRow, String, String, DateTime<Utc>)> = base
         .order((
             group_memberships::joined_at.desc(),
             group_memberships::group_id.asc(),
@@ -197,18 +270,22 @@ pub(super) async fn list_user_groups(
         .select((
             GroupRow::as_select(),
             group_memberships::role,
+            group_memberships::status,
             group_memberships::joined_at,
         ))
         .load(&mut conn)
         .await
         .map_err(db_error)?;
     let total: i64 = base.count().get_result(&mut conn).await.map_err(db_error)?;
-    let ids: Vec<Uuid> = rows.iter().map(|(g, _, _)| g.id).collect();
+    let ids: Vec<Uuid> = rows.iter().map(|(g, _, _, _)| g.id).collect();
     let counts: HashMap<Uuid, i64> = if ids.is_empty() {
         HashMap::new()
     } else {
         group_memberships::table
+            .inner_join(users::table)
             .filter(group_memberships::group_id.eq_any(&ids))
+            .filter(group_memberships::status.eq(ACTIVE))
+            .filter(users::deleted_at.is_null())
             .group_by(group_memberships::group_id)
             .select((group_memberships::group_id, diesel::dsl::count_star()))
             .load::<(Uuid, i64)>(&mut conn)
@@ -219,10 +296,11 @@ pub(super) async fn list_user_groups(
     };
     let groups = rows
         .into_iter()
-        .map(|(row, role, joined_at)| {
+        .map(|(row, role, status, joined_at)| {
             let count = counts.get(&row.id).copied().unwrap_or(0);
             Ok(MyGroupRecord {
                 role: parse_role(&role)?,
+                status: parse_status(&status)?,
                 joined_at,
                 group: row.into_record(count),
             })

@@ -10,12 +10,12 @@ use pursue_ports::error::RepoError;
 use pursue_ports::groups::{CapError, GroupPatch, GroupRecord, NewGroup};
 
 use crate::common::{
-    GroupRow, TxError, count_members, count_memberships, from_decimal, insert_activity, load_group,
-    lock_user, trigger_cap,
+    GroupRow, TxError, count_active_members, count_memberships, from_decimal, insert_activity,
+    load_group, lock_user, trigger_cap,
 };
-use crate::errors::{db_error, pool_error};
+use crate::errors::{db_error, is_unique_violation, pool_error};
 use crate::pool::PgPool;
-use crate::schema::{goals, group_memberships, groups};
+use crate::schema::{goals, group_memberships, groups, invite_codes};
 
 pub(super) async fn create_group(
     pool: &PgPool,
@@ -44,6 +44,7 @@ pub(super) async fn create_group(
                     groups::description.eq(group.description.as_ref().map(|d| d.as_str())),
                     groups::icon_emoji.eq(group.icon_emoji.as_ref().map(|e| e.as_str())),
                     groups::icon_color.eq(group.icon_color.as_ref().map(|c| c.as_str())),
+                    groups::icon_url.eq(group.icon_url.as_ref().map(|u| u.as_str())),
                     groups::creator_user_id.eq(creator),
                 ))
                 .returning(GroupRow::as_returning())
@@ -54,6 +55,14 @@ pub(super) async fn create_group(
                     group_memberships::group_id.eq(id),
                     group_memberships::user_id.eq(creator),
                     group_memberships::role.eq(Role::Creator.as_str()),
+                ))
+                .execute(conn)
+                .await?;
+            diesel::insert_into(invite_codes::table)
+                .values((
+                    invite_codes::group_id.eq(id),
+                    invite_codes::code.eq(group.invite_code.as_str()),
+                    invite_codes::created_by_user_id.eq(Some(creator)),
                 ))
                 .execute(conn)
                 .await?;
@@ -89,6 +98,7 @@ pub(super) async fn create_group(
         Err(TxError::Business(cap)) => Err(CapError::Cap(cap)),
         Err(TxError::Db(e)) => match trigger_cap(&e) {
             Some(cap) => Err(CapError::Cap(cap)),
+            None if is_unique_violation(&e, None) => Err(CapError::CodeTaken),
             None => Err(CapError::Repo(db_error(e))),
         },
     }
@@ -101,6 +111,7 @@ struct GroupChanges<'a> {
     description: Option<Option<&'a str>>,
     icon_emoji: Option<Option<&'a str>>,
     icon_color: Option<Option<&'a str>>,
+    icon_url: Option<Option<&'a str>>,
 }
 
 pub(super) async fn update_group(
@@ -126,8 +137,13 @@ pub(super) async fn update_group(
                 .icon_color
                 .as_ref()
                 .map(|c| c.as_ref().map(|c| c.as_str())),
+            icon_url: patch
+                .icon_url
+                .as_ref()
+                .map(|u| u.as_ref().map(|u| u.as_str())),
         };
-        let empty = changes.name.is_none()
+        let empty = changes.icon_url.is_none()
+            && changes.name.is_none()
             && changes.description.is_none()
             && changes.icon_emoji.is_none()
             && changes.icon_color.is_none();
@@ -151,7 +167,7 @@ pub(super) async fn update_group(
         if let Some(activity) = &activity {
             insert_activity(conn, gid, activity).await?;
         }
-        let count = count_members(conn, gid).await?;
+        let count = count_active_members(conn, gid).await?;
         Ok(Some(row.into_record(count)))
     })
     .await

@@ -2,15 +2,18 @@
 
 use chrono::{DateTime, Utc};
 use pursue_app::groups::CreateGroup;
-use pursue_domain::group::{GroupDescription, GroupName, IconColor, IconEmoji};
+use pursue_domain::group::{GroupDescription, GroupName, IconColor, IconEmoji, IconUrl};
 use pursue_domain::role::Role;
 use pursue_ports::activity::ActivityRecord;
-use pursue_ports::groups::{GroupPatch, GroupRecord, InviteRecord, MemberRecord, MyGroupRecord};
+use pursue_ports::groups::{
+    GroupPatch, GroupRecord, InviteRecord, MemberRecord, MyGroupRecord, PendingRecord,
+};
 use pursue_ports::images::IconRecord;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::goals::CreateGoalRequest;
+use super::group_fields::GroupExtras;
 use super::patch::nullable;
 use super::rules;
 use crate::error::ApiError;
@@ -30,6 +33,9 @@ pub struct CreateGroupRequest {
     /// `#RRGGBB`.
     #[garde(skip)]
     pub icon_color: Option<String>,
+    /// Icon image URL, ≤ 500.
+    #[garde(skip)]
+    pub icon_url: Option<String>,
     /// Goals created with the group (≤ 100).
     #[garde(length(max = 100), dive)]
     #[serde(default)]
@@ -63,6 +69,7 @@ impl CreateGroupRequest {
             )?,
             icon_emoji: opt("icon_emoji", self.icon_emoji.as_deref(), IconEmoji::parse)?,
             icon_color: opt("icon_color", self.icon_color.as_deref(), IconColor::parse)?,
+            icon_url: opt("icon_url", self.icon_url.as_deref(), IconUrl::parse)?,
             initial_goals,
         })
     }
@@ -87,6 +94,10 @@ pub struct UpdateGroupRequest {
     #[garde(skip)]
     #[serde(default, deserialize_with = "nullable")]
     pub icon_color: Option<Option<String>>,
+    /// New icon image URL or null.
+    #[garde(skip)]
+    #[serde(default, deserialize_with = "nullable")]
+    pub icon_url: Option<Option<String>>,
 }
 
 fn clearable<T, E: std::fmt::Display>(
@@ -111,6 +122,7 @@ impl UpdateGroupRequest {
             description: clearable("description", self.description, GroupDescription::parse)?,
             icon_emoji: clearable("icon_emoji", self.icon_emoji, IconEmoji::parse)?,
             icon_color: clearable("icon_color", self.icon_color, IconColor::parse)?,
+            icon_url: clearable("icon_url", self.icon_url, IconUrl::parse)?,
         })
     }
 }
@@ -121,17 +133,6 @@ pub struct ChangeRoleRequest {
     /// `admin` or `member`.
     #[garde(custom(|v: &String, c: &()| rules::assignable_role(v, c)))]
     pub role: String,
-}
-
-/// `POST /api/groups/:id/invites`.
-#[derive(Debug, Deserialize, garde::Validate)]
-pub struct CreateInviteRequest {
-    /// Use limit ≥ 1, null = unlimited.
-    #[garde(skip)]
-    pub max_uses: Option<i64>,
-    /// Future expiry, null = never.
-    #[garde(skip)]
-    pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// `POST /api/groups/join`.
@@ -157,6 +158,8 @@ pub struct GroupBody {
     pub icon_color: Option<String>,
     /// Whether an icon image exists.
     pub has_icon: bool,
+    /// Icon image URL.
+    pub icon_url: Option<String>,
     /// Creator.
     pub creator_user_id: String,
     /// Members.
@@ -168,12 +171,25 @@ pub struct GroupBody {
     /// The caller's role (`GET /groups/:id`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_role: Option<&'static str>,
+    /// Fields of later features, per endpoint.
+    #[serde(flatten)]
+    pub extras: Map<String, Value>,
 }
 
 impl GroupBody {
+    /// The body with `extras`.
+    pub fn with(g: GroupRecord, role: Option<Role>, extras: GroupExtras) -> Self {
+        Self {
+            extras: extras.into_map(),
+            ..Self::new(g, role)
+        }
+    }
+
     /// The body, with the caller's role when given.
     pub fn new(g: GroupRecord, role: Option<Role>) -> Self {
         Self {
+            icon_url: g.icon_url,
+            extras: Map::new(),
             id: g.id.to_string(),
             name: g.name,
             description: g.description,
@@ -212,11 +228,23 @@ pub struct MyGroupBody {
     pub joined_at: DateTime<Utc>,
     /// Last change of the group.
     pub updated_at: DateTime<Utc>,
+    /// Icon image URL.
+    pub icon_url: Option<String>,
+    /// Fields of later features and `membership_status`.
+    #[serde(flatten)]
+    pub extras: Map<String, Value>,
 }
 
 impl From<MyGroupRecord> for MyGroupBody {
     fn from(m: MyGroupRecord) -> Self {
         Self {
+            icon_url: m.group.icon_url,
+            extras: GroupExtras::new()
+                .membership_status(m.status.as_str())
+                .heat(false)
+                .challenge()
+                .visibility()
+                .into_map(),
             id: m.group.id.to_string(),
             name: m.group.name,
             description: m.group.description,
@@ -258,29 +286,52 @@ impl From<MemberRecord> for MemberBody {
     }
 }
 
-/// An invite.
+/// The group's standing invite code (`GET /groups/:id/invite`).
 #[derive(Debug, Serialize)]
 pub struct InviteBody {
     /// The code.
-    pub code: String,
-    /// Use limit.
-    pub max_uses: Option<i32>,
-    /// Uses so far.
-    pub current_uses: i32,
-    /// Expiry.
-    pub expires_at: Option<DateTime<Utc>>,
+    pub invite_code: String,
+    /// `{PURSUE_SHARE_BASE_URL}/join/<code>`.
+    pub share_url: String,
     /// Creation instant.
     pub created_at: DateTime<Utc>,
+    /// The revoked code (regenerate only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_code_revoked: Option<Option<String>>,
 }
 
-impl From<InviteRecord> for InviteBody {
-    fn from(i: InviteRecord) -> Self {
+impl InviteBody {
+    /// The body; `share_base` is the share link base URL.
+    pub fn new(i: InviteRecord, share_base: &str) -> Self {
         Self {
-            code: i.code,
-            max_uses: i.max_uses,
-            current_uses: i.current_uses,
-            expires_at: i.expires_at,
+            share_url: format!("{}/join/{}", share_base.trim_end_matches('/'), i.code),
+            invite_code: i.code,
             created_at: i.created_at,
+            previous_code_revoked: None,
+        }
+    }
+}
+
+/// A pending join request (`GET /groups/:id/members/pending`).
+#[derive(Debug, Serialize)]
+pub struct PendingBody {
+    /// The requester.
+    pub user_id: String,
+    /// Display name.
+    pub display_name: String,
+    /// Whether the requester has an avatar.
+    pub has_avatar: bool,
+    /// When they asked.
+    pub requested_at: DateTime<Utc>,
+}
+
+impl From<PendingRecord> for PendingBody {
+    fn from(p: PendingRecord) -> Self {
+        Self {
+            user_id: p.user_id.to_string(),
+            display_name: p.display_name,
+            has_avatar: p.has_avatar,
+            requested_at: p.requested_at,
         }
     }
 }

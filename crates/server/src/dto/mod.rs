@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod devices;
 pub mod goals;
+pub mod group_fields;
 pub mod groups;
 pub mod patch;
 pub mod query;

@@ -256,14 +256,20 @@ async fn members_roles_removal_and_leaving() {
     let gone = get(&app, &format!("/api/groups/{g}"), &c.member).await;
     assert_eq!(gone.0, 403);
 
-    // leaving
-    let creator_leave = delete(&app, &format!("/api/groups/{g}/members/me"), &c.creator).await;
-    assert_eq!(
-        (creator_leave.0, creator_leave.1["error"]["code"].as_str()),
-        (400, Some("CANNOT_LEAVE_AS_CREATOR"))
-    );
+    // leaving: the creator may leave; the remaining admin takes over
     let outsider_leave = delete(&app, &format!("/api/groups/{g}/members/me"), &c.outsider).await;
     assert_eq!(outsider_leave.0, 403);
+    assert_eq!(
+        delete(&app, &format!("/api/groups/{g}/members/me"), &c.creator)
+            .await
+            .0,
+        204
+    );
+    let (status, body) = get(&app, &format!("/api/groups/{g}"), &c.admin).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["user_role"], "creator");
+    assert_eq!(body["creator_user_id"], c.admin.id.as_str());
+    assert_eq!(body["member_count"], 1);
     assert_eq!(
         delete(&app, &format!("/api/groups/{g}/members/me"), &c.admin)
             .await
@@ -271,40 +277,30 @@ async fn members_roles_removal_and_leaving() {
         204
     );
     assert_eq!(
-        delete(&app, &format!("/api/groups/{g}/members/me"), &c.creator)
-            .await
-            .0,
-        204
-    );
-    assert_eq!(
-        get(&app, &format!("/api/groups/{g}"), &c.creator).await.0,
+        get(&app, &format!("/api/groups/{g}"), &c.admin).await.0,
         404
     );
 
-    // activities and pushes of the membership changes
+    // pushes of the membership changes (approvals skip the joiner and the approver)
     let pushes = outbox_pushes(&app).await;
     let types: Vec<&str> = pushes
         .iter()
         .map(|p| p["data"]["type"].as_str().unwrap())
         .collect();
-    assert_eq!(
-        types,
-        [
-            "member_joined",
-            "member_joined",
-            "member_removed",
-            "member_left"
-        ]
-    );
-    let removed = &pushes[2];
+    assert_eq!(types, ["member_approved", "member_removed", "member_left"]);
+    let approved = &pushes[0];
+    assert_eq!(approved["recipients"], json!([c.admin.id]));
+    assert_eq!(approved["body"], "member joined the group");
+    assert_eq!(approved["data"]["user_id"], c.member.id.as_str());
+    let removed = &pushes[1];
     assert_eq!(removed["title"], "Runners");
     assert_eq!(removed["body"], "member was removed from the group");
     assert_eq!(removed["data"]["user_id"], c.member.id.as_str());
     assert_eq!(removed["data"]["group_id"], g.as_str());
     assert_eq!(removed["recipients"], json!([c.creator.id]));
-    let second_join = &pushes[1];
-    assert_eq!(second_join["recipients"], json!([c.creator.id, c.admin.id]));
-    assert_eq!(second_join["body"], "member joined the group");
+    let left = &pushes[2];
+    assert_eq!(left["body"], "creator left the group");
+    assert_eq!(left["recipients"], json!([c.admin.id]));
 }
 
 #[tokio::test]
@@ -335,7 +331,7 @@ async fn feed_records_every_membership_activity() {
     )
     .await;
     assert_eq!(status, 200);
-    assert_eq!(feed["total"], 6);
+    assert_eq!(feed["total"], 8);
     assert_eq!(feed["activities"].as_array().unwrap().len(), 2);
     let (_, all) = get(
         &app,
@@ -355,8 +351,10 @@ async fn feed_records_every_membership_activity() {
             "member_left",
             "member_removed",
             "member_promoted",
-            "member_joined",
-            "member_joined",
+            "member_approved",
+            "join_request",
+            "member_approved",
+            "join_request",
             "group_created"
         ]
     );
@@ -371,7 +369,7 @@ async fn feed_records_every_membership_activity() {
     assert_eq!(all["activities"][0]["user"]["id"], c.admin.id.as_str());
     let (_, offset) = get(
         &app,
-        &format!("/api/groups/{g}/activity?offset=5"),
+        &format!("/api/groups/{g}/activity?offset=7"),
         &c.creator,
     )
     .await;

@@ -1,4 +1,5 @@
-//! Invites, joining, caps, "my groups" and the role matrix of group endpoints over HTTP.
+//! The standing invite code, group fields, caps, "my groups" and the role matrix of group
+//! endpoints over HTTP.
 
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -8,113 +9,156 @@ use serde_json::json;
 use crate::support::*;
 
 #[tokio::test]
-async fn invites_and_join_rules() {
+async fn standing_invite_code_and_regeneration() {
     let app = spawn_app().await;
     let c = cast(&app).await;
     let g = &c.group;
-    let (status, inv) = post(
-        &app,
-        &format!("/api/groups/{g}/invites"),
-        &c.admin,
-        json!({"max_uses": 1, "expires_at": null}),
-    )
-    .await;
-    assert_eq!(status, 201, "{inv}");
-    assert_eq!(inv["max_uses"], 1);
-    assert_eq!(inv["current_uses"], 0);
-    let code = inv["code"].as_str().unwrap().to_string();
-    assert!(code.starts_with("PURSUE-") && code.len() == 20, "{code}");
-    assert_eq!(
-        post(
-            &app,
-            &format!("/api/groups/{g}/invites"),
-            &c.member,
-            json!({})
-        )
-        .await
-        .0,
-        403
+    let (status, inv) = get(&app, &format!("/api/groups/{g}/invite"), &c.member).await;
+    assert_eq!(status, 200, "{inv}");
+    let code = inv["invite_code"].as_str().unwrap().to_string();
+    assert!(
+        pursue_domain::group::InviteCode::parse(&code).is_ok(),
+        "{code}"
     );
     assert_eq!(
-        post(
-            &app,
-            &format!("/api/groups/{g}/invites"),
-            &c.outsider,
-            json!({})
-        )
-        .await
-        .0,
-        403
+        inv["share_url"],
+        format!("https://getpursue.app/join/{code}").as_str()
     );
+    assert!(inv["created_at"].is_string());
+    // The same code on every read.
+    assert_eq!(invite(&app, g, &c.creator).await, code);
+    let (status, body) = get(&app, &format!("/api/groups/{g}/invite"), &c.outsider).await;
     assert_eq!(
-        post(
-            &app,
-            &format!("/api/groups/{g}/invites"),
-            &c.admin,
-            json!({"max_uses": 0})
-        )
-        .await
-        .0,
-        400
+        (status, body["error"]["code"].as_str()),
+        (403, Some("FORBIDDEN"))
     );
-    assert_eq!(
-        post(
-            &app,
-            &format!("/api/groups/{g}/invites"),
-            &c.admin,
-            json!({"expires_at": "2020-01-01T00:00:00Z"})
-        )
-        .await
-        .0,
-        400
-    );
-
-    let (status, body) = join(&app, &c.outsider, &format!("  {}  ", code.to_lowercase())).await;
+    let regen = format!("/api/groups/{g}/invite/regenerate");
+    assert_eq!(post(&app, &regen, &c.member, json!({})).await.0, 403);
+    assert_eq!(post(&app, &regen, &c.outsider, json!({})).await.0, 403);
+    let (status, body) = post(&app, &regen, &c.admin, json!({"ignored": true})).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(body["group"]["id"], g.as_str());
-    assert_eq!(body["group"]["member_count"], 4);
+    let new_code = body["invite_code"].as_str().unwrap().to_string();
+    assert_ne!(new_code, code);
+    assert_eq!(body["previous_code_revoked"], code.as_str());
+    assert!(body["share_url"].as_str().unwrap().ends_with(&new_code));
+    assert_eq!(invite(&app, g, &c.member).await, new_code);
     let late = register(&app, "late").await;
     let (status, body) = join(&app, &late, &code).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
-        (400, Some("INVITE_EXHAUSTED"))
-    );
-    let (status, body) = join(&app, &late, "PURSUE-AAAAAA-AAAAAA").await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
         (404, Some("INVALID_INVITE_CODE"))
     );
-    let open = invite(&app, g, &c.creator).await;
-    let (status, body) = join(&app, &c.member, &open).await;
+    let (_, feed) = get(&app, &format!("/api/groups/{g}/activity"), &c.creator).await;
     assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (409, Some("ALREADY_MEMBER"))
+        feed["activities"][0]["activity_type"],
+        "invite_code_regenerated"
     );
-
-    // expiry: move an invite into the past
-    let (_, inv) = post(
+    assert_eq!(
+        feed["activities"][0]["metadata"],
+        json!({"old_code": code, "new_code": new_code})
+    );
+    assert_eq!(feed["activities"][0]["user"]["id"], c.admin.id.as_str());
+    // The old route is gone.
+    let (status, _) = post(
         &app,
         &format!("/api/groups/{g}/invites"),
         &c.admin,
-        json!({"expires_at": "2999-01-01T00:00:00Z"}),
+        json!({}),
     )
     .await;
+    assert_eq!(status, 404);
+    // A group without a live code gets one on read.
     {
         use pursue_postgres::schema::invite_codes;
         let mut conn = app.db.connect().await;
-        diesel::update(
-            invite_codes::table.filter(invite_codes::code.eq(inv["code"].as_str().unwrap())),
-        )
-        .set(invite_codes::expires_at.eq(Some(chrono::Utc::now() - chrono::Duration::minutes(1))))
-        .execute(&mut conn)
-        .await
-        .unwrap();
+        diesel::update(invite_codes::table)
+            .set(invite_codes::revoked_at.eq(Some(chrono::Utc::now())))
+            .execute(&mut conn)
+            .await
+            .unwrap();
     }
-    let (status, body) = join(&app, &late, inv["code"].as_str().unwrap()).await;
+    let fresh = invite(&app, g, &c.member).await;
+    assert_ne!(fresh, new_code);
+    assert_eq!(invite(&app, g, &c.creator).await, fresh);
+}
+
+#[tokio::test]
+async fn create_answers_the_invite_code_and_the_group_fields() {
+    let app = spawn_app().await;
+    let ann = register(&app, "ann").await;
+    let (status, body) = post(
+        &app,
+        "/api/groups",
+        &ann,
+        json!({"name": "Readers", "icon_url": "https://example.org/i.png", "visibility": "public"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let code = body["invite_code"].as_str().unwrap().to_string();
+    assert_eq!(body["is_challenge"], false);
+    assert_eq!(body["challenge_status"], json!(null));
+    assert_eq!(body["template_id"], json!(null));
+    assert_eq!(body["visibility"], "private");
+    assert_eq!(body["icon_url"], "https://example.org/i.png");
+    let g = body["id"].as_str().unwrap().to_string();
+    assert_eq!(invite(&app, &g, &ann).await, code);
+    let (_, feed) = get(&app, &format!("/api/groups/{g}/activity"), &ann).await;
+    assert_eq!(
+        feed["activities"][0]["metadata"],
+        json!({"group_name": "Readers", "invite_code": code})
+    );
+    let (status, body) = get(&app, &format!("/api/groups/{g}"), &ann).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["membership_status"], "active");
+    assert_eq!(body["heat"]["tier_name"], "Cold");
+    assert_eq!(body["heat"]["baseline_gcr"], json!(null));
+    assert!(
+        body["heat"]
+            .as_object()
+            .unwrap()
+            .contains_key("yesterday_gcr")
+    );
+    assert_eq!(body["auto_approve"], false);
+    assert_eq!(body["category"], json!(null));
+    assert_eq!(body["spot_limit"], json!(null));
+    assert_eq!(body["comm_link"], json!(null));
+    assert_eq!(body["is_challenge"], false);
+    let (status, body) = patch(
+        &app,
+        &format!("/api/groups/{g}"),
+        &ann,
+        json!({"icon_url": null, "category": "fitness"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["icon_url"], json!(null));
+    assert_eq!(body["visibility"], "private");
+    assert_eq!(body["category"], json!(null));
+    let long = "x".repeat(501);
+    let (status, body) = patch(
+        &app,
+        &format!("/api/groups/{g}"),
+        &ann,
+        json!({"icon_url": long}),
+    )
+    .await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
-        (400, Some("INVITE_EXPIRED"))
+        (400, Some("VALIDATION_ERROR"))
     );
+    let (_, mine) = get(&app, "/api/users/me/groups", &ann).await;
+    let item = &mine["groups"][0];
+    assert_eq!(item["membership_status"], "active");
+    assert_eq!(item["heat"]["score"], 0);
+    assert!(
+        !item["heat"]
+            .as_object()
+            .unwrap()
+            .contains_key("baseline_gcr")
+    );
+    assert_eq!(item["visibility"], "private");
+    assert_eq!(item["is_challenge"], false);
+    assert!(item.as_object().unwrap().contains_key("icon_url"));
 }
 
 #[tokio::test]
@@ -165,7 +209,14 @@ async fn concurrent_joins_stop_at_the_member_cap() {
         .count();
     assert_eq!((ok, capped), (49, 6), "{results:?}");
     let (_, body) = get(&app, &format!("/api/groups/{group}"), &owner).await;
-    assert_eq!(body["member_count"], 50);
+    assert_eq!(body["member_count"], 1, "pending requests are not members");
+    let (_, pending) = get(
+        &app,
+        &format!("/api/groups/{group}/members/pending"),
+        &owner,
+    )
+    .await;
+    assert_eq!(pending["pending_members"].as_array().unwrap().len(), 49);
 }
 
 #[tokio::test]
@@ -221,9 +272,14 @@ async fn role_matrix_for_group_endpoints() {
         )
         .await
         .0;
-        let inv = post(&app, &format!("/api/groups/{g}/invites"), user, json!({}))
-            .await
-            .0;
+        let inv = post(
+            &app,
+            &format!("/api/groups/{g}/invite/regenerate"),
+            user,
+            json!({}),
+        )
+        .await
+        .0;
         let goal = post(
             &app,
             &format!("/api/groups/{g}/goals"),
@@ -233,7 +289,7 @@ async fn role_matrix_for_group_endpoints() {
         .await
         .0;
         let expected = match who {
-            "creator" | "admin" => [200, 200, 200, 200, 200, 201, 201],
+            "creator" | "admin" => [200, 200, 200, 200, 200, 200, 201],
             "member" => [200, 200, 200, 200, 403, 403, 403],
             _ => [403, 403, 403, 403, 403, 403, 403],
         };

@@ -2,6 +2,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod accounts;
+mod adoption;
+mod approval;
 mod auth_support;
 mod deletion;
 mod devices;

@@ -93,7 +93,7 @@ async fn my_groups_is_constant_in_the_number_of_groups() {
     for n in 1..=10 {
         let g = create_group(&app, &ann, &format!("g{n}")).await;
         let code = invite(&app, &g, &ann).await;
-        assert_eq!(join(&app, &bob, &code).await.0, 200);
+        assert_eq!(join_approved(&app, &bob, &code, &g, &ann).await, 200);
         counter.reset();
         let (groups, total) = service.my_groups(&record(&bob), 50, 0).await.unwrap();
         assert_eq!((groups.len(), total), (n, n as i64));

@@ -75,17 +75,35 @@ pub async fn create_group(app: &TestApp, owner: &User, name: &str) -> String {
     body["id"].as_str().unwrap().to_string()
 }
 
-/// Creates an unlimited invite.
-pub async fn invite(app: &TestApp, group: &str, admin: &User) -> String {
-    let (status, body) = post(
+/// The group's standing invite code.
+pub async fn invite(app: &TestApp, group: &str, member: &User) -> String {
+    let (status, body) = get(app, &format!("/api/groups/{group}/invite"), member).await;
+    assert_eq!(status, 200, "{body}");
+    body["invite_code"].as_str().unwrap().to_string()
+}
+
+/// Approves the pending request of `user`.
+pub async fn approve(app: &TestApp, group: &str, admin: &User, user: &User) -> (u16, Value) {
+    post(
         app,
-        &format!("/api/groups/{group}/invites"),
+        &format!("/api/groups/{group}/members/{}/approve", user.id),
         admin,
         json!({}),
     )
-    .await;
-    assert_eq!(status, 201, "{body}");
-    body["code"].as_str().unwrap().to_string()
+    .await
+}
+
+/// Asks to join with `code` and has `admin` approve; the status of the approval.
+pub async fn join_approved(
+    app: &TestApp,
+    user: &User,
+    code: &str,
+    group: &str,
+    admin: &User,
+) -> u16 {
+    let (status, body) = join(app, user, code).await;
+    assert_eq!(status, 200, "{body}");
+    approve(app, group, admin, user).await.0
 }
 
 /// Joins with `code`.
@@ -115,8 +133,14 @@ pub async fn cast(app: &TestApp) -> Cast {
     let outsider = register(app, "outsider").await;
     let group = create_group(app, &creator, "Runners").await;
     let code = invite(app, &group, &creator).await;
-    assert_eq!(join(app, &admin, &code).await.0, 200);
-    assert_eq!(join(app, &member, &code).await.0, 200);
+    assert_eq!(
+        join_approved(app, &admin, &code, &group, &creator).await,
+        200
+    );
+    assert_eq!(
+        join_approved(app, &member, &code, &group, &creator).await,
+        200
+    );
     let (status, body) = patch(
         app,
         &format!("/api/groups/{group}/members/{}", admin.id),

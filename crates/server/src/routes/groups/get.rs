@@ -2,19 +2,27 @@
 
 use actix_web::{HttpResponse, web};
 
+use crate::dto::group_fields::GroupExtras;
 use crate::dto::groups::GroupBody;
 use crate::error::ApiError;
 use crate::extract::AuthUser;
 use crate::routes::ids;
 use crate::state::AppState;
 
-/// The group with the caller's role (members only).
+/// The group with the caller's role and membership state (active members and pending
+/// requests).
 pub async fn get(
     state: web::Data<AppState>,
     user: AuthUser,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = ids::group(&path)?;
-    let (group, role) = state.groups.get_group(&user.0, id).await?;
-    Ok(HttpResponse::Ok().json(GroupBody::new(group, Some(role))))
+    let (group, membership) = state.groups.get_group(&user.0, id).await?;
+    let extras = GroupExtras::new()
+        .membership_status(membership.status.as_str())
+        .heat(true)
+        .challenge()
+        .visibility()
+        .listing();
+    Ok(HttpResponse::Ok().json(GroupBody::with(group, Some(membership.role), extras)))
 }

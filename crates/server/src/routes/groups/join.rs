@@ -8,18 +8,26 @@ use crate::error::ApiError;
 use crate::extract::{AuthUser, ValidJson};
 use crate::state::AppState;
 
-/// Joins the group of an invite code.
+/// Asks to join the group of an invite code; the request awaits an admin.
 pub async fn join(
     state: web::Data<AppState>,
     user: AuthUser,
     body: ValidJson<JoinRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let group = state.groups.join(&user.0, &body.0.invite_code).await?;
+    let joined = state.groups.join(&user.0, &body.0.invite_code).await?;
+    let group = joined.group;
     Ok(HttpResponse::Ok().json(json!({
+        "status": "pending",
+        "message": "Join request sent to group admins for approval",
         "group": {
             "id": group.id.to_string(),
             "name": group.name,
             "member_count": group.member_count,
+            "is_challenge": false,
+            "challenge_start_date": null,
+            "challenge_end_date": null,
+            "challenge_status": null,
+            "template_id": null,
         }
     })))
 }

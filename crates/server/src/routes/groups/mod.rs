@@ -1,26 +1,30 @@
 //! `/api/groups/*`.
 
 mod activity;
+mod approve;
 mod change_role;
 mod create;
 mod create_goal;
-mod create_invite;
+mod decline;
 mod delete;
 mod get;
 mod icon_delete;
 mod icon_get;
 mod icon_upload;
+mod invite;
 mod join;
 mod leave;
 mod list_goals;
 mod members;
+mod pending;
+mod regenerate_invite;
 mod remove_member;
 mod update;
 
 use actix_web::web;
 
-/// Registers the group routes under `/api/groups` (`/members/me` before
-/// `/members/{user_id}`).
+/// Registers the group routes under `/api/groups` (`/members/me` and
+/// `/members/pending` before `/members/{user_id}`).
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("", web::post().to(create::create))
         .route("/join", web::post().to(join::join))
@@ -30,6 +34,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/{group_id}/members", web::get().to(members::members))
         .route("/{group_id}/members/me", web::delete().to(leave::leave))
         .route(
+            "/{group_id}/members/pending",
+            web::get().to(pending::pending),
+        )
+        .route(
+            "/{group_id}/members/{user_id}/approve",
+            web::post().to(approve::approve),
+        )
+        .route(
+            "/{group_id}/members/{user_id}/decline",
+            web::post().to(decline::decline),
+        )
+        .route(
             "/{group_id}/members/{user_id}",
             web::patch().to(change_role::change_role),
         )
@@ -37,9 +53,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/{group_id}/members/{user_id}",
             web::delete().to(remove_member::remove_member),
         )
+        .route("/{group_id}/invite", web::get().to(invite::invite))
         .route(
-            "/{group_id}/invites",
-            web::post().to(create_invite::create_invite),
+            "/{group_id}/invite/regenerate",
+            web::post().to(regenerate_invite::regenerate),
         )
         .route("/{group_id}/activity", web::get().to(activity::activity))
         .route(

@@ -2,6 +2,7 @@
 
 use actix_web::{HttpResponse, web};
 
+use crate::dto::group_fields::GroupExtras;
 use crate::dto::groups::{GroupBody, UpdateGroupRequest};
 use crate::error::ApiError;
 use crate::extract::{AuthUser, ValidJson};
@@ -18,5 +19,6 @@ pub async fn update(
     let id = ids::group(&path)?;
     let patch = body.0.into_patch()?;
     let group = state.groups.update_group(&user.0, id, patch).await?;
-    Ok(HttpResponse::Ok().json(GroupBody::new(group, None)))
+    let extras = GroupExtras::new().visibility().listing();
+    Ok(HttpResponse::Ok().json(GroupBody::with(group, None, extras)))
 }
