@@ -142,6 +142,7 @@ async fn list_refuses_outsiders_and_missing_groups() {
         groups
             .expect_find_group()
             .returning(move |_| Ok(exists.then(group)));
+        groups.expect_membership_of().returning(|_, _| Ok(None));
         let service = GoalService::new(Arc::new(groups), Arc::new(MockGoalRepository::new()));
         let err = service
             .list_goals(
