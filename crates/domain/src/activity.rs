@@ -19,8 +19,12 @@ string_enum!(
         GoalArchived => "goal_archived",
         /// The group was renamed (`{old_name, new_name}`).
         GroupRenamed => "group_renamed",
-        /// Progress was logged (`{goal_id, goal_title, value}`).
+        /// Progress was logged (`{goal_id, goal_title, value, progress_entry_id, log_title}`).
         ProgressLogged => "progress_logged",
+        /// A goal's field changed (`{goal_id, field, old_value, new_value}`).
+        GoalUpdated => "goal_updated",
+        /// A member exported the group's progress (`{start_date, end_date}`).
+        ExportProgress => "export_progress",
     }
 );
 
@@ -30,7 +34,7 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        assert_eq!(ActivityType::ALL.len(), 9);
+        assert_eq!(ActivityType::ALL.len(), 11);
         for t in ActivityType::ALL {
             assert_eq!(ActivityType::parse(t.as_str()), Ok(*t));
         }

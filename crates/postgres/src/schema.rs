@@ -13,6 +13,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         deleted_at -> Nullable<Timestamptz>,
+        timezone -> Nullable<Varchar>,
     }
 }
 
@@ -115,6 +116,8 @@ diesel::table! {
         created_at -> Timestamptz,
         deleted_at -> Nullable<Timestamptz>,
         deleted_by_user_id -> Nullable<Uuid>,
+        active_days -> Nullable<Int4>,
+        log_title_prompt -> Nullable<Varchar>,
     }
 }
 
@@ -130,6 +133,17 @@ diesel::table! {
         user_timezone -> Nullable<Varchar>,
         created_at -> Timestamptz,
         binary_log_date -> Nullable<Date>,
+        log_title -> Nullable<Varchar>,
+    }
+}
+
+diesel::table! {
+    activity_reactions (id) {
+        id -> Uuid,
+        activity_id -> Uuid,
+        user_id -> Uuid,
+        emoji -> Varchar,
+        created_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -192,6 +206,7 @@ diesel::joinable!(progress_entries -> goals (goal_id));
 diesel::joinable!(progress_entries -> users (user_id));
 diesel::joinable!(group_activities -> groups (group_id));
 diesel::joinable!(idempotency_keys -> users (user_id));
+diesel::joinable!(activity_reactions -> group_activities (activity_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -208,4 +223,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     outbox,
     push_deliveries,
+    activity_reactions,
 );
