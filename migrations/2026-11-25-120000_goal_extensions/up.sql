@@ -7,6 +7,8 @@ ALTER TABLE goals ADD COLUMN IF NOT EXISTS active_days INTEGER;
 ALTER TABLE goals ADD COLUMN IF NOT EXISTS log_title_prompt VARCHAR(80);
 ALTER TABLE progress_entries ADD COLUMN IF NOT EXISTS log_title VARCHAR(120);
 ALTER TABLE users ADD COLUMN IF NOT EXISTS timezone VARCHAR(50) DEFAULT 'UTC';
+-- Membership states (pending join requests); the progress views read active members.
+ALTER TABLE group_memberships ADD COLUMN IF NOT EXISTS status VARCHAR(20) NOT NULL DEFAULT 'active';
 
 DO $$
 BEGIN

@@ -16,6 +16,8 @@ pub mod images;
 pub mod outbox;
 pub mod progress;
 pub mod push;
+pub mod subscriptions;
 pub mod users;
+pub mod views;
 
 pub use backoff::{Backoff, backoff};

@@ -19,6 +19,7 @@ pub mod progress;
 mod purge;
 pub mod schema;
 pub mod users;
+pub mod views;
 
 pub use cluster::{ClusterError, ClusterOptions, LocalCluster};
 pub use devices::PgDevices;
@@ -32,3 +33,4 @@ pub use pool::{
 pub use probe::PgProbe;
 pub use progress::PgProgress;
 pub use users::PgUsers;
+pub use views::PgViews;

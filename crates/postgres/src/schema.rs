@@ -86,6 +86,7 @@ diesel::table! {
         user_id -> Uuid,
         role -> Varchar,
         joined_at -> Timestamptz,
+        status -> Varchar,
     }
 }
 

@@ -15,7 +15,9 @@ pub mod secrets;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+mod tiers;
 pub mod worker;
+mod xlsx;
 
 pub use config::Config;
 pub use startup::{Application, ShutdownHandle};

@@ -126,9 +126,18 @@ mod tests {
             ActiveDays::EVERY_DAY
         );
         assert_eq!(ActiveDays::from_days(&[]), Err(ActiveDaysError::Empty));
-        assert_eq!(ActiveDays::from_days(&[7]), Err(ActiveDaysError::OutOfRange));
-        assert_eq!(ActiveDays::from_days(&[-1]), Err(ActiveDaysError::OutOfRange));
-        assert_eq!(ActiveDays::from_days(&[1, 1]), Err(ActiveDaysError::Duplicate));
+        assert_eq!(
+            ActiveDays::from_days(&[7]),
+            Err(ActiveDaysError::OutOfRange)
+        );
+        assert_eq!(
+            ActiveDays::from_days(&[-1]),
+            Err(ActiveDaysError::OutOfRange)
+        );
+        assert_eq!(
+            ActiveDays::from_days(&[1, 1]),
+            Err(ActiveDaysError::Duplicate)
+        );
         assert_eq!(
             ActiveDays::from_days(&[0, 1, 2, 3, 4, 5, 6, 6]),
             Err(ActiveDaysError::Duplicate)
@@ -140,7 +149,8 @@ mod tests {
 
     #[test]
     fn labels_and_counts() {
-        let l = |bits: Option<i32>| ActiveDays::label(bits.map(|b| ActiveDays::from_bits(b).unwrap()));
+        let l =
+            |bits: Option<i32>| ActiveDays::label(bits.map(|b| ActiveDays::from_bits(b).unwrap()));
         assert_eq!(l(None), "Every day");
         assert_eq!(l(Some(127)), "Every day");
         assert_eq!(l(Some(62)), "Weekdays only");
@@ -149,7 +159,10 @@ mod tests {
         assert_eq!(l(Some(1)), "Sun");
         assert_eq!(l(Some(64 + 1 + 2)), "Sun, Mon, Sat");
         assert_eq!(ActiveDays::count(None), 7);
-        assert_eq!(ActiveDays::count(Some(ActiveDays::from_bits(42).unwrap())), 3);
+        assert_eq!(
+            ActiveDays::count(Some(ActiveDays::from_bits(42).unwrap())),
+            3
+        );
     }
 
     #[test]

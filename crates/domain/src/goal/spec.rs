@@ -1,8 +1,7 @@
 //! Cross-field rules for creating a goal.
 
 use super::{
-    ActiveDays, Cadence, GoalDescription, GoalTitle, LogTitlePrompt, MetricType, TargetValue,
-    Unit,
+    ActiveDays, Cadence, GoalDescription, GoalTitle, LogTitlePrompt, MetricType, TargetValue, Unit,
 };
 
 /// Why a goal's fields do not fit together.
@@ -201,14 +200,26 @@ mod tests {
     fn active_days_only_on_daily_goals() {
         let days = Some(ActiveDays::from_bits(62).unwrap());
         assert_eq!(
-            spec(MetricType::Binary, None).unwrap().with_schedule(days, None),
+            spec(MetricType::Binary, None)
+                .unwrap()
+                .with_schedule(days, None),
             Err(GoalSpecError::ActiveDaysNotDaily)
         );
         assert_eq!(GoalSpecError::ActiveDaysNotDaily.field(), "active_days");
-        let s = NewGoalSpec::new(title(), None, Cadence::Daily, MetricType::Journal, None, None)
-            .unwrap()
-            .with_schedule(days, Some(LogTitlePrompt::parse("What did you read?").unwrap()))
-            .unwrap();
+        let s = NewGoalSpec::new(
+            title(),
+            None,
+            Cadence::Daily,
+            MetricType::Journal,
+            None,
+            None,
+        )
+        .unwrap()
+        .with_schedule(
+            days,
+            Some(LogTitlePrompt::parse("What did you read?").unwrap()),
+        )
+        .unwrap();
         assert_eq!(s.active_days(), days);
         assert_eq!(
             s.log_title_prompt().map(LogTitlePrompt::as_str),

@@ -62,7 +62,11 @@ pub fn periods_in(cadence: Cadence, range: Period) -> Vec<Period> {
 
 /// The dates of `range`, in order.
 pub fn dates_in(range: Period) -> Vec<NaiveDate> {
-    range.start().iter_days().take_while(|d| *d <= range.end()).collect()
+    range
+        .start()
+        .iter_days()
+        .take_while(|d| *d <= range.end())
+        .collect()
 }
 
 /// Whether `date` counts for the goal: always for non-daily goals, active days for daily.
@@ -74,7 +78,10 @@ fn counts_on(goal: &GoalFacts, date: NaiveDate) -> bool {
 /// intersecting periods otherwise.
 pub fn period_count(goal: &GoalFacts, range: Period) -> i64 {
     if goal.cadence == Cadence::Daily {
-        let n = dates_in(range).into_iter().filter(|d| counts_on(goal, *d)).count();
+        let n = dates_in(range)
+            .into_iter()
+            .filter(|d| counts_on(goal, *d))
+            .count();
         i64::try_from(n).unwrap_or(i64::MAX)
     } else {
         i64::try_from(periods_in(goal.cadence, range).len()).unwrap_or(i64::MAX)
@@ -218,7 +225,10 @@ impl<'a> DayBook<'a> {
             if e.value > Decimal2::ZERO {
                 logged.insert(e.date);
             }
-            by_goal_day.entry((e.goal, e.date)).or_default().push(e.value);
+            by_goal_day
+                .entry((e.goal, e.date))
+                .or_default()
+                .push(e.value);
         }
         Self {
             goals,
@@ -239,7 +249,10 @@ impl<'a> DayBook<'a> {
     }
 
     fn done(&self, g: &GoalFacts, d: NaiveDate) -> bool {
-        let values = self.by_goal_day.get(&(g.id, d)).map_or(&[][..], Vec::as_slice);
+        let values = self
+            .by_goal_day
+            .get(&(g.id, d))
+            .map_or(&[][..], Vec::as_slice);
         if g.metric.counts_days() {
             values.contains(&Decimal2::ONE)
         } else {

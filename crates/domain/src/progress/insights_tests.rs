@@ -46,7 +46,10 @@ fn weekly_periods_count_partial_weeks_at_the_edges() {
     assert_eq!(ps[0].start(), d(2026, 11, 23));
     assert_eq!(ps[2].end(), d(2026, 12, 13));
     assert_eq!(periods_in(Cadence::Monthly, r).len(), 2);
-    assert_eq!(periods_in(Cadence::Yearly, range(d(2026, 12, 31), d(2027, 1, 1))).len(), 2);
+    assert_eq!(
+        periods_in(Cadence::Yearly, range(d(2026, 12, 31), d(2027, 1, 1))).len(),
+        2
+    );
     assert_eq!(periods_in(Cadence::Daily, r).len(), 14);
 }
 
@@ -80,14 +83,28 @@ fn binary_summary_counts_active_done_days() {
 fn numeric_summary_sums_and_caps_at_100() {
     let g = goal(2, Cadence::Weekly, MetricType::Numeric, Some(10.0));
     let r = range(d(2026, 11, 23), d(2026, 11, 29));
-    let s = goal_summary(&g, r, &[entry(&g, d(2026, 11, 24), 7.5), entry(&g, d(2026, 11, 25), 6.0)]);
-    assert_eq!((s.completed, s.total, s.percentage), (v(13.5), v(10.0), 100));
+    let s = goal_summary(
+        &g,
+        r,
+        &[
+            entry(&g, d(2026, 11, 24), 7.5),
+            entry(&g, d(2026, 11, 25), 6.0),
+        ],
+    );
+    assert_eq!(
+        (s.completed, s.total, s.percentage),
+        (v(13.5), v(10.0), 100)
+    );
     let g = goal(3, Cadence::Weekly, MetricType::Duration, None);
     let s = goal_summary(&g, r, &[entry(&g, d(2026, 11, 24), 60.0)]);
     assert_eq!((s.total, s.percentage), (Decimal2::ZERO, 0));
     // Two weeks of a 3-times-a-week binary goal: total 6.
     let g = goal(4, Cadence::Weekly, MetricType::Binary, Some(3.0));
-    let s = goal_summary(&g, range(d(2026, 11, 23), d(2026, 12, 6)), &[entry(&g, d(2026, 11, 23), 1.0)]);
+    let s = goal_summary(
+        &g,
+        range(d(2026, 11, 23), d(2026, 12, 6)),
+        &[entry(&g, d(2026, 11, 23), 1.0)],
+    );
     assert_eq!((s.completed, s.total, s.percentage), (v(1.0), v(6.0), 17));
 }
 
@@ -103,11 +120,18 @@ fn breakdown_counts_complete_periods() {
     let b = breakdown(&g, Some(r), &entries);
     assert_eq!((b.completed, b.total, b.percent), (1, 2, 50));
     let n = goal(2, Cadence::Daily, MetricType::Numeric, None);
-    let b = breakdown(&n, Some(range(d(2026, 11, 23), d(2026, 11, 25))), &[entry(&n, d(2026, 11, 24), 0.5)]);
+    let b = breakdown(
+        &n,
+        Some(range(d(2026, 11, 23), d(2026, 11, 25))),
+        &[entry(&n, d(2026, 11, 24), 0.5)],
+    );
     assert_eq!((b.completed, b.total, b.percent), (1, 3, 33));
     assert_eq!(breakdown(&n, None, &[]).total, 0);
     assert_eq!(breakdown(&n, None, &[]).percent, 0);
-    assert_eq!(clip_from(range(d(2026, 11, 1), d(2026, 11, 5)), d(2026, 11, 6)), None);
+    assert_eq!(
+        clip_from(range(d(2026, 11, 1), d(2026, 11, 5)), d(2026, 11, 6)),
+        None
+    );
 }
 
 #[test]

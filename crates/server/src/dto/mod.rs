@@ -5,6 +5,7 @@ pub mod auth;
 pub mod devices;
 pub mod goals;
 pub mod groups;
+pub mod insights;
 pub mod patch;
 pub mod query;
 pub mod rules;

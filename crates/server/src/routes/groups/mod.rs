@@ -6,6 +6,8 @@ mod create;
 mod create_goal;
 mod create_invite;
 mod delete;
+mod export;
+mod export_range;
 mod get;
 mod icon_delete;
 mod icon_get;
@@ -13,6 +15,7 @@ mod icon_upload;
 mod join;
 mod leave;
 mod list_goals;
+mod member_progress;
 mod members;
 mod remove_member;
 mod update;
@@ -29,6 +32,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/{group_id}", web::delete().to(delete::delete))
         .route("/{group_id}/members", web::get().to(members::members))
         .route("/{group_id}/members/me", web::delete().to(leave::leave))
+        .route(
+            "/{group_id}/members/{user_id}/progress",
+            web::get().to(member_progress::member_progress),
+        )
+        .route(
+            "/{group_id}/export-progress/validate-range",
+            web::get().to(export_range::validate_range),
+        )
+        .route("/{group_id}/export-progress", web::get().to(export::export))
         .route(
             "/{group_id}/members/{user_id}",
             web::patch().to(change_role::change_role),
