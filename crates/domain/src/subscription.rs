@@ -1,28 +1,34 @@
-//! Subscription tiers.
+//! Subscription tiers and their product limits (docs/API.md, "Subscriptions").
 
-/// A user's computed tier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Tier {
-    /// Free.
-    Free,
-    /// Premium.
-    Premium,
-}
+string_enum!(
+    /// The caller's computed subscription tier.
+    pub enum Tier {
+        /// No entitled purchase.
+        Free => "free",
+        /// A premium purchase that is active, cancelled but not yet expired, or in grace.
+        Premium => "premium",
+    }
+);
 
 impl Tier {
-    /// The wire name.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Tier::Free => "free",
-            Tier::Premium => "premium",
-        }
-    }
-
-    /// Groups a user of this tier may be in.
-    pub const fn group_limit(self) -> i64 {
+    /// How many active non-challenge groups a user of this tier may be in.
+    pub const fn group_limit(self) -> u32 {
         match self {
             Tier::Free => 1,
             Tier::Premium => 10,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_and_names() {
+        assert_eq!(Tier::Free.group_limit(), 1);
+        assert_eq!(Tier::Premium.group_limit(), 10);
+        assert_eq!(Tier::parse("premium"), Ok(Tier::Premium));
+        assert_eq!(Tier::Free.as_str(), "free");
     }
 }

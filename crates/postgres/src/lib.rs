@@ -10,6 +10,7 @@ pub mod errors;
 pub mod goals;
 pub mod groups;
 pub mod images;
+pub mod inbox;
 pub mod migrations;
 pub mod outbox;
 pub mod outbox_store;
@@ -18,6 +19,7 @@ pub mod probe;
 pub mod progress;
 mod purge;
 pub mod schema;
+pub mod subscriptions;
 pub mod users;
 pub mod views;
 
@@ -32,5 +34,6 @@ pub use pool::{
 };
 pub use probe::PgProbe;
 pub use progress::PgProgress;
+pub use subscriptions::PgTiers;
 pub use users::PgUsers;
 pub use views::PgViews;

@@ -15,7 +15,6 @@ pub mod secrets;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
-mod tiers;
 pub mod worker;
 mod xlsx;
 

@@ -20,7 +20,7 @@ use pursue_app::progress::ProgressService;
 use pursue_auth::{Argon2Hasher, JwtTokens};
 use pursue_google::{GoogleConfig, GoogleIdTokens};
 use pursue_postgres::{
-    PgDevices, PgGoals, PgGroups, PgPool, PgProbe, PgProgress, PgUsers, PgViews,
+    PgDevices, PgGoals, PgGroups, PgPool, PgProbe, PgProgress, PgTiers, PgUsers, PgViews,
 };
 use tokio::sync::{Notify, watch};
 
@@ -136,7 +136,7 @@ impl Application {
                 groups.clone(),
                 goals.clone(),
                 Arc::new(PgViews::new(pool.clone())),
-                Arc::new(crate::tiers::FreeTier),
+                Arc::new(PgTiers::new(pool.clone())),
             ),
             images: crate::images::image_service(config, pool.clone(), groups.clone())?,
             progress: ProgressService::new(groups, goals, Arc::new(PgProgress::new(pool.clone()))),

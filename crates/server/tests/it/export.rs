@@ -259,3 +259,100 @@ async fn exports_are_limited_to_ten_per_hour() {
     assert_eq!((status, code(&body)), (429, "EXPORT_RATE_LIMIT_EXCEEDED"));
     assert_eq!(download(&app, &path, &c.admin).await.status().as_u16(), 200);
 }
+
+/// Makes `user` premium with an active subscription row.
+pub async fn make_premium(app: &pursue_testkit::TestApp, user: &User) {
+    use diesel_async::RunQueryDsl;
+    let mut conn = app.db.connect().await;
+    diesel::sql_query(format!(
+        "INSERT INTO user_subscriptions (user_id, tier, status, expires_at, platform) \
+         VALUES ('{}', 'premium', 'active', now() + interval '30 days', 'google_play')",
+        user.id
+    ))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn premium_callers_get_a_year_of_export_and_history() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    make_premium(&app, &c.member).await;
+    let t = today();
+    let base = format!("/api/groups/{}/export-progress", c.group);
+    let (status, body) = get(
+        &app,
+        &format!(
+            "{base}/validate-range?start_date={}&end_date={t}",
+            t - Duration::days(364)
+        ),
+        &c.member,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body,
+        json!({"valid": true, "max_days_allowed": 365, "requested_days": 365, "subscription_tier": "premium"})
+    );
+    let (status, body) = get(
+        &app,
+        &format!(
+            "{base}/validate-range?start_date={}&end_date={t}",
+            t - Duration::days(365)
+        ),
+        &c.member,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        (body["error"].as_str(), body["message"].as_str()),
+        (
+            Some("date_range_exceeds_tier_limit"),
+            Some("Export range exceeds 12 months.")
+        )
+    );
+    let res = download(
+        &app,
+        &format!(
+            "{base}?start_date={}&end_date={t}&user_timezone=UTC",
+            t - Duration::days(200)
+        ),
+        &c.member,
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 200);
+    let (status, body) = get(
+        &app,
+        &format!(
+            "{base}?start_date={}&end_date={t}&user_timezone=UTC",
+            t - Duration::days(365)
+        ),
+        &c.member,
+    )
+    .await;
+    assert_eq!((status, code(&body)), (403, "SUBSCRIPTION_REQUIRED"));
+    assert_eq!(body["error"]["message"], "Export range exceeds 12 months.");
+
+    let history = format!("/api/groups/{}/members/{}/progress", c.group, c.admin.id);
+    let (status, _) = get(
+        &app,
+        &format!(
+            "{history}?start_date={}&end_date={t}",
+            t - Duration::days(729)
+        ),
+        &c.member,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, body) = get(
+        &app,
+        &format!(
+            "{history}?start_date={}&end_date={t}",
+            t - Duration::days(730)
+        ),
+        &c.member,
+    )
+    .await;
+    assert_eq!((status, code(&body)), (400, "INVALID_DATE_RANGE"));
+}
