@@ -53,6 +53,15 @@ pub enum CoreError {
         /// What is wrong.
         message: String,
     },
+    /// The member whose progress is asked for is not an active member.
+    #[error("target is not a member")]
+    TargetNotAMember,
+    /// The caller's tier does not allow this (message for the client).
+    #[error("{0}")]
+    SubscriptionRequired(String),
+    /// A date range the rules refuse (message for the client).
+    #[error("{0}")]
+    InvalidDateRange(String),
     /// Storage failure.
     #[error(transparent)]
     Repo(#[from] RepoError),

@@ -8,6 +8,7 @@ pub mod goals;
 pub mod groups;
 pub mod health;
 pub mod images;
+pub mod insights;
 mod notify;
 pub mod outbox;
 pub mod progress;

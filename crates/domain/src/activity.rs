@@ -19,7 +19,7 @@ string_enum!(
         GoalArchived => "goal_archived",
         /// The group was renamed (`{old_name, new_name}`).
         GroupRenamed => "group_renamed",
-        /// Progress was logged (`{goal_id, goal_title, value}`).
+        /// Progress was logged (`{goal_id, goal_title, value, progress_entry_id, log_title}`).
         ProgressLogged => "progress_logged",
         /// Someone asked to join with the invite code (`{}`), by the requester.
         JoinRequest => "join_request",
@@ -31,6 +31,10 @@ string_enum!(
         MemberDeclined => "member_declined",
         /// The invite code was replaced (`{old_code, new_code}`), by the admin.
         InviteCodeRegenerated => "invite_code_regenerated",
+        /// A goal's field changed (`{goal_id, field, old_value, new_value}`).
+        GoalUpdated => "goal_updated",
+        /// A member exported the group's progress (`{start_date, end_date}`).
+        ExportProgress => "export_progress",
     }
 );
 
@@ -40,7 +44,7 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        assert_eq!(ActivityType::ALL.len(), 13);
+        assert_eq!(ActivityType::ALL.len(), 15);
         for t in ActivityType::ALL {
             assert_eq!(ActivityType::parse(t.as_str()), Ok(*t));
         }

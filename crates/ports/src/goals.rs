@@ -3,7 +3,9 @@
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use pursue_domain::decimal::Decimal2;
-use pursue_domain::goal::{Cadence, GoalDescription, GoalTitle, MetricType, NewGoalSpec};
+use pursue_domain::goal::{
+    ActiveDays, Cadence, GoalDescription, GoalTitle, MetricType, NewGoalSpec,
+};
 use pursue_domain::ids::{EntryId, GoalId, GroupId, UserId};
 
 use crate::activity::NewActivity;
@@ -36,6 +38,10 @@ pub struct GoalRecord {
     pub created_at: DateTime<Utc>,
     /// Archive instant (`deleted_at`).
     pub archived_at: Option<DateTime<Utc>>,
+    /// Active days of a daily goal (`None` = every day).
+    pub active_days: Option<ActiveDays>,
+    /// Journal prompt.
+    pub log_title_prompt: Option<String>,
 }
 
 /// Filters of the goal list.
@@ -64,6 +70,8 @@ pub struct EntryRecord {
     pub period_start: NaiveDate,
     /// When it was logged.
     pub logged_at: DateTime<Utc>,
+    /// Headline of the log (journal goals).
+    pub log_title: Option<String>,
 }
 
 /// A change to a goal; `description: Some(None)` clears it.
@@ -73,6 +81,8 @@ pub struct GoalPatch {
     pub title: Option<GoalTitle>,
     /// New description.
     pub description: Option<Option<GoalDescription>>,
+    /// New active days; `Some(None)` resets to every day.
+    pub active_days: Option<Option<ActiveDays>>,
 }
 
 /// Storage of goals.
@@ -110,13 +120,15 @@ pub trait GoalRepository: Send + Sync {
         filter: GoalFilter,
     ) -> Result<Vec<GoalRecord>, RepoError>;
 
-    /// Applies `patch` to the active goal `id`; `None` when it is missing or archived.
+    /// Atomically applies `patch` to the active goal `id` and stores `activity` when
+    /// given (a changed field); `None` when it is missing or archived.
     ///
     /// Errors: [`RepoError`].
     async fn update_goal(
         &self,
         id: GoalId,
         patch: GoalPatch,
+        activity: Option<NewActivity>,
     ) -> Result<Option<GoalRecord>, RepoError>;
 
     /// Atomically archives the active goal `id` (by `actor`) and stores the

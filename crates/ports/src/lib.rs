@@ -18,5 +18,6 @@ pub mod progress;
 pub mod push;
 pub mod subscriptions;
 pub mod users;
+pub mod views;
 
 pub use backoff::{Backoff, backoff};

@@ -27,8 +27,10 @@ pub struct NewEntry {
     pub user_date: NaiveDate,
     /// IANA zone name.
     pub user_timezone: String,
-    /// Binary goals: one entry per local date, enforced by a unique index.
+    /// Binary and journal goals: one entry per local date, enforced by a unique index.
     pub one_per_day: bool,
+    /// Headline of the log.
+    pub log_title: Option<String>,
 }
 
 /// An `Idempotency-Key` with the fingerprint of the request it came with (D3).
@@ -68,9 +70,10 @@ pub enum LogError {
 #[async_trait]
 pub trait ProgressRepository: Send + Sync {
     /// Atomically: claims `key` when given (a concurrent request with the same key waits
-    /// and then replays), inserts the entry, stores the `progress_logged` activity, the
-    /// push (recipients: the goal's group members except the author) and the response for
-    /// the key.
+    /// and then replays), inserts the entry, sets the author's stored time zone to the
+    /// entry's when it differs, stores the `progress_logged` activity, the push
+    /// (recipients: the goal's group members except the author) and the response for the
+    /// key.
     ///
     /// Errors: [`LogError::Duplicate`] (unique index on binary logs),
     /// [`LogError::KeyReused`], [`LogError::Repo`].

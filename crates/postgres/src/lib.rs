@@ -21,6 +21,7 @@ mod purge;
 pub mod schema;
 pub mod subscriptions;
 pub mod users;
+pub mod views;
 
 pub use cluster::{ClusterError, ClusterOptions, LocalCluster};
 pub use devices::PgDevices;
@@ -35,3 +36,4 @@ pub use probe::PgProbe;
 pub use progress::PgProgress;
 pub use subscriptions::PgTiers;
 pub use users::PgUsers;
+pub use views::PgViews;

@@ -19,7 +19,7 @@ use crate::common::{TxError, enqueue_push, from_decimal, insert_activity};
 use crate::errors::{db_error, is_unique_violation, pool_error};
 use crate::goals::EntryRow;
 use crate::pool::PgPool;
-use crate::schema::{goals, idempotency_keys, progress_entries};
+use crate::schema::{goals, idempotency_keys, progress_entries, users};
 
 /// How long a stored response is replayed.
 const KEY_TTL_HOURS: i64 = 24;
@@ -49,7 +49,8 @@ fn encode_entry(e: &EntryRecord) -> Value {
         "value_hundredths": e.value.hundredths(),
         "note": e.note,
         "period_start": e.period_start.format("%Y-%m-%d").to_string(),
-        "logged_at": e.logged_at.to_rfc3339(),
+        "logged_at": e.logged_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        "log_title": e.log_title,
     })
 }
 
@@ -66,6 +67,10 @@ fn decode_entry(v: &Value) -> Option<EntryRecord> {
         logged_at: DateTime::parse_from_rfc3339(v.get("logged_at")?.as_str()?)
             .ok()?
             .with_timezone(&Utc),
+        log_title: v
+            .get("log_title")
+            .and_then(Value::as_str)
+            .map(str::to_string),
     })
 }
 
@@ -167,6 +172,7 @@ impl ProgressRepository for PgProgress {
                         progress_entries::user_timezone.eq(Some(&entry.user_timezone)),
                         progress_entries::binary_log_date
                             .eq(entry.one_per_day.then_some(entry.user_date)),
+                        progress_entries::log_title.eq(entry.log_title.as_deref()),
                     ))
                     .returning(EntryRow::as_returning())
                     .get_result(conn)
@@ -186,6 +192,14 @@ impl ProgressRepository for PgProgress {
                     .select(goals::group_id)
                     .first(conn)
                     .await?;
+                diesel::update(
+                    users::table
+                        .filter(users::id.eq(user))
+                        .filter(users::timezone.is_distinct_from(&entry.user_timezone)),
+                )
+                .set(users::timezone.eq(&entry.user_timezone))
+                .execute(conn)
+                .await?;
                 insert_activity(conn, group, &activity).await?;
                 enqueue_push(conn, group, user, push).await?;
                 if let Some(key) = &key {

@@ -13,6 +13,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         deleted_at -> Nullable<Timestamptz>,
+        timezone -> Nullable<Varchar>,
     }
 }
 
@@ -117,6 +118,8 @@ diesel::table! {
         created_at -> Timestamptz,
         deleted_at -> Nullable<Timestamptz>,
         deleted_by_user_id -> Nullable<Uuid>,
+        active_days -> Nullable<Int4>,
+        log_title_prompt -> Nullable<Varchar>,
     }
 }
 
@@ -132,6 +135,17 @@ diesel::table! {
         user_timezone -> Nullable<Varchar>,
         created_at -> Timestamptz,
         binary_log_date -> Nullable<Date>,
+        log_title -> Nullable<Varchar>,
+    }
+}
+
+diesel::table! {
+    activity_reactions (id) {
+        id -> Uuid,
+        activity_id -> Uuid,
+        user_id -> Uuid,
+        emoji -> Varchar,
+        created_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -229,6 +243,7 @@ diesel::joinable!(progress_entries -> goals (goal_id));
 diesel::joinable!(progress_entries -> users (user_id));
 diesel::joinable!(group_activities -> groups (group_id));
 diesel::joinable!(idempotency_keys -> users (user_id));
+diesel::joinable!(activity_reactions -> group_activities (activity_id));
 diesel::joinable!(user_subscriptions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -246,6 +261,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     outbox,
     push_deliveries,
+    activity_reactions,
     user_notifications,
     user_subscriptions,
 );

@@ -181,6 +181,17 @@ impl From<CoreError> for ApiError {
                 "This Idempotency-Key was used with a different request",
             ),
             CoreError::Invalid { field, message } => ApiError::field(field, message),
+            CoreError::TargetNotAMember => ApiError::new(
+                StatusCode::FORBIDDEN,
+                "TARGET_NOT_A_MEMBER",
+                "The requested user is not a member of this group",
+            ),
+            CoreError::SubscriptionRequired(message) => {
+                ApiError::new(StatusCode::FORBIDDEN, "SUBSCRIPTION_REQUIRED", message)
+            }
+            CoreError::InvalidDateRange(message) => {
+                ApiError::bad_request("INVALID_DATE_RANGE", message)
+            }
             CoreError::Repo(e) => e.into(),
         }
     }

@@ -16,6 +16,7 @@ pub mod startup;
 pub mod state;
 pub mod telemetry;
 pub mod worker;
+mod xlsx;
 
 pub use config::Config;
 pub use startup::{Application, ShutdownHandle};

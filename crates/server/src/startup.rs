@@ -15,10 +15,13 @@ use pursue_app::devices::DeviceService;
 use pursue_app::goals::GoalService;
 use pursue_app::groups::GroupService;
 use pursue_app::health::HealthService;
+use pursue_app::insights::InsightService;
 use pursue_app::progress::ProgressService;
 use pursue_auth::{Argon2Hasher, JwtTokens};
 use pursue_google::{GoogleConfig, GoogleIdTokens};
-use pursue_postgres::{PgDevices, PgGoals, PgGroups, PgPool, PgProbe, PgProgress, PgUsers};
+use pursue_postgres::{
+    PgDevices, PgGoals, PgGroups, PgPool, PgProbe, PgProgress, PgTiers, PgUsers, PgViews,
+};
 use tokio::sync::{Notify, watch};
 
 use crate::config::Config;
@@ -130,6 +133,12 @@ impl Application {
             share_base_url: config.share_base_url.clone(),
             groups: GroupService::new(groups.clone()),
             goals: GoalService::new(groups.clone(), goals.clone()),
+            insights: InsightService::new(
+                groups.clone(),
+                goals.clone(),
+                Arc::new(PgViews::new(pool.clone())),
+                Arc::new(PgTiers::new(pool.clone())),
+            ),
             images: crate::images::image_service(config, pool.clone(), groups.clone())?,
             progress: ProgressService::new(groups, goals, Arc::new(PgProgress::new(pool.clone()))),
             accounts,

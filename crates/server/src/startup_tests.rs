@@ -73,6 +73,12 @@ fn state() -> web::Data<AppState> {
         accounts,
         groups: pursue_app::groups::GroupService::new(groups.clone()),
         goals: pursue_app::goals::GoalService::new(groups.clone(), goals.clone()),
+        insights: pursue_app::insights::InsightService::new(
+            groups.clone(),
+            goals.clone(),
+            Arc::new(pursue_ports::views::MockProgressViews::new()),
+            Arc::new(pursue_ports::subscriptions::MockTierSource::new()),
+        ),
         images: pursue_app::images::ImageService::new(
             Arc::new(pursue_ports::images::MockImageProcessor::new()),
             Arc::new(pursue_ports::images::MockImageStore::new()),

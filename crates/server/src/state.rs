@@ -10,6 +10,7 @@ use pursue_app::goals::GoalService;
 use pursue_app::groups::GroupService;
 use pursue_app::health::HealthService;
 use pursue_app::images::ImageService;
+use pursue_app::insights::InsightService;
 use pursue_app::progress::ProgressService;
 
 /// Use cases and process-wide flags, shared by every worker.
@@ -23,6 +24,8 @@ pub struct AppState {
     pub goals: GoalService,
     /// Progress logging.
     pub progress: ProgressService,
+    /// Progress views: members' pulse, member history, My Progress, export.
+    pub insights: InsightService,
     /// Push devices.
     pub devices: DeviceService,
     /// Whether pushes and e-mails really leave the server (for `/health`).

@@ -78,14 +78,14 @@ impl GoalService {
         Ok(GoalHistory { goal, users })
     }
 
-    /// The caller's entries of an active goal in `[from, to]` (members only).
+    /// The goal and the caller's entries of it in `[from, to]` (members only).
     pub async fn my_progress(
         &self,
         caller: &UserRecord,
         id: GoalId,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
-    ) -> Result<Vec<EntryRecord>, CoreError> {
+    ) -> Result<(GoalRecord, Vec<EntryRecord>), CoreError> {
         check_range(from, to)?;
         let goal = self.active_goal(id).await?;
         authorize_in(
@@ -95,9 +95,10 @@ impl GoalService {
             GroupAction::ReadProgress,
         )
         .await?;
-        Ok(self
+        let entries = self
             .goals
             .entries_between(vec![id], Some(caller.id), from, to)
-            .await?)
+            .await?;
+        Ok((goal, entries))
     }
 }

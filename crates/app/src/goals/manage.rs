@@ -1,7 +1,7 @@
 //! `create_goal`, `get_goal`, `update_goal`, `archive_goal`.
 
 use pursue_domain::activity::ActivityType;
-use pursue_domain::goal::NewGoalSpec;
+use pursue_domain::goal::{ActiveDays, Cadence, GoalSpecError, NewGoalSpec};
 use pursue_domain::ids::{GoalId, GroupId};
 use pursue_domain::push::PushKind;
 use pursue_domain::role::GroupAction;
@@ -58,7 +58,8 @@ impl GoalService {
         Ok(goal)
     }
 
-    /// Edits title and description of an active goal (admin or creator).
+    /// Edits title, description and active days of an active goal (admin or creator).
+    /// Active days apply to daily goals only; a changed value writes `goal_updated`.
     pub async fn update_goal(
         &self,
         caller: &UserRecord,
@@ -73,8 +74,27 @@ impl GoalService {
             GroupAction::ManageGoals,
         )
         .await?;
+        if matches!(patch.active_days, Some(Some(_))) && goal.cadence != Cadence::Daily {
+            return Err(CoreError::invalid(
+                "active_days",
+                GoalSpecError::ActiveDaysNotDaily,
+            ));
+        }
+        let act = match patch.active_days {
+            Some(new) if new != goal.active_days => Some(activity(
+                ActivityType::GoalUpdated,
+                caller.id,
+                json!({
+                    "goal_id": id.to_string(),
+                    "field": "active_days",
+                    "old_value": goal.active_days.map(ActiveDays::days),
+                    "new_value": new.map(ActiveDays::days),
+                }),
+            )),
+            _ => None,
+        };
         self.goals
-            .update_goal(id, patch)
+            .update_goal(id, patch, act)
             .await?
             .ok_or(CoreError::NotFound)
     }

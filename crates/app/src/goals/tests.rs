@@ -48,6 +48,8 @@ fn goal(n: u128, cadence: Cadence) -> GoalRecord {
         created_by_user_id: None,
         created_at: Utc::now(),
         archived_at: None,
+        active_days: None,
+        log_title_prompt: None,
     }
 }
 
@@ -110,6 +112,7 @@ async fn list_with_progress_uses_members_goals_and_one_entry_read() {
                 note: None,
                 period_start: today,
                 logged_at: Utc::now(),
+                log_title: None,
             }])
         });
     let service = GoalService::new(Arc::new(groups), Arc::new(goals));

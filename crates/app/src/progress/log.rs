@@ -5,7 +5,7 @@ use pursue_domain::activity::ActivityType;
 use pursue_domain::goal::MetricType;
 use pursue_domain::ids::{EntryId, GoalId};
 use pursue_domain::period::{Timezone, UserDate, check_not_future};
-use pursue_domain::progress::{Note, ProgressValue};
+use pursue_domain::progress::{LogTitle, Note, ProgressValue};
 use pursue_domain::push::PushKind;
 use pursue_domain::role::GroupAction;
 use pursue_ports::goals::EntryRecord;
@@ -28,6 +28,8 @@ pub struct LogProgress {
     pub value: f64,
     /// Note.
     pub note: Option<Note>,
+    /// Headline (required for journal goals).
+    pub log_title: Option<LogTitle>,
     /// The caller's local date.
     pub user_date: UserDate,
     /// The caller's zone name (checked against the tz database here).
@@ -40,10 +42,11 @@ impl LogProgress {
     /// Canonical text of the request, compared on key reuse.
     fn canonical(&self) -> String {
         format!(
-            "{}|{}|{}|{}|{}",
+            "{}|{}|{}|{}|{}|{}",
             self.goal_id,
             self.value,
             self.note.as_ref().map(Note::as_str).unwrap_or(""),
+            self.log_title.as_ref().map(LogTitle::as_str).unwrap_or(""),
             self.user_date,
             self.user_timezone
         )
@@ -75,19 +78,28 @@ impl ProgressService {
             .map_err(|e| CoreError::invalid("user_date", e))?;
         let value = ProgressValue::validate(goal.metric, input.value)
             .map_err(|e| CoreError::invalid("value", e))?;
+        if goal.metric == MetricType::Journal && input.log_title.is_none() {
+            return Err(CoreError::invalid(
+                "log_title",
+                "log_title is required for journal goals",
+            ));
+        }
+        let log_title = input.log_title.as_ref().map(|t| t.as_str().to_string());
         let key = input.idempotency_key.clone().map(|key| IdempotencyKey {
             key,
             request: input.canonical(),
         });
+        let entry_id = EntryId::from_uuid(Uuid::new_v4());
         let entry = NewEntry {
-            id: EntryId::from_uuid(Uuid::new_v4()),
+            id: entry_id,
             goal_id: goal.id,
             user_id: caller.id,
             value,
             note: input.note.map(|n| n.as_str().to_string()),
             user_date: input.user_date.date(),
             user_timezone: zone.as_str().to_string(),
-            one_per_day: goal.metric == MetricType::Binary,
+            one_per_day: goal.metric.counts_days(),
+            log_title: log_title.clone(),
         };
         let act = activity(
             ActivityType::ProgressLogged,
@@ -96,6 +108,8 @@ impl ProgressService {
                 "goal_id": goal.id.to_string(),
                 "goal_title": goal.title,
                 "value": value.to_f64(),
+                "progress_entry_id": entry_id.to_string(),
+                "log_title": log_title,
             }),
         );
         let event = push(

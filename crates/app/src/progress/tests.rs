@@ -41,6 +41,8 @@ fn goal(archived: bool) -> GoalRecord {
         created_by_user_id: None,
         created_at: Utc::now(),
         archived_at: archived.then(Utc::now),
+        active_days: None,
+        log_title_prompt: None,
     }
 }
 
@@ -53,6 +55,7 @@ fn entry(owner: u128) -> EntryRecord {
         note: None,
         period_start: Utc::now().date_naive(),
         logged_at: Utc::now(),
+        log_title: None,
     }
 }
 
@@ -98,6 +101,7 @@ fn input(value: f64, days_ahead: i64, zone: &str) -> LogProgress {
         goal_id: goal(false).id,
         value,
         note: None,
+        log_title: None,
         user_date: UserDate::from_date(Utc::now().date_naive() + Duration::days(days_ahead)),
         user_timezone: zone.into(),
         idempotency_key: Some("k1".into()),
@@ -210,4 +214,59 @@ async fn entries_are_deleted_by_owners_only() {
         s.get_entry(&caller(), entry(1).id).await,
         Err(CoreError::NotFound)
     ));
+}
+
+fn journal_goals() -> MockGoalRepository {
+    let mut g = MockGoalRepository::new();
+    g.expect_find_goal().returning(|_| {
+        let mut j = goal(false);
+        j.metric = MetricType::Journal;
+        j.target_value = None;
+        Ok(Some(j))
+    });
+    g
+}
+
+#[tokio::test]
+async fn journal_logs_need_a_title_and_follow_the_binary_rules() {
+    let s = service(
+        groups(Some(Role::Member)),
+        journal_goals(),
+        MockProgressRepository::new(),
+    );
+    let err = s
+        .log_progress(&caller(), input(1.0, 0, "UTC"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            CoreError::Invalid {
+                field: "log_title",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let mut titled = input(2.0, 0, "UTC");
+    titled.log_title = Some(pursue_domain::progress::LogTitle::parse("Read ch. 3").unwrap());
+    let err = s.log_progress(&caller(), titled.clone()).await.unwrap_err();
+    assert!(
+        matches!(err, CoreError::Invalid { field: "value", .. }),
+        "{err:?}"
+    );
+
+    let mut p = MockProgressRepository::new();
+    p.expect_log_progress()
+        .withf(|e, _, a, _| {
+            e.one_per_day
+                && e.log_title.as_deref() == Some("Read ch. 3")
+                && a.metadata["log_title"] == "Read ch. 3"
+                && a.metadata["progress_entry_id"] == e.id.to_string()
+                && a.metadata["value"] == 1.0
+        })
+        .returning(|_, _, _, _| Ok(LogOutcome::Created(entry(1))));
+    let s = service(groups(Some(Role::Member)), journal_goals(), p);
+    titled.value = 1.0;
+    assert!(s.log_progress(&caller(), titled).await.unwrap().1);
 }

@@ -1,7 +1,9 @@
 //! Goals: cadence, metric, texts, target value and the creation rules.
 
+mod days;
 mod spec;
 
+pub use days::{ActiveDays, ActiveDaysError};
 pub use spec::{GoalSpecError, NewGoalSpec};
 
 use crate::decimal::{Decimal2, DecimalError};
@@ -29,8 +31,17 @@ string_enum!(
         Numeric => "numeric",
         /// Whole seconds.
         Duration => "duration",
+        /// A titled log, done (1) or not (0), at most once per day.
+        Journal => "journal",
     }
 );
+
+impl MetricType {
+    /// Binary and journal goals count done days (value 1), one entry per local date.
+    pub const fn counts_days(self) -> bool {
+        matches!(self, MetricType::Binary | MetricType::Journal)
+    }
+}
 
 bounded_text!(
     /// A goal title: trimmed, 1–200 code points.
@@ -40,6 +51,11 @@ bounded_text!(
 bounded_text!(
     /// A goal description: trimmed, at most 1000 code points (may be empty).
     pub struct GoalDescription, 0, 1000
+);
+
+bounded_text!(
+    /// The prompt shown when logging a journal entry: trimmed, at most 80 code points.
+    pub struct LogTitlePrompt, 0, 80
 );
 
 bounded_text!(
@@ -116,7 +132,9 @@ mod tests {
         let names: Vec<&str> = Cadence::ALL.iter().map(|c| c.as_str()).collect();
         assert_eq!(names, ["daily", "weekly", "monthly", "yearly"]);
         let names: Vec<&str> = MetricType::ALL.iter().map(|m| m.as_str()).collect();
-        assert_eq!(names, ["binary", "numeric", "duration"]);
+        assert_eq!(names, ["binary", "numeric", "duration", "journal"]);
+        assert!(MetricType::Journal.counts_days() && MetricType::Binary.counts_days());
+        assert!(!MetricType::Numeric.counts_days());
         assert_eq!("weekly".parse::<Cadence>(), Ok(Cadence::Weekly));
         assert!(Cadence::parse("Weekly").is_err());
         assert!(Cadence::parse("hourly").is_err());

@@ -1,6 +1,8 @@
 //! Cross-field rules for creating a goal.
 
-use super::{Cadence, GoalDescription, GoalTitle, MetricType, TargetValue, Unit};
+use super::{
+    ActiveDays, Cadence, GoalDescription, GoalTitle, LogTitlePrompt, MetricType, TargetValue, Unit,
+};
 
 /// Why a goal's fields do not fit together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -14,6 +16,22 @@ pub enum GoalSpecError {
     /// A duration target counts seconds, so it must be whole.
     #[error("target_value must be a whole number of seconds for duration goals")]
     DurationTargetNotWhole,
+    /// A journal goal takes no target.
+    #[error("target_value is not allowed for journal goals")]
+    JournalTarget,
+    /// Active days apply to daily goals only.
+    #[error("active_days is only allowed for daily goals")]
+    ActiveDaysNotDaily,
+}
+
+impl GoalSpecError {
+    /// The request field the error is about.
+    pub const fn field(self) -> &'static str {
+        match self {
+            GoalSpecError::ActiveDaysNotDaily => "active_days",
+            _ => "target_value",
+        }
+    }
 }
 
 /// A validated goal to create.
@@ -25,6 +43,8 @@ pub struct NewGoalSpec {
     metric: MetricType,
     target: Option<TargetValue>,
     unit: Option<Unit>,
+    active_days: Option<ActiveDays>,
+    log_title_prompt: Option<LogTitlePrompt>,
 }
 
 impl NewGoalSpec {
@@ -48,7 +68,8 @@ impl NewGoalSpec {
             (MetricType::Duration, Some(t)) if !t.value().is_whole() => {
                 return Err(GoalSpecError::DurationTargetNotWhole);
             }
-            (MetricType::Binary | MetricType::Duration, t) => t,
+            (MetricType::Journal, Some(_)) => return Err(GoalSpecError::JournalTarget),
+            (MetricType::Binary | MetricType::Duration | MetricType::Journal, t) => t,
         };
         Ok(Self {
             title,
@@ -57,7 +78,33 @@ impl NewGoalSpec {
             metric,
             target,
             unit,
+            active_days: None,
+            log_title_prompt: None,
         })
+    }
+
+    /// Adds the active days (daily goals only) and the journal prompt.
+    pub fn with_schedule(
+        mut self,
+        active_days: Option<ActiveDays>,
+        log_title_prompt: Option<LogTitlePrompt>,
+    ) -> Result<Self, GoalSpecError> {
+        if active_days.is_some() && self.cadence != Cadence::Daily {
+            return Err(GoalSpecError::ActiveDaysNotDaily);
+        }
+        self.active_days = active_days;
+        self.log_title_prompt = log_title_prompt;
+        Ok(self)
+    }
+
+    /// Active days (`None` = every day).
+    pub fn active_days(&self) -> Option<ActiveDays> {
+        self.active_days
+    }
+
+    /// Journal prompt, if any.
+    pub fn log_title_prompt(&self) -> Option<&LogTitlePrompt> {
+        self.log_title_prompt.as_ref()
     }
 
     /// Title.
@@ -137,6 +184,46 @@ mod tests {
         assert_eq!(
             spec(MetricType::Duration, target(90.5)),
             Err(GoalSpecError::DurationTargetNotWhole)
+        );
+    }
+
+    #[test]
+    fn journal_takes_no_target() {
+        assert_eq!(spec(MetricType::Journal, None).unwrap().target(), None);
+        assert_eq!(
+            spec(MetricType::Journal, target(1.0)),
+            Err(GoalSpecError::JournalTarget)
+        );
+    }
+
+    #[test]
+    fn active_days_only_on_daily_goals() {
+        let days = Some(ActiveDays::from_bits(62).unwrap());
+        assert_eq!(
+            spec(MetricType::Binary, None)
+                .unwrap()
+                .with_schedule(days, None),
+            Err(GoalSpecError::ActiveDaysNotDaily)
+        );
+        assert_eq!(GoalSpecError::ActiveDaysNotDaily.field(), "active_days");
+        let s = NewGoalSpec::new(
+            title(),
+            None,
+            Cadence::Daily,
+            MetricType::Journal,
+            None,
+            None,
+        )
+        .unwrap()
+        .with_schedule(
+            days,
+            Some(LogTitlePrompt::parse("What did you read?").unwrap()),
+        )
+        .unwrap();
+        assert_eq!(s.active_days(), days);
+        assert_eq!(
+            s.log_title_prompt().map(LogTitlePrompt::as_str),
+            Some("What did you read?")
         );
     }
 

@@ -19,7 +19,7 @@ pub struct Aggregate {
 /// entries of 0 do not count; numeric and duration sum the values.
 pub fn aggregate(metric: MetricType, target: Option<Decimal2>, entries: &[Decimal2]) -> Aggregate {
     let (completed, total) = match metric {
-        MetricType::Binary => {
+        MetricType::Binary | MetricType::Journal => {
             let done = entries.iter().filter(|v| **v == Decimal2::ONE).count();
             let done = i64::try_from(done).unwrap_or(i64::MAX);
             let completed =

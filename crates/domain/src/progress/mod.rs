@@ -1,6 +1,7 @@
 //! Progress: accepted values per metric, notes, and per-period aggregation (§4.3, D2).
 
 mod aggregate;
+pub mod insights;
 
 pub use aggregate::{Aggregate, aggregate, percentage};
 
@@ -10,6 +11,11 @@ use crate::goal::MetricType;
 bounded_text!(
     /// A note on a progress entry: trimmed, at most 500 code points (may be empty).
     pub struct Note, 0, 500
+);
+
+bounded_text!(
+    /// The headline of a log (required for journal goals): trimmed, 1–120 code points.
+    pub struct LogTitle, 1, 120
 );
 
 /// Why a progress value was refused for the goal's metric.
@@ -55,7 +61,7 @@ impl ProgressValue {
             return Err(ValueError::NotFinite);
         }
         match metric {
-            MetricType::Binary => match Decimal2::try_from_f64(value) {
+            MetricType::Binary | MetricType::Journal => match Decimal2::try_from_f64(value) {
                 Ok(d) if d == Decimal2::ZERO || d == Decimal2::ONE => Ok(d),
                 _ => Err(ValueError::BinaryNotZeroOrOne),
             },

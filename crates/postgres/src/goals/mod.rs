@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use pursue_domain::goal::{Cadence, MetricType, NewGoalSpec};
+use pursue_domain::goal::{ActiveDays, Cadence, MetricType, NewGoalSpec};
 use pursue_domain::ids::{EntryId, GoalId, GroupId, UserId};
 use pursue_ports::activity::NewActivity;
 use pursue_ports::error::RepoError;
@@ -49,9 +49,16 @@ pub(crate) struct GoalRow {
     created_by_user_id: Option<Uuid>,
     created_at: DateTime<Utc>,
     deleted_at: Option<DateTime<Utc>>,
+    active_days: Option<i32>,
+    log_title_prompt: Option<String>,
 }
 
 impl GoalRow {
+    /// The goal's group.
+    pub(crate) fn group_id(&self) -> Uuid {
+        self.group_id
+    }
+
     /// The record; unknown stored enum names are corrupt data.
     pub(crate) fn into_record(self) -> Result<GoalRecord, RepoError> {
         Ok(GoalRecord {
@@ -68,6 +75,13 @@ impl GoalRow {
             created_by_user_id: self.created_by_user_id.map(UserId::from_uuid),
             created_at: self.created_at,
             archived_at: self.deleted_at,
+            active_days: self
+                .active_days
+                .map(|b| {
+                    ActiveDays::from_bits(b).map_err(|_| corrupt("active_days", &b.to_string()))
+                })
+                .transpose()?,
+            log_title_prompt: self.log_title_prompt,
         })
     }
 }
@@ -84,6 +98,7 @@ pub(crate) struct EntryRow {
     note: Option<String>,
     period_start: NaiveDate,
     logged_at: DateTime<Utc>,
+    log_title: Option<String>,
 }
 
 impl EntryRow {
@@ -97,6 +112,7 @@ impl EntryRow {
             note: self.note,
             period_start: self.period_start,
             logged_at: self.logged_at,
+            log_title: self.log_title,
         })
     }
 }
@@ -162,8 +178,9 @@ impl GoalRepository for PgGoals {
         &self,
         id: GoalId,
         patch: GoalPatch,
+        activity: Option<NewActivity>,
     ) -> Result<Option<GoalRecord>, RepoError> {
-        write::update_goal(&self.pool, id, patch).await
+        write::update_goal(&self.pool, id, patch, activity).await
     }
 
     async fn archive_goal(

@@ -50,6 +50,8 @@ pub(super) async fn create_goal(
                     goals::metric_type.eq(spec.metric().as_str()),
                     goals::target_value.eq(spec.target().map(|t| from_decimal(t.value()))),
                     goals::unit.eq(spec.unit().map(|u| u.as_str())),
+                    goals::active_days.eq(spec.active_days().map(|d| d.bits())),
+                    goals::log_title_prompt.eq(spec.log_title_prompt().map(|p| p.as_str())),
                     goals::created_by_user_id.eq(Some(actor.as_uuid())),
                 ))
                 .returning(GoalRow::as_returning())
@@ -75,12 +77,14 @@ pub(super) async fn create_goal(
 struct GoalChanges<'a> {
     title: Option<&'a str>,
     description: Option<Option<&'a str>>,
+    active_days: Option<Option<i32>>,
 }
 
 pub(super) async fn update_goal(
     pool: &PgPool,
     id: GoalId,
     patch: GoalPatch,
+    activity: Option<NewActivity>,
 ) -> Result<Option<GoalRecord>, RepoError> {
     let mut conn = pool.get().await.map_err(pool_error)?;
     let changes = GoalChanges {
@@ -89,25 +93,36 @@ pub(super) async fn update_goal(
             .description
             .as_ref()
             .map(|d| d.as_ref().map(|d| d.as_str())),
+        active_days: patch.active_days.map(|d| d.map(|d| d.bits())),
     };
-    let target = goals::table
-        .filter(goals::id.eq(id.as_uuid()))
-        .filter(goals::deleted_at.is_null());
-    let row: Option<GoalRow> = if changes.title.is_none() && changes.description.is_none() {
-        target
-            .select(GoalRow::as_select())
-            .first(&mut conn)
-            .await
-            .optional()
-    } else {
-        diesel::update(target)
-            .set(&changes)
-            .returning(GoalRow::as_returning())
-            .get_result(&mut conn)
-            .await
-            .optional()
-    }
-    .map_err(db_error)?;
+    let unchanged =
+        changes.title.is_none() && changes.description.is_none() && changes.active_days.is_none();
+    let row: Option<GoalRow> = conn
+        .transaction::<_, diesel::result::Error, _>(async move |conn| {
+            let target = goals::table
+                .filter(goals::id.eq(id.as_uuid()))
+                .filter(goals::deleted_at.is_null());
+            let row: Option<GoalRow> = if unchanged {
+                target
+                    .select(GoalRow::as_select())
+                    .first(conn)
+                    .await
+                    .optional()?
+            } else {
+                diesel::update(target)
+                    .set(&changes)
+                    .returning(GoalRow::as_returning())
+                    .get_result(conn)
+                    .await
+                    .optional()?
+            };
+            if let (Some(row), Some(activity)) = (&row, &activity) {
+                insert_activity(conn, row.group_id(), activity).await?;
+            }
+            Ok(row)
+        })
+        .await
+        .map_err(db_error)?;
     row.map(GoalRow::into_record).transpose()
 }
 

@@ -4,7 +4,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use pursue_app::goals::{GoalView, PeriodProgress};
 use pursue_domain::decimal::Decimal2;
 use pursue_domain::goal::{
-    Cadence, GoalDescription, GoalTitle, MetricType, NewGoalSpec, TargetValue, Unit,
+    ActiveDays, Cadence, GoalDescription, GoalTitle, LogTitlePrompt, MetricType, NewGoalSpec,
+    TargetValue, Unit,
 };
 use pursue_ports::goals::{EntryRecord, GoalPatch, GoalRecord};
 use serde::{Deserialize, Serialize};
@@ -34,6 +35,17 @@ pub struct CreateGoalRequest {
     /// Unit, ≤ 50.
     #[garde(skip)]
     pub unit: Option<String>,
+    /// Journal prompt, ≤ 80.
+    #[garde(skip)]
+    pub log_title_prompt: Option<String>,
+    /// 1–7 unique days, 0 (Sunday) to 6 (Saturday); daily goals only.
+    #[garde(skip)]
+    pub active_days: Option<Vec<i64>>,
+}
+
+/// Parses an `active_days` array.
+pub fn active_days(days: &[i64]) -> Result<ActiveDays, ApiError> {
+    ActiveDays::from_days(days).map_err(|e| ApiError::field("active_days", e))
 }
 
 impl CreateGoalRequest {
@@ -60,8 +72,16 @@ impl CreateGoalRequest {
             .map(Unit::parse)
             .transpose()
             .map_err(|e| ApiError::field("unit", e))?;
+        let prompt = self
+            .log_title_prompt
+            .as_deref()
+            .map(LogTitlePrompt::parse)
+            .transpose()
+            .map_err(|e| ApiError::field("log_title_prompt", e))?;
+        let days = self.active_days.as_deref().map(active_days).transpose()?;
         NewGoalSpec::new(title, description, cadence, metric, target, unit)
-            .map_err(|e| ApiError::field("target_value", e))
+            .and_then(|s| s.with_schedule(days, prompt))
+            .map_err(|e| ApiError::field(e.field(), e))
     }
 }
 
@@ -76,6 +96,10 @@ pub struct UpdateGoalRequest {
     #[garde(skip)]
     #[serde(default, deserialize_with = "nullable")]
     pub description: Option<Option<String>>,
+    /// New active days, or null for every day.
+    #[garde(skip)]
+    #[serde(default, deserialize_with = "nullable")]
+    pub active_days: Option<Option<Vec<i64>>>,
 }
 
 impl UpdateGoalRequest {
@@ -94,6 +118,10 @@ impl UpdateGoalRequest {
                 .map(|d| d.as_deref().map(GoalDescription::parse).transpose())
                 .transpose()
                 .map_err(|e| ApiError::field("description", e))?,
+            active_days: self
+                .active_days
+                .map(|d| d.as_deref().map(active_days).transpose())
+                .transpose()?,
         })
     }
 }
@@ -133,6 +161,14 @@ pub struct GoalBody {
     pub created_at: DateTime<Utc>,
     /// Archive instant.
     pub archived_at: Option<DateTime<Utc>>,
+    /// Journal prompt.
+    pub log_title_prompt: Option<String>,
+    /// Active days, ascending 0–6, or null.
+    pub active_days: Option<Vec<u8>>,
+    /// `Every day`, `Weekdays only`, … .
+    pub active_days_label: String,
+    /// Number of active days (7 when null).
+    pub active_days_count: u32,
     /// Current period progress (list with `include_progress=true`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_period_progress: Option<PeriodBody>,
@@ -152,6 +188,10 @@ impl From<GoalRecord> for GoalBody {
             created_by_user_id: g.created_by_user_id.map(|u| u.to_string()),
             created_at: g.created_at,
             archived_at: g.archived_at,
+            log_title_prompt: g.log_title_prompt,
+            active_days: g.active_days.map(ActiveDays::days),
+            active_days_label: ActiveDays::label(g.active_days),
+            active_days_count: ActiveDays::count(g.active_days),
             current_period_progress: None,
         }
     }
@@ -269,6 +309,10 @@ pub struct HistoryEntry {
     pub period_start: String,
     /// Instant.
     pub logged_at: DateTime<Utc>,
+    /// Headline.
+    pub log_title: Option<String>,
+    /// Photos come later: always null.
+    pub photo: Option<()>,
 }
 
 impl From<EntryRecord> for HistoryEntry {
@@ -279,6 +323,8 @@ impl From<EntryRecord> for HistoryEntry {
             note: e.note,
             period_start: date(e.period_start),
             logged_at: e.logged_at,
+            log_title: e.log_title,
+            photo: None,
         }
     }
 }
@@ -300,6 +346,8 @@ pub struct EntryBody {
     pub period_start: String,
     /// Instant.
     pub logged_at: DateTime<Utc>,
+    /// Headline.
+    pub log_title: Option<String>,
 }
 
 impl From<EntryRecord> for EntryBody {
@@ -312,6 +360,7 @@ impl From<EntryRecord> for EntryBody {
             note: e.note,
             period_start: date(e.period_start),
             logged_at: e.logged_at,
+            log_title: e.log_title,
         }
     }
 }
@@ -334,4 +383,23 @@ pub struct LogProgressRequest {
     /// IANA zone, 1–50.
     #[garde(length(chars, min = 1, max = 50))]
     pub user_timezone: String,
+    /// Headline, 1–120 (required for journal goals).
+    #[garde(skip)]
+    pub log_title: Option<String>,
+}
+
+/// The active-days fields of a goal: `(active_days, active_days_label, active_days_count)`.
+pub fn schedule(days: Option<ActiveDays>) -> serde_json::Value {
+    serde_json::json!({
+        "active_days": days.map(ActiveDays::days),
+        "active_days_label": ActiveDays::label(days),
+        "active_days_count": ActiveDays::count(days),
+    })
+}
+
+/// Copies the keys of the object `extra` into the object `body`.
+pub fn merge(body: &mut serde_json::Value, extra: serde_json::Value) {
+    if let (Some(body), serde_json::Value::Object(extra)) = (body.as_object_mut(), extra) {
+        body.extend(extra);
+    }
 }

@@ -6,6 +6,7 @@ pub mod devices;
 pub mod goals;
 pub mod group_fields;
 pub mod groups;
+pub mod insights;
 pub mod patch;
 pub mod query;
 pub mod rules;

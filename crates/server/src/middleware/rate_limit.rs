@@ -7,6 +7,7 @@
 //! | password reset | 3 / 60 min | client IP | `POST /api/auth/forgot-password` |
 //! | progress | 60 / 60 s | user (else IP) | `/api/progress*` |
 //! | upload | 10 / 15 min | user (else IP) | avatar `POST`, icon `PATCH` |
+//! | export | 10 / 60 min | user | group progress export (checked by its handler) |
 //!
 //! A budget of `max` per `window` is a GCRA quota with a burst of `max` that regains one
 //! request every `window / max`. Responses carry `RateLimit-Limit`, `RateLimit-Remaining`
@@ -172,6 +173,7 @@ pub struct RateLimits {
     reset: Limiter,
     progress: Limiter,
     upload: Limiter,
+    export: Limiter,
     seen: AtomicU64,
 }
 
@@ -212,7 +214,21 @@ impl RateLimits {
                 "UPLOAD_RATE_LIMIT_EXCEEDED",
                 "Too many uploads, please try again later",
             ),
+            export: Limiter::new(
+                10,
+                60 * MINUTE,
+                "EXPORT_RATE_LIMIT_EXCEEDED",
+                "Too many exports, please try again later",
+            ),
             seen: AtomicU64::new(0),
+        }
+    }
+
+    /// Counts one group export of `user` (10 per hour); the 429 when the budget is spent.
+    pub fn check_export(&self, user: &str) -> Result<(), ApiError> {
+        match self.export.check(user) {
+            Decision::Allowed { .. } => Ok(()),
+            Decision::Denied { retry_after, .. } => Err(self.export.refusal(retry_after)),
         }
     }
 
@@ -225,6 +241,7 @@ impl RateLimits {
                 &self.reset,
                 &self.progress,
                 &self.upload,
+                &self.export,
             ] {
                 limiter.forget_idle();
             }

@@ -105,3 +105,89 @@ async fn my_groups_is_constant_in_the_number_of_groups() {
         "{counts:?}"
     );
 }
+
+#[tokio::test]
+async fn progress_views_are_constant_in_the_number_of_goals() {
+    use pursue_app::insights::{HistoryQuery, InsightService, MyProgressQuery};
+    use pursue_domain::period::Period;
+    use pursue_postgres::PgViews;
+
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let (pool, counter) = app.db.counting_pool();
+    let groups = Arc::new(PgGroups::new(pool.clone()));
+    let insights = InsightService::new(
+        groups,
+        Arc::new(PgGoals::new(pool.clone())),
+        Arc::new(PgViews::new(pool)),
+        Arc::new(Premium),
+    );
+    let group = GroupId::parse(&c.group).unwrap();
+    let caller = record(&c.member);
+    let target = UserId::parse(&c.admin.id).unwrap();
+    let range = Period::new(today() - chrono::Duration::days(60), today()).unwrap();
+    let mut created = 0;
+    let mut counts = Vec::new();
+    for target_goals in [1, 10, 40] {
+        while created < target_goals {
+            let cadence = ["daily", "weekly", "monthly", "yearly"][created % 4];
+            let goal = create_goal(
+                &app,
+                &c.group,
+                &c.creator,
+                json!({"title": format!("g{created}"), "cadence": cadence, "metric_type": "binary"}),
+            )
+            .await;
+            for who in [&c.member, &c.admin] {
+                assert_eq!(
+                    log(&app, who, &goal, 1.0, &today().to_string()).await.0,
+                    201
+                );
+            }
+            created += 1;
+        }
+        counter.reset();
+        let members = insights.members(&caller, group).await.unwrap();
+        assert!(members.iter().all(
+            |m| m.member.user_id == UserId::parse(&c.creator.id).unwrap()
+                || m.last_log_at.is_some()
+        ));
+        let m = counter.get();
+        counter.reset();
+        let query = HistoryQuery {
+            range,
+            limit: 50,
+            cursor: None,
+        };
+        let h = insights
+            .member_history(&caller, group, target, query)
+            .await
+            .unwrap();
+        assert_eq!(h.summaries.len(), target_goals);
+        let mh = counter.get();
+        counter.reset();
+        let p = insights
+            .my_progress(&caller, MyProgressQuery::default())
+            .await
+            .unwrap();
+        assert_eq!(p.breakdown.len(), target_goals);
+        let mp = counter.get();
+        counts.push((m, mh, mp));
+    }
+    assert!(counts.iter().all(|c| *c == counts[0]), "{counts:?}");
+    let (m, mh, mp) = counts[0];
+    assert!(m <= 7 && mh <= 8 && mp <= 3, "{counts:?}");
+}
+
+/// Every caller is premium (the history span is not the point here).
+struct Premium;
+
+#[async_trait::async_trait]
+impl pursue_ports::subscriptions::TierSource for Premium {
+    async fn tier_of(
+        &self,
+        _user: UserId,
+    ) -> Result<pursue_domain::subscription::Tier, pursue_ports::error::RepoError> {
+        Ok(pursue_domain::subscription::Tier::Premium)
+    }
+}

@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use serde_json::json;
 
 use super::query_date;
-use crate::dto::goals::HistoryEntry;
+use crate::dto::goals::{HistoryEntry, merge, schedule};
 use crate::dto::query::RangeQuery;
 use crate::error::ApiError;
 use crate::extract::AuthUser;
@@ -21,12 +21,9 @@ pub async fn my_progress(
     let id = ids::goal(&path)?;
     let from = query_date("start_date", query.start_date.as_deref())?;
     let to = query_date("end_date", query.end_date.as_deref())?;
-    let entries: Vec<HistoryEntry> = state
-        .goals
-        .my_progress(&user.0, id, from, to)
-        .await?
-        .into_iter()
-        .map(HistoryEntry::from)
-        .collect();
-    Ok(HttpResponse::Ok().json(json!({ "goal_id": id.to_string(), "entries": entries })))
+    let (goal, entries) = state.goals.my_progress(&user.0, id, from, to).await?;
+    let entries: Vec<HistoryEntry> = entries.into_iter().map(HistoryEntry::from).collect();
+    let mut body = json!({ "goal_id": id.to_string(), "entries": entries });
+    merge(&mut body, schedule(goal.active_days));
+    Ok(HttpResponse::Ok().json(body))
 }

@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use serde_json::json;
 
 use super::query_date;
-use crate::dto::goals::HistoryEntry;
+use crate::dto::goals::{HistoryEntry, merge, schedule};
 use crate::dto::query::RangeQuery;
 use crate::error::ApiError;
 use crate::extract::AuthUser;
@@ -35,12 +35,14 @@ pub async fn progress(
             })
         })
         .collect();
+    let mut goal = json!({
+        "id": history.goal.id.to_string(),
+        "title": history.goal.title,
+        "cadence": history.goal.cadence.as_str(),
+    });
+    merge(&mut goal, schedule(history.goal.active_days));
     Ok(HttpResponse::Ok().json(json!({
-        "goal": {
-            "id": history.goal.id.to_string(),
-            "title": history.goal.title,
-            "cadence": history.goal.cadence.as_str(),
-        },
+        "goal": goal,
         "progress": progress,
     })))
 }

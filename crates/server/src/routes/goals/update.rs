@@ -3,13 +3,13 @@
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 
-use crate::dto::goals::UpdateGoalRequest;
+use crate::dto::goals::{UpdateGoalRequest, merge, schedule};
 use crate::error::ApiError;
 use crate::extract::{AuthUser, ValidJson};
 use crate::routes::ids;
 use crate::state::AppState;
 
-/// Edits title and description (admin or creator).
+/// Edits title, description and active days (admin or creator).
 pub async fn update(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -19,9 +19,11 @@ pub async fn update(
     let id = ids::goal(&path)?;
     let patch = body.0.into_patch()?;
     let goal = state.goals.update_goal(&user.0, id, patch).await?;
-    Ok(HttpResponse::Ok().json(json!({
+    let mut body = json!({
         "id": goal.id.to_string(),
         "title": goal.title,
         "description": goal.description,
-    })))
+    });
+    merge(&mut body, schedule(goal.active_days));
+    Ok(HttpResponse::Ok().json(body))
 }

@@ -1,27 +1,39 @@
 //! `GET /api/groups/:group_id/members`.
 
 use actix_web::{HttpResponse, web};
-use serde_json::json;
+use serde_json::{Value, json};
 
+use crate::dto::goals::merge;
 use crate::dto::groups::MemberBody;
 use crate::error::ApiError;
 use crate::extract::AuthUser;
 use crate::routes::ids;
 use crate::state::AppState;
 
-/// The members, creator first (members only).
+/// The active members, creator first, each with `logged_this_period` / `last_log_at`
+/// (members only).
 pub async fn members(
     state: web::Data<AppState>,
     user: AuthUser,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = ids::group(&path)?;
-    let members: Vec<MemberBody> = state
-        .groups
-        .list_members(&user.0, id)
+    let members: Vec<Value> = state
+        .insights
+        .members(&user.0, id)
         .await?
         .into_iter()
-        .map(MemberBody::from)
+        .map(|p| {
+            let mut body = json!(MemberBody::from(p.member));
+            merge(
+                &mut body,
+                json!({
+                    "logged_this_period": p.last_log_at.is_some(),
+                    "last_log_at": p.last_log_at,
+                }),
+            );
+            body
+        })
         .collect();
     Ok(HttpResponse::Ok().json(json!({ "members": members })))
 }

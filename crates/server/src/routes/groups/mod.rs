@@ -7,6 +7,8 @@ mod create;
 mod create_goal;
 mod decline;
 mod delete;
+mod export;
+mod export_range;
 mod get;
 mod icon_delete;
 mod icon_get;
@@ -15,6 +17,7 @@ mod invite;
 mod join;
 mod leave;
 mod list_goals;
+mod member_progress;
 mod members;
 mod pending;
 mod regenerate_invite;
@@ -45,6 +48,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/{group_id}/members/{user_id}/decline",
             web::post().to(decline::decline),
         )
+        .route(
+            "/{group_id}/members/{user_id}/progress",
+            web::get().to(member_progress::member_progress),
+        )
+        .route(
+            "/{group_id}/export-progress/validate-range",
+            web::get().to(export_range::validate_range),
+        )
+        .route("/{group_id}/export-progress", web::get().to(export::export))
         .route(
             "/{group_id}/members/{user_id}",
             web::patch().to(change_role::change_role),

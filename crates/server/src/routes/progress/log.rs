@@ -4,7 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use pursue_app::progress::LogProgress;
 use pursue_domain::ids::GoalId;
 use pursue_domain::period::UserDate;
-use pursue_domain::progress::Note;
+use pursue_domain::progress::{LogTitle, Note};
 
 use crate::dto::goals::{EntryBody, LogProgressRequest};
 use crate::error::ApiError;
@@ -43,12 +43,19 @@ pub async fn log(
         .map(Note::parse)
         .transpose()
         .map_err(|e| ApiError::field("note", e))?;
+    let log_title = body
+        .log_title
+        .as_deref()
+        .map(LogTitle::parse)
+        .transpose()
+        .map_err(|e| ApiError::field("log_title", e))?;
     let user_date =
         UserDate::parse(&body.user_date).map_err(|e| ApiError::field("user_date", e))?;
     let input = LogProgress {
         goal_id,
         value: body.value,
         note,
+        log_title,
         user_date,
         user_timezone: body.user_timezone,
         idempotency_key: key,

@@ -7,6 +7,7 @@ mod delete_me;
 mod me;
 mod my_groups;
 mod password;
+mod progress;
 mod providers;
 mod update_me;
 
@@ -20,6 +21,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/me/password", web::post().to(password::change_password))
         .route("/me/providers", web::get().to(providers::providers))
         .route("/me/groups", web::get().to(my_groups::my_groups))
+        .route("/me/progress", web::get().to(progress::my_progress))
         .route("/me/avatar", web::post().to(avatar_upload::upload_avatar))
         .route("/me/avatar", web::delete().to(avatar_delete::delete_avatar))
         .route("/{user_id}/avatar", web::get().to(avatar_get::get_avatar));

@@ -1,0 +1,58 @@
+//! `GET /api/groups/:group_id/export-progress` → the `.xlsx` workbook.
+
+use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use actix_web::{HttpResponse, web};
+use chrono::Utc;
+use pursue_app::insights::file_name;
+use pursue_domain::period::{Timezone, check_not_future};
+
+use crate::dto::insights::ExportParams;
+use crate::error::ApiError;
+use crate::extract::AuthUser;
+use crate::routes::ids;
+use crate::state::AppState;
+use crate::xlsx;
+
+/// The workbook's media type.
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+/// Longest export in days.
+const MAX_DAYS: i64 = 730;
+
+/// One sheet per active member with goal completion over the range (active members;
+/// 10 per hour per user).
+pub async fn export(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<String>,
+    query: web::Query<ExportParams>,
+) -> Result<HttpResponse, ApiError> {
+    if let Some(limits) = &state.limits {
+        limits.check_export(&user.0.id.to_string())?;
+    }
+    let range = query.range()?;
+    let zone_name = query
+        .user_timezone
+        .as_deref()
+        .ok_or_else(|| ApiError::field("user_timezone", "Required"))?;
+    let zone = Timezone::parse(zone_name).map_err(|e| ApiError::field("user_timezone", e))?;
+    check_not_future(range.end(), zone.tz(), Utc::now())
+        .map_err(|e| ApiError::field("end_date", e))?;
+    if range.len_days() > MAX_DAYS {
+        return Err(ApiError::field(
+            "end_date",
+            "Export range cannot exceed 24 months.",
+        ));
+    }
+    let group = ids::group(&path)?;
+    let report = state.insights.export_report(&user.0, group, range).await?;
+    let bytes = xlsx::workbook(&report).map_err(|e| ApiError::internal(&e))?;
+    state.insights.record_export(&user.0, group, range).await?;
+    let name = file_name(&report.group_name, range.start(), range.end());
+    Ok(HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, XLSX))
+        .insert_header((
+            CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .body(bytes))
+}
