@@ -5,12 +5,15 @@ use std::collections::BTreeMap;
 
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use pursue_domain::notification::NotificationType;
 use pursue_domain::push::PushKind;
 use pursue_ports::outbox::PushEvent;
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::common::ACTIVE;
-use crate::schema::{group_memberships, users};
+use crate::inbox::{Notice, NoticePush, notify};
+use crate::schema::{group_memberships, user_notifications, users};
 
 /// A group push about `kind` (recipients are filled in by `enqueue_push`).
 pub(super) fn group_push(
@@ -61,6 +64,32 @@ pub(super) async fn admins(conn: &mut AsyncPgConnection, group: Uuid) -> QueryRe
         .await
 }
 
+fn notice(
+    user: Uuid,
+    kind: NotificationType,
+    actor: Option<Uuid>,
+    group: Uuid,
+    metadata: serde_json::Value,
+    title: &str,
+    body: String,
+) -> Notice {
+    Notice {
+        user_id: user,
+        kind,
+        actor_user_id: actor,
+        group_id: Some(group),
+        goal_id: None,
+        progress_entry_id: None,
+        metadata,
+        shareable_card_data: None,
+        push: Some(NoticePush {
+            title: title.to_string(),
+            body,
+            extra: BTreeMap::new(),
+        }),
+    }
+}
+
 /// `join_request_received` to each admin of `group` about `requester`.
 pub(super) async fn join_requested(
     conn: &mut AsyncPgConnection,
@@ -68,7 +97,19 @@ pub(super) async fn join_requested(
     group_name: &str,
     requester: Uuid,
 ) -> QueryResult<()> {
-    let _ = (conn, group, group_name, requester);
+    let name = display_name(conn, requester).await?;
+    for admin in admins(conn, group).await? {
+        let n = notice(
+            admin,
+            NotificationType::JoinRequestReceived,
+            Some(requester),
+            group,
+            json!({}),
+            "New Join Request",
+            format!("{name} wants to join {group_name}"),
+        );
+        notify(conn, &n).await?;
+    }
     Ok(())
 }
 
@@ -78,8 +119,15 @@ pub(super) async fn clear_join_request(
     group: Uuid,
     requester: Uuid,
 ) -> QueryResult<()> {
-    let _ = (conn, group, requester);
-    Ok(())
+    diesel::delete(
+        user_notifications::table
+            .filter(user_notifications::group_id.eq(group))
+            .filter(user_notifications::actor_user_id.eq(requester))
+            .filter(user_notifications::kind.eq(NotificationType::JoinRequestReceived.as_str())),
+    )
+    .execute(conn)
+    .await
+    .map(drop)
 }
 
 /// `membership_approved` (`approved = true`) or `membership_rejected` to `user`.
@@ -91,12 +139,32 @@ pub(super) async fn request_answered(
     actor: Uuid,
     approved: bool,
 ) -> QueryResult<()> {
-    let _ = (conn, group, group_name, user, actor, approved);
-    Ok(())
+    let n = if approved {
+        notice(
+            user,
+            NotificationType::MembershipApproved,
+            Some(actor),
+            group,
+            json!({}),
+            "Request Approved",
+            format!("You've been approved to join {group_name}"),
+        )
+    } else {
+        notice(
+            user,
+            NotificationType::MembershipRejected,
+            Some(actor),
+            group,
+            json!({}),
+            "Request Not Approved",
+            format!("Your request to join {group_name} was not approved"),
+        )
+    };
+    notify(conn, &n).await.map(drop)
 }
 
-/// `promoted_to_admin` to `user`: by `actor`, or automatic (`actor` `None`) with the
-/// new role.
+/// `promoted_to_admin` to `user`: by `actor` (`{}`), or automatic (`actor` `None`,
+/// `{new_role, reason}`).
 pub(super) async fn promoted(
     conn: &mut AsyncPgConnection,
     group: Uuid,
@@ -105,8 +173,37 @@ pub(super) async fn promoted(
     actor: Option<Uuid>,
     new_role: &str,
 ) -> QueryResult<()> {
-    let _ = (conn, group, group_name, user, actor, new_role);
-    Ok(())
+    let n = match actor {
+        Some(actor) => {
+            let name = display_name(conn, actor).await?;
+            notice(
+                user,
+                NotificationType::PromotedToAdmin,
+                Some(actor),
+                group,
+                json!({}),
+                group_name,
+                format!("{name} made you an admin"),
+            )
+        }
+        None => {
+            let body = if new_role == "creator" {
+                format!("You're now the creator of {group_name}")
+            } else {
+                format!("You're now an admin of {group_name}")
+            };
+            notice(
+                user,
+                NotificationType::PromotedToAdmin,
+                None,
+                group,
+                json!({"new_role": new_role, "reason": "auto_last_admin_left"}),
+                group_name,
+                body,
+            )
+        }
+    };
+    notify(conn, &n).await.map(drop)
 }
 
 /// `removed_from_group` to `user`.
@@ -117,6 +214,14 @@ pub(super) async fn removed(
     user: Uuid,
     actor: Uuid,
 ) -> QueryResult<()> {
-    let _ = (conn, group, group_name, user, actor);
-    Ok(())
+    let n = notice(
+        user,
+        NotificationType::RemovedFromGroup,
+        Some(actor),
+        group,
+        json!({}),
+        "Removed from Group",
+        format!("You were removed from {group_name}"),
+    );
+    notify(conn, &n).await.map(drop)
 }

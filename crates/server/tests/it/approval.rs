@@ -406,3 +406,120 @@ async fn an_admin_leaving_last_hands_admin_to_a_member() {
     let (_, body) = get(&app, &format!("/api/groups/{g}"), &c.member).await;
     assert_eq!(body["member_count"], 1);
 }
+
+#[derive(diesel::QueryableByName, Debug)]
+struct Inbox {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    owner: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    kind: String,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    actor: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Jsonb)]
+    metadata: serde_json::Value,
+}
+
+async fn inbox(app: &TestApp) -> Vec<Inbox> {
+    let mut conn = app.db.connect().await;
+    diesel::sql_query(
+        "SELECT u.display_name AS owner, n.type AS kind, a.display_name AS actor, \
+         COALESCE(n.metadata, '{}'::jsonb) AS metadata \
+         FROM user_notifications n JOIN users u ON u.id = n.user_id \
+         LEFT JOIN users a ON a.id = n.actor_user_id ORDER BY n.created_at, u.display_name",
+    )
+    .load(&mut conn)
+    .await
+    .unwrap()
+}
+
+fn rows(list: &[Inbox]) -> Vec<(String, String, Option<String>)> {
+    list.iter()
+        .map(|n| (n.owner.clone(), n.kind.clone(), n.actor.clone()))
+        .collect()
+}
+
+fn row(owner: &str, kind: &str, actor: Option<&str>) -> (String, String, Option<String>) {
+    (owner.into(), kind.into(), actor.map(Into::into))
+}
+
+#[tokio::test]
+async fn membership_changes_write_inbox_rows_with_their_pushes() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let g = &c.group;
+    // cast: admin and member were approved by the creator; the admin was promoted.
+    assert_eq!(
+        rows(&inbox(&app).await),
+        [
+            row("admin", "membership_approved", Some("creator")),
+            row("member", "membership_approved", Some("creator")),
+            row("admin", "promoted_to_admin", Some("creator")),
+        ]
+    );
+    let code = invite(&app, g, &c.member).await;
+    assert_eq!(join(&app, &c.outsider, &code).await.0, 200);
+    let list = rows(&inbox(&app).await);
+    assert!(list.contains(&row("creator", "join_request_received", Some("outsider"))));
+    assert!(list.contains(&row("admin", "join_request_received", Some("outsider"))));
+    assert!(
+        !list
+            .iter()
+            .any(|r| r.0 == "member" && r.1 == "join_request_received")
+    );
+    {
+        use pursue_postgres::schema::outbox;
+        let mut conn = app.db.connect().await;
+        let pushes: Vec<serde_json::Value> = outbox::table
+            .filter(outbox::topic.eq("push"))
+            .select(outbox::payload)
+            .load(&mut conn)
+            .await
+            .unwrap();
+        let requests: Vec<&serde_json::Value> = pushes
+            .iter()
+            .filter(|p| p["body"] == "outsider wants to join Runners")
+            .collect();
+        assert_eq!(requests.len(), 2, "one per admin");
+        let request = requests[0];
+        assert_eq!(request["data"]["type"], "join_request");
+        assert_eq!(request["title"], "New Join Request");
+        assert_eq!(request["recipients"].as_array().map(Vec::len), Some(1));
+        assert!(request["data"]["notification_id"].is_string());
+        assert_eq!(request["data"]["group_id"], g.as_str());
+    }
+    // Declining clears the admins' rows and tells the requester.
+    let decline = format!("/api/groups/{g}/members/{}/decline", c.outsider.id);
+    assert_eq!(post(&app, &decline, &c.admin, json!({})).await.0, 200);
+    let list = rows(&inbox(&app).await);
+    assert!(!list.iter().any(|r| r.1 == "join_request_received"));
+    assert!(list.contains(&row("outsider", "membership_rejected", Some("admin"))));
+    // Removal tells the removed user.
+    assert_eq!(
+        delete(
+            &app,
+            &format!("/api/groups/{g}/members/{}", c.member.id),
+            &c.admin
+        )
+        .await
+        .0,
+        204
+    );
+    assert!(rows(&inbox(&app).await).contains(&row("member", "removed_from_group", Some("admin"))));
+    // An automatic promotion has no actor and says why.
+    assert_eq!(
+        delete(&app, &format!("/api/groups/{g}/members/me"), &c.creator)
+            .await
+            .0,
+        204
+    );
+    let all = inbox(&app).await;
+    let auto = all
+        .iter()
+        .find(|n| n.kind == "promoted_to_admin" && n.actor.is_none())
+        .expect("automatic promotion row");
+    assert_eq!(auto.owner, "admin");
+    assert_eq!(
+        auto.metadata,
+        json!({"new_role": "creator", "reason": "auto_last_admin_left"})
+    );
+}
