@@ -8,6 +8,7 @@ mod devices;
 mod goals;
 mod google;
 mod groups;
+mod hashing;
 mod health;
 mod image_support;
 mod images;
