@@ -45,3 +45,8 @@ bench-push:
 # Copy every avatar and icon into the other store (`to` = s3 or postgres; see docs/IMAGES.md).
 images-migrate to *flags:
     cargo run -p pursue-server -- images migrate --to {{to}} {{flags}}
+
+# Load benchmark: release server on a fresh embedded database, rate limits off, loopback;
+# prints the Markdown report (see docs/BENCHMARKS.md). Not part of CI; < 15 min.
+bench *args:
+    scripts/bench.sh {{args}}

@@ -9,6 +9,27 @@ use uuid::Uuid;
 #[error("credential operation failed: {0}")]
 pub struct CryptoError(#[source] pub anyhow::Error);
 
+/// Password hashing is saturated (its queue is full or the wait ran out): the caller should
+/// answer "busy, retry later" rather than fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("password hashing is saturated; retry in {retry_after_secs} s")]
+pub struct HasherBusy {
+    /// Seconds after which a retry is likely to get through.
+    pub retry_after_secs: u64,
+}
+
+impl CryptoError {
+    /// The error for a saturated hasher.
+    pub fn busy(busy: HasherBusy) -> Self {
+        Self(anyhow::Error::new(busy))
+    }
+
+    /// `Some` when this is a saturated hasher rather than a failure.
+    pub fn as_busy(&self) -> Option<HasherBusy> {
+        self.0.downcast_ref::<HasherBusy>().copied()
+    }
+}
+
 /// Result of checking a password against a stored hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PasswordCheck {

@@ -133,6 +133,8 @@ pub struct Config {
     pub outbox_poll_ms: u64,
     /// Milliseconds before the first retry of a failed delivery (doubles per attempt).
     pub outbox_retry_base_ms: u64,
+    /// Password hashing: argon2id cost and the bounded pool it runs on.
+    pub password_hashing: pursue_auth::HasherSettings,
 }
 
 /// Why the configuration was refused. Each message names the variable.
@@ -212,6 +214,7 @@ impl Config {
         if !(1..=600_000).contains(&outbox_retry_base_ms) {
             errors.push("OUTBOX_RETRY_BASE_MS must be between 1 and 600000".into());
         }
+        let password_hashing = crate::config_hashing::password_hashing(&get, &mut errors);
         let rate_limits = match get("RATE_LIMITS").as_deref() {
             None | Some("on") | Some("true") | Some("1") => true,
             Some("off") | Some("false") | Some("0") => false,
@@ -358,6 +361,7 @@ impl Config {
             trust_proxy,
             outbox_poll_ms,
             outbox_retry_base_ms,
+            password_hashing,
         })
     }
 }

@@ -106,7 +106,16 @@ impl From<AccountError> for ApiError {
             ),
             AccountError::UserGone => AuthError::InvalidToken.into(),
             AccountError::Repo(e) => e.into(),
-            AccountError::Crypto(e) => ApiError::internal(&anyhow::anyhow!(e)),
+            AccountError::Crypto(e) => match e.as_busy() {
+                // Password hashing is saturated (see docs/API.md, Errors): retry shortly.
+                Some(busy) => ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "SERVER_BUSY",
+                    "The server is busy, please retry shortly",
+                )
+                .with_retry_after(busy.retry_after_secs),
+                None => ApiError::internal(&anyhow::anyhow!(e)),
+            },
         }
     }
 }

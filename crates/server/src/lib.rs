@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod config;
+mod config_hashing;
 pub mod database;
 pub mod dto;
 pub mod error;

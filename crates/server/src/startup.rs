@@ -34,6 +34,8 @@ use crate::worker::Worker;
 
 /// `/health`'s probe timeout (contract §3.7).
 const HEALTH_TIMEOUT: Duration = Duration::from_secs(5);
+/// `/health` reuses a database probe younger than this (see docs/OPERATIONS.md, Probes).
+const HEALTH_PROBE_REUSE: Duration = Duration::from_secs(1);
 /// `/ready` must fail fast for load balancers.
 const READY_TIMEOUT: Duration = Duration::from_secs(2);
 /// Longest time in-flight requests get to finish after shutdown starts.
@@ -65,7 +67,8 @@ pub struct Application {
 /// The account use cases wired to their adapters as `config` says.
 pub fn account_service(config: &Config, pool: PgPool) -> anyhow::Result<AccountService> {
     let secrets = crate::secrets::resolve(config)?;
-    let hasher = Argon2Hasher::new().context("initialising password hashing")?;
+    let hasher = Argon2Hasher::with_settings(config.password_hashing)
+        .context("initialising password hashing")?;
     let tokens = JwtTokens::new(secrets.access.expose(), secrets.refresh.expose());
     let mut accounts = AccountService::new(
         Arc::new(PgUsers::new(pool)),
@@ -144,7 +147,8 @@ impl Application {
             accounts,
             devices: DeviceService::new(Arc::new(PgDevices::new(pool.clone()))),
             deliveries,
-            health: HealthService::new(Arc::new(PgProbe::new(pool.clone(), HEALTH_TIMEOUT))),
+            health: HealthService::new(Arc::new(PgProbe::new(pool.clone(), HEALTH_TIMEOUT)))
+                .reusing_probes_for(HEALTH_PROBE_REUSE),
             readiness: HealthService::new(Arc::new(PgProbe::new(pool.clone(), READY_TIMEOUT))),
             limits: config
                 .rate_limits

@@ -12,6 +12,7 @@ mod goal_extensions;
 mod goals;
 mod google;
 mod groups;
+mod hashing;
 mod health;
 mod image_support;
 mod images;

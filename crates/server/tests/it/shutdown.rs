@@ -62,6 +62,8 @@ async fn sigterm_drains_in_flight_requests_then_exits_zero() {
         .execute(&mut locker)
         .await
         .unwrap();
+    // `/health` reuses a probe younger than a second: let the start-up probe age out.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     let slow = tokio::spawn({
         let client = client.clone();
         let url = format!("{base}/health");
