@@ -1,10 +1,12 @@
 //! End-to-end tests of the server over real HTTP against real PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+mod abuse;
 mod accounts;
 mod auth_support;
 mod deletion;
 mod devices;
+mod faults;
 mod goals;
 mod google;
 mod groups;
@@ -12,6 +14,7 @@ mod health;
 mod image_support;
 mod images;
 mod images_s3;
+mod instances;
 mod joining;
 mod latency;
 mod limits;
