@@ -54,6 +54,8 @@ impl JwtTokens {
     pub fn new(access_secret: &str, refresh_secret: &str) -> Self {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
+        // A token "not valid before" a future time is refused like an expired one.
+        validation.validate_nbf = true;
         validation.set_required_spec_claims(&["exp"]);
         Self {
             access_enc: EncodingKey::from_secret(access_secret.as_bytes()),
@@ -213,6 +215,37 @@ mod tests {
         );
         assert_eq!(t.verify_access(&none), Err(TokenError::Invalid));
         assert_eq!(t.verify_access("garbage"), Err(TokenError::Invalid));
+    }
+
+    #[test]
+    fn tokens_not_yet_valid_are_refused() {
+        #[derive(Serialize)]
+        struct WithNbf {
+            user_id: Uuid,
+            email: String,
+            iat: i64,
+            exp: i64,
+            nbf: i64,
+        }
+        let t = JwtTokens::new(A, R);
+        let now = Utc::now().timestamp();
+        let sign = |nbf: i64| {
+            let body = WithNbf {
+                user_id: Uuid::new_v4(),
+                email: "a@b.co".into(),
+                iat: now,
+                exp: now + 600,
+                nbf,
+            };
+            encode(
+                &Header::new(Algorithm::HS256),
+                &body,
+                &EncodingKey::from_secret(A.as_bytes()),
+            )
+            .unwrap()
+        };
+        assert!(t.verify_access(&sign(now + 300)).is_err());
+        assert!(t.verify_access(&sign(now - 5)).is_ok());
     }
 
     #[test]

@@ -94,6 +94,40 @@ impl Decimal2 {
         Ok(Self(rounded as i64))
     }
 
+    /// The nearest hundredth of a JSON number, halves rounded away from zero, as
+    /// PostgreSQL's `NUMERIC(10,2)` stores it. The number is read as the shortest decimal
+    /// text that names it, so `12.345` is 12.35 and `0.30000000000000004` is 0.30.
+    pub fn round_from_f64(value: f64) -> Result<Self, DecimalError> {
+        if !value.is_finite() {
+            return Err(DecimalError::NotFinite);
+        }
+        if (value * 100.0).abs() >= F64_SCALED_LIMIT {
+            return Err(DecimalError::OutOfRange);
+        }
+        // `Display` of an f64 is its shortest round-trip form, never in exponent notation.
+        let text = value.to_string();
+        let (head, rest) = match text.split_once('.') {
+            Some((whole, fraction)) => (whole, fraction),
+            None => (text.as_str(), ""),
+        };
+        let kept: String = rest.chars().take(2).collect();
+        let truncated = if kept.is_empty() {
+            Self::parse(head)?
+        } else {
+            Self::parse(&format!("{head}.{kept}"))?
+        };
+        let round_up = rest.as_bytes().get(2).is_some_and(|d| *d >= b'5');
+        if !round_up {
+            return Ok(truncated);
+        }
+        let step = if head.starts_with('-') { -1 } else { 1 };
+        truncated
+            .0
+            .checked_add(step)
+            .map(Self)
+            .ok_or(DecimalError::OutOfRange)
+    }
+
     /// The nearest `f64` (exact for every value a JSON client would distinguish).
     pub fn to_f64(self) -> f64 {
         self.0 as f64 / 100.0
@@ -181,6 +215,31 @@ mod tests {
         assert_eq!(Decimal2::try_from_f64(0.300_000_000_000_000_04), Ok(d(30)));
         assert_eq!(Decimal2::try_from_f64(1.1 * 3.0), Ok(d(330)));
         assert_eq!(Decimal2::try_from_f64(0.1 + 0.2 - 0.3), Ok(Decimal2::ZERO));
+    }
+
+    #[test]
+    fn round_from_f64_rounds_halves_up_to_hundredths() {
+        assert_eq!(Decimal2::round_from_f64(12.345), Ok(d(1235)));
+        assert_eq!(Decimal2::round_from_f64(12.344), Ok(d(1234)));
+        assert_eq!(
+            Decimal2::round_from_f64(0.300_000_000_000_000_04),
+            Ok(d(30))
+        );
+        assert_eq!(Decimal2::round_from_f64(0.005), Ok(d(1)));
+        assert_eq!(Decimal2::round_from_f64(0.004_999), Ok(d(0)));
+        assert_eq!(Decimal2::round_from_f64(1.999), Ok(d(200)));
+        assert_eq!(Decimal2::round_from_f64(999_999.995), Ok(d(100_000_000)));
+        assert_eq!(Decimal2::round_from_f64(-0.125), Ok(d(-13)));
+        assert_eq!(Decimal2::round_from_f64(7.0), Ok(d(700)));
+        assert_eq!(Decimal2::round_from_f64(1e-7), Ok(d(0)));
+        assert_eq!(
+            Decimal2::round_from_f64(f64::NAN),
+            Err(DecimalError::NotFinite)
+        );
+        assert_eq!(
+            Decimal2::round_from_f64(1e20),
+            Err(DecimalError::OutOfRange)
+        );
     }
 
     #[test]

@@ -55,6 +55,9 @@ macro_rules! string_enum {
 /// `$min` is 0 or 1; `$max` is the upper bound in code points.
 macro_rules! bounded_text {
     ($(#[$meta:meta])* $vis:vis struct $name:ident, $min:expr, $max:expr) => {
+        bounded_text!($(#[$meta])* $vis struct $name, $min, $max, Single);
+    };
+    ($(#[$meta:meta])* $vis:vis struct $name:ident, $min:expr, $max:expr, $lines:ident) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         $vis struct $name(String);
@@ -63,9 +66,9 @@ macro_rules! bounded_text {
             /// Longest accepted value, in Unicode code points.
             pub const MAX_CHARS: usize = $max;
 
-            /// Trims `input` and checks its length in code points.
+            /// Trims `input` and checks its length in code points and its characters.
             pub fn parse(input: &str) -> Result<Self, $crate::text::TextError> {
-                $crate::text::bounded(input, $min, $max).map(Self)
+                $crate::text::bounded(input, $min, $max, $crate::text::Lines::$lines).map(Self)
             }
 
             /// The validated text.

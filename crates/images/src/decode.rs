@@ -63,6 +63,11 @@ pub fn check_dimensions(width: u32, height: u32, limits: &DecodeLimits) -> Resul
 /// Decodes `bytes` of the sniffed `format` within `limits`.
 pub fn decode(bytes: &[u8], format: Format, limits: &DecodeLimits) -> Result<Decoded, ImageError> {
     match format {
+        Format::Jpeg if count_scans(bytes) <= MAX_JPEG_SCANS && !ends_after_last_scan(bytes) => {
+            Err(invalid(
+                "the JPEG is truncated (no end-of-image marker after its last scan)",
+            ))
+        }
         Format::Jpeg => match decode_jpeg_scaled(bytes, limits)? {
             Some(decoded) => Ok(decoded),
             None => decode_generic(bytes, ImageFormat::Jpeg, limits),
@@ -99,6 +104,14 @@ const MAX_JPEG_SCANS: usize = 256;
 /// `FF` is always followed by `00`), so every occurrence is a real marker.
 fn count_scans(bytes: &[u8]) -> usize {
     memchr::memmem::find_iter(bytes, &[0xFF, 0xDA]).count()
+}
+
+/// Whether an end-of-image marker (`FF D9`) follows the last scan. libjpeg only warns
+/// about a premature end and pads the picture with grey, so a truncated upload would be
+/// accepted; entropy-coded data never holds `FF D9`, so its presence is a reliable sign.
+fn ends_after_last_scan(bytes: &[u8]) -> bool {
+    let last_scan = memchr::memmem::rfind(bytes, &[0xFF, 0xDA]).unwrap_or(0);
+    memchr::memmem::rfind(&bytes[last_scan..], &[0xFF, 0xD9]).is_some()
 }
 
 fn jpeg_turbo(bytes: &[u8], limits: &DecodeLimits) -> Result<Option<Decoded>, ImageError> {
@@ -193,6 +206,31 @@ fn decode_generic(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn truncated_jpegs_are_invalid() {
+        let mut jpeg = Vec::new();
+        let picture = image::RgbImage::from_fn(320, 240, |x, y| image::Rgb([x as u8, y as u8, 7]));
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85)
+            .encode_image(&picture)
+            .unwrap();
+        let limits = DecodeLimits {
+            max_side: 4096,
+            max_pixels: 4096 * 4096,
+            min_short_side: 256,
+        };
+        assert!(decode(&jpeg, Format::Jpeg, &limits).is_ok());
+        let mut padded = jpeg.clone();
+        padded.extend_from_slice(&[0, 0, 0]);
+        assert!(decode(&padded, Format::Jpeg, &limits).is_ok());
+        for cut in [jpeg.len() / 2, jpeg.len() - 2] {
+            match decode(&jpeg[..cut], Format::Jpeg, &limits) {
+                Err(ImageError::InvalidImage(message)) => assert!(message.contains("truncated")),
+                Err(other) => panic!("{other:?}"),
+                Ok(_) => panic!("decoded a JPEG cut at {cut} of {}", jpeg.len()),
+            }
+        }
+    }
 
     #[test]
     fn scan_bombs_are_refused_before_decoding() {

@@ -10,12 +10,41 @@ pub fn pool_error(e: PoolError) -> RepoError {
     RepoError::Unavailable(anyhow::anyhow!("connection pool: {e}"))
 }
 
-/// Driver failures: a dropped connection is "unavailable"; everything else unexpected.
+/// Driver failures: a dropped connection, a server shutting down or starting up, and a
+/// statement cancelled by `statement_timeout` are "unavailable" (503); everything else
+/// unexpected.
 pub fn db_error(e: DieselError) -> RepoError {
-    match &e {
-        DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
-        | DieselError::BrokenTransactionManager => RepoError::Unavailable(anyhow::anyhow!(e)),
-        _ => RepoError::Unexpected(anyhow::anyhow!(e)),
+    if is_unavailable(&e) {
+        RepoError::Unavailable(anyhow::anyhow!(e))
+    } else {
+        RepoError::Unexpected(anyhow::anyhow!(e))
+    }
+}
+
+/// Server messages (stable across versions) of the errors that mean "try again later":
+/// admin/crash shutdown (57P01–57P03), statement timeout and cancel (57014).
+const UNAVAILABLE_MESSAGES: &[&str] = &[
+    "terminating connection",
+    "the database system is",
+    "canceling statement due to statement timeout",
+    "canceling statement due to user request",
+    "connection closed",
+    "connection reset",
+    "server closed the connection",
+];
+
+fn is_unavailable(e: &DieselError) -> bool {
+    match e {
+        DieselError::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _,
+        )
+        | DieselError::BrokenTransactionManager => true,
+        DieselError::DatabaseError(_, info) => {
+            let message = info.message().to_ascii_lowercase();
+            UNAVAILABLE_MESSAGES.iter().any(|m| message.contains(m))
+        }
+        _ => false,
     }
 }
 
@@ -35,5 +64,43 @@ pub fn raised_message(e: &DieselError) -> Option<&str> {
     match e {
         DieselError::DatabaseError(_, info) => Some(info.message()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db(kind: DatabaseErrorKind, message: &str) -> DieselError {
+        DieselError::DatabaseError(kind, Box::new(message.to_owned()))
+    }
+
+    #[test]
+    fn dropped_connections_and_timeouts_are_unavailable() {
+        for e in [
+            db(DatabaseErrorKind::UnableToSendCommand, "connection closed"),
+            db(DatabaseErrorKind::ClosedConnection, "closed"),
+            db(
+                DatabaseErrorKind::Unknown,
+                "terminating connection due to administrator command",
+            ),
+            db(
+                DatabaseErrorKind::Unknown,
+                "canceling statement due to statement timeout",
+            ),
+            db(
+                DatabaseErrorKind::Unknown,
+                "the database system is shutting down",
+            ),
+            DieselError::BrokenTransactionManager,
+        ] {
+            assert!(matches!(db_error(e), RepoError::Unavailable(_)));
+        }
+        let other = db(DatabaseErrorKind::Unknown, "syntax error at or near");
+        assert!(matches!(db_error(other), RepoError::Unexpected(_)));
+        assert!(matches!(
+            db_error(DieselError::NotFound),
+            RepoError::Unexpected(_)
+        ));
     }
 }

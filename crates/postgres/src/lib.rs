@@ -5,6 +5,7 @@
 mod accounts;
 pub mod cluster;
 mod common;
+pub mod connect;
 pub mod devices;
 pub mod errors;
 pub mod goals;

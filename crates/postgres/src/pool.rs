@@ -7,6 +7,8 @@ use diesel_async::pooled_connection::AsyncDieselConnectionManager;
 use diesel_async::pooled_connection::deadpool::Pool;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
+use crate::connect::ConnectGate;
+
 /// The pool type every repository shares.
 pub type PgPool = Pool<AsyncPgConnection>;
 
@@ -19,6 +21,8 @@ pub struct PoolSettings {
     pub wait_timeout: Duration,
     /// How long opening a new connection may take.
     pub connect_timeout: Duration,
+    /// `statement_timeout` of every connection (`None`: the server's default).
+    pub statement_timeout: Option<Duration>,
 }
 
 impl Default for PoolSettings {
@@ -27,15 +31,25 @@ impl Default for PoolSettings {
             max_size: 10,
             wait_timeout: Duration::from_secs(5),
             connect_timeout: Duration::from_secs(5),
+            statement_timeout: None,
         }
     }
 }
 
 /// Builds the pool. No connection is opened until first use, so the server starts even
 /// while the database is briefly unavailable; connections are verified when recycled, so
-/// the pool heals after a database restart.
+/// the pool heals after a database restart. While the database is unreachable, new
+/// connection attempts back off (see [`ConnectGate`]).
 pub fn build_pool(url: &str, settings: &PoolSettings) -> anyhow::Result<PgPool> {
-    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
+    let mut config = diesel_async::pooled_connection::ManagerConfig::default();
+    let gate = ConnectGate::new();
+    let statement_timeout = settings.statement_timeout;
+    config.custom_setup = Box::new(move |url| {
+        let url = url.to_string();
+        let gate = gate.clone();
+        Box::pin(async move { gate.establish(&url, statement_timeout).await })
+    });
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
     Pool::builder(manager)
         .max_size(settings.max_size)
         .wait_timeout(Some(settings.wait_timeout))

@@ -126,9 +126,15 @@ pub struct Config {
     pub otel_exporter_otlp_endpoint: Option<String>,
     /// Seconds `/ready` reports 503 before the listener closes on SIGTERM.
     pub shutdown_delay_secs: u64,
-    /// Whether the client IP comes from `Forwarded` / `X-Forwarded-For` (behind a proxy
-    /// that sets them) instead of the TCP peer.
-    pub trust_proxy: bool,
+    /// Trusted reverse proxies in front of the server: `0` takes the client IP from the TCP
+    /// peer; `n` takes it `n` hops from the right of `Forwarded` / `X-Forwarded-For`.
+    pub trust_proxy: u8,
+    /// Longest time one request may take (head, body and handler) before `503`.
+    pub request_timeout_secs: u64,
+    /// PostgreSQL `statement_timeout` of the pool's connections, in milliseconds.
+    pub statement_timeout_ms: u64,
+    /// Redis for rate-limit state shared by every instance; `None` keeps it in memory.
+    pub redis_url: Option<Secret>,
     /// Milliseconds between two outbox polls when the worker is idle.
     pub outbox_poll_ms: u64,
     /// Milliseconds before the first retry of a failed delivery (doubles per attempt).
@@ -199,13 +205,33 @@ impl Config {
         };
         let shutdown_delay_secs = parse_num(&get, "SHUTDOWN_DELAY_SECS", 1u64, &mut errors);
         let trust_proxy = match get("TRUST_PROXY").as_deref() {
-            None | Some("off") | Some("false") | Some("0") => false,
-            Some("on") | Some("true") | Some("1") => true,
-            Some(other) => {
-                errors.push(format!("TRUST_PROXY must be `on` or `off`, not `{other}`"));
-                false
-            }
+            None | Some("off") | Some("false") => 0,
+            Some("on") | Some("true") => 1,
+            Some(n) => match n.parse::<u8>() {
+                Ok(hops) if hops <= 10 => hops,
+                _ => {
+                    errors.push(format!(
+                        "TRUST_PROXY must be `off`, `on` or a number of proxies 0-10, not `{n}`"
+                    ));
+                    0
+                }
+            },
         };
+        let request_timeout_secs = parse_num(&get, "REQUEST_TIMEOUT_SECS", 30u64, &mut errors);
+        if !(1..=300).contains(&request_timeout_secs) {
+            errors.push("REQUEST_TIMEOUT_SECS must be between 1 and 300".into());
+        }
+        let statement_timeout_ms =
+            parse_num(&get, "DB_STATEMENT_TIMEOUT_MS", 25_000u64, &mut errors);
+        if !(100..=600_000).contains(&statement_timeout_ms) {
+            errors.push("DB_STATEMENT_TIMEOUT_MS must be between 100 and 600000".into());
+        }
+        let redis_url = get("REDIS_URL").map(Secret::new);
+        if let Some(url) = &redis_url
+            && !(url.expose().starts_with("redis://") || url.expose().starts_with("rediss://"))
+        {
+            errors.push("REDIS_URL must start with redis:// or rediss://".into());
+        }
         let outbox_poll_ms = parse_num(&get, "OUTBOX_POLL_MS", 500u64, &mut errors);
         if !(10..=60_000).contains(&outbox_poll_ms) {
             errors.push("OUTBOX_POLL_MS must be between 10 and 60000".into());
@@ -359,6 +385,9 @@ impl Config {
             otel_exporter_otlp_endpoint: get("OTEL_EXPORTER_OTLP_ENDPOINT"),
             shutdown_delay_secs,
             trust_proxy,
+            request_timeout_secs,
+            statement_timeout_ms,
+            redis_url,
             outbox_poll_ms,
             outbox_retry_base_ms,
             password_hashing,
@@ -552,15 +581,41 @@ mod tests {
     }
 
     #[test]
-    fn proxy_headers_are_trusted_only_when_asked() {
-        assert!(!Config::from_vars(&vars(&[])).unwrap().trust_proxy);
-        assert!(
-            Config::from_vars(&vars(&[("TRUST_PROXY", "on")]))
-                .unwrap()
-                .trust_proxy
-        );
-        let err = Config::from_vars(&vars(&[("TRUST_PROXY", "sometimes")])).unwrap_err();
+    fn proxy_hops_are_trusted_only_when_asked() {
+        let hops = |v: &str| Config::from_vars(&vars(&[("TRUST_PROXY", v)])).map(|c| c.trust_proxy);
+        assert_eq!(Config::from_vars(&vars(&[])).unwrap().trust_proxy, 0);
+        assert_eq!(hops("on"), Ok(1));
+        assert_eq!(hops("off"), Ok(0));
+        assert_eq!(hops("2"), Ok(2));
+        let err = hops("sometimes").unwrap_err();
         assert!(err.to_string().contains("TRUST_PROXY"));
+        assert!(hops("99").is_err());
+    }
+
+    #[test]
+    fn timeouts_and_redis_have_defaults_and_bounds() {
+        let c = Config::from_vars(&vars(&[])).unwrap();
+        assert_eq!(
+            (c.request_timeout_secs, c.statement_timeout_ms),
+            (30, 25_000)
+        );
+        assert!(c.redis_url.is_none());
+        let c = Config::from_vars(&vars(&[("REDIS_URL", "redis://127.0.0.1:6379")])).unwrap();
+        assert!(c.redis_url.is_some());
+        let err = Config::from_vars(&vars(&[
+            ("REQUEST_TIMEOUT_SECS", "0"),
+            ("DB_STATEMENT_TIMEOUT_MS", "x"),
+            ("REDIS_URL", "localhost"),
+        ]))
+        .unwrap_err()
+        .to_string();
+        for name in [
+            "REQUEST_TIMEOUT_SECS",
+            "DB_STATEMENT_TIMEOUT_MS",
+            "REDIS_URL",
+        ] {
+            assert!(err.contains(name), "{name} missing from {err}");
+        }
     }
 
     #[test]

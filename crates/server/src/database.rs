@@ -67,6 +67,20 @@ impl Database {
         migrate(self.url.expose(), action).await
     }
 
+    /// The server's pool: `DB_POOL_SIZE` connections with `DB_STATEMENT_TIMEOUT_MS`.
+    pub fn pool_for(&self, config: &Config) -> anyhow::Result<PgPool> {
+        build_pool(
+            self.url.expose(),
+            &PoolSettings {
+                max_size: config.db_pool_size,
+                statement_timeout: Some(std::time::Duration::from_millis(
+                    config.statement_timeout_ms,
+                )),
+                ..PoolSettings::default()
+            },
+        )
+    }
+
     /// A connection pool of `size` connections.
     pub fn pool(&self, size: usize) -> anyhow::Result<PgPool> {
         build_pool(

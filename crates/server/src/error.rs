@@ -103,9 +103,16 @@ impl ApiError {
         Self::new(StatusCode::FORBIDDEN, "FORBIDDEN", message)
     }
 
-    /// `503` while a dependency is unavailable (pool exhausted, database down).
+    /// `503` while a dependency is unavailable (pool exhausted, database down). An outage
+    /// is logged at ERROR once per 10 s (with the count of requests refused meanwhile),
+    /// the other refusals at DEBUG, so an outage cannot flood the log.
     pub fn unavailable(cause: &dyn std::fmt::Display) -> Self {
-        tracing::error!(error = %cause, "dependency unavailable");
+        match unavailable_log_turn() {
+            Some(refused) => {
+                tracing::error!(error = %cause, refused_since_last_line = refused, "dependency unavailable")
+            }
+            None => tracing::debug!(error = %cause, "dependency unavailable"),
+        }
         Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "SERVICE_UNAVAILABLE",
@@ -193,6 +200,28 @@ impl ApiError {
                 "An unexpected error occurred",
             ),
         }
+    }
+}
+
+/// `Some(refusals since the last ERROR line)` when this refusal should be logged at ERROR.
+fn unavailable_log_turn() -> Option<u64> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static LAST_LINE_S: AtomicU64 = AtomicU64::new(0);
+    static REFUSED: AtomicU64 = AtomicU64::new(0);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let last = LAST_LINE_S.load(Ordering::Relaxed);
+    if now >= last.saturating_add(10)
+        && LAST_LINE_S
+            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok()
+    {
+        Some(REFUSED.swap(0, Ordering::Relaxed))
+    } else {
+        REFUSED.fetch_add(1, Ordering::Relaxed);
+        None
     }
 }
 

@@ -27,7 +27,9 @@ use tokio::sync::{Notify, watch};
 use crate::config::Config;
 use crate::database::Database;
 use crate::extract::{json_config, path_config, query_config};
-use crate::middleware::{json_errors, rate_limits, request_context, security_headers};
+use crate::middleware::{
+    RequestDeadline, json_errors, rate_limits, request_context, request_deadline, security_headers,
+};
 use crate::routes;
 use crate::state::{AppState, DeliveryModes};
 use crate::worker::Worker;
@@ -38,8 +40,11 @@ const HEALTH_TIMEOUT: Duration = Duration::from_secs(5);
 const HEALTH_PROBE_REUSE: Duration = Duration::from_secs(1);
 /// `/ready` must fail fast for load balancers.
 const READY_TIMEOUT: Duration = Duration::from_secs(2);
-/// Longest time in-flight requests get to finish after shutdown starts.
+/// The whole shutdown — delay, draining in-flight requests, stopping the worker — ends
+/// within this budget.
 const DRAIN_TIMEOUT_SECS: u64 = 30;
+/// Longest wait for a request's head (then `408`).
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Starts a graceful shutdown from code (tests, embedding binaries) as SIGTERM would.
 #[derive(Clone, Default)]
@@ -97,7 +102,7 @@ pub async fn run_worker_only(config: &Config, database: Database) -> anyhow::Res
     database
         .migrate(pursue_postgres::migrations::MigrationAction::Run)
         .await?;
-    let pool = database.pool(config.db_pool_size)?;
+    let pool = database.pool_for(config)?;
     let accounts = account_service(config, pool.clone())?;
     let push = crate::worker::push_sender(config)?;
     let worker = Worker::build(config, pool, accounts, push)?;
@@ -118,7 +123,7 @@ impl Application {
         if !applied.is_empty() {
             tracing::info!(?applied, "database migrated");
         }
-        let pool = database.pool(config.db_pool_size)?;
+        let pool = database.pool_for(config)?;
         let accounts = account_service(config, pool.clone())?;
         let push = crate::worker::push_sender(config)?;
         let deliveries = DeliveryModes {
@@ -150,9 +155,7 @@ impl Application {
             health: HealthService::new(Arc::new(PgProbe::new(pool.clone(), HEALTH_TIMEOUT)))
                 .reusing_probes_for(HEALTH_PROBE_REUSE),
             readiness: HealthService::new(Arc::new(PgProbe::new(pool.clone(), READY_TIMEOUT))),
-            limits: config
-                .rate_limits
-                .then(|| Arc::new(crate::middleware::RateLimits::new(config.trust_proxy))),
+            limits: rate_limits_for(config).await?,
             draining: Arc::new(AtomicBool::new(false)),
             started: Instant::now(),
         };
@@ -160,18 +163,27 @@ impl Application {
             .with_context(|| format!("binding {}:{}", config.host, config.port))?;
         let address = listener.local_addr().context("reading the bound address")?;
         let data = web::Data::new(state.clone());
-        let server = HttpServer::new(move || http_app(data.clone(), routes::configure))
-            .listen(listener)
-            .context("starting the HTTP listener")?
-            .disable_signals()
-            .shutdown_timeout(DRAIN_TIMEOUT_SECS)
-            .run();
+        let deadline = web::Data::new(RequestDeadline(Duration::from_secs(
+            config.request_timeout_secs,
+        )));
+        let shutdown_delay =
+            Duration::from_secs(config.shutdown_delay_secs.min(DRAIN_TIMEOUT_SECS - 1));
+        let server = HttpServer::new(move || {
+            http_app(data.clone(), routes::configure).app_data(deadline.clone())
+        })
+        .listen(listener)
+        .context("starting the HTTP listener")?
+        .disable_signals()
+        .client_request_timeout(HEADER_READ_TIMEOUT)
+        .client_disconnect_timeout(Duration::from_secs(1))
+        .shutdown_timeout(DRAIN_TIMEOUT_SECS - shutdown_delay.as_secs())
+        .run();
         Ok(Self {
             server,
             address,
             state,
             shutdown: ShutdownHandle::default(),
-            shutdown_delay: Duration::from_secs(config.shutdown_delay_secs),
+            shutdown_delay,
             worker,
             _database: database,
         })
@@ -198,8 +210,11 @@ impl Application {
         tracing::info!(address = %self.address, "listening");
         let (stop_worker, stop_rx) = watch::channel(false);
         let worker = self.worker.map(|w| tokio::spawn(w.run(stop_rx)));
+        let stop_started = Arc::new(std::sync::OnceLock::<Instant>::new());
+        let started = stop_started.clone();
         let watcher = tokio::spawn(async move {
             wait_for_stop(&trigger).await;
+            let _ = started.set(Instant::now());
             draining.store(true, Ordering::SeqCst);
             tracing::info!(delay_s = delay.as_secs(), "shutdown requested, draining");
             tokio::time::sleep(delay).await;
@@ -208,16 +223,40 @@ impl Application {
         let result = self.server.await.context("HTTP server failed");
         watcher.abort();
         let _ = stop_worker.send(true);
+        // The worker gets what is left of the shutdown budget (at least a second).
+        let budget = Duration::from_secs(DRAIN_TIMEOUT_SECS);
+        let left = stop_started
+            .get()
+            .map(|at| budget.saturating_sub(at.elapsed()))
+            .unwrap_or(budget)
+            .max(Duration::from_secs(1));
         if let Some(worker) = worker
-            && tokio::time::timeout(Duration::from_secs(DRAIN_TIMEOUT_SECS), worker)
-                .await
-                .is_err()
+            && tokio::time::timeout(left, worker).await.is_err()
         {
             tracing::warn!("the worker did not stop in time");
         }
         tracing::info!("server stopped");
         result
     }
+}
+
+/// The limiters `config` asks for: none with `RATE_LIMITS=off`, in Redis with
+/// `REDIS_URL`, else in memory.
+async fn rate_limits_for(
+    config: &Config,
+) -> anyhow::Result<Option<Arc<crate::middleware::RateLimits>>> {
+    use crate::middleware::{RateLimits, RedisStore};
+    if !config.rate_limits {
+        return Ok(None);
+    }
+    let limits = match &config.redis_url {
+        Some(url) => RateLimits::with_store(
+            config.trust_proxy,
+            Arc::new(RedisStore::connect(url.expose()).await?),
+        ),
+        None => RateLimits::new(config.trust_proxy),
+    };
+    Ok(Some(Arc::new(limits)))
 }
 
 /// The actix application: state, extractor configuration, middleware stack, `routes`, and
@@ -240,6 +279,7 @@ pub fn http_app(
         .app_data(path_config())
         .app_data(query_config())
         .wrap(from_fn(rate_limits))
+        .wrap(from_fn(request_deadline))
         .wrap(from_fn(json_errors))
         .wrap(security_headers())
         .wrap(from_fn(request_context))

@@ -34,7 +34,7 @@ static TEMPLATE: OnceCell<String> = OnceCell::const_new();
 
 /// Folder of this user's test clusters (under the system temp folder, reachable by the
 /// `postgres` OS user).
-fn clusters_dir() -> PathBuf {
+pub(crate) fn clusters_dir() -> PathBuf {
     let uid = nix_uid();
     std::env::temp_dir().join(format!("pursue-test-pg-{uid}"))
 }
@@ -194,6 +194,16 @@ pub struct TestDatabase {
 }
 
 impl TestDatabase {
+    /// A handle on database `name` at `url` that never drops it (e.g. in a private
+    /// cluster of one test).
+    pub fn borrowed(name: &str, url: &str) -> TestDatabase {
+        TestDatabase {
+            name: name.to_owned(),
+            url: url.to_owned(),
+            external: false,
+        }
+    }
+
     /// Another handle on the same database that never drops it (for a second server or
     /// worker on one database); the original handle keeps ownership.
     pub fn alias(&self) -> TestDatabase {

@@ -50,7 +50,7 @@ bounded_text!(
 
 bounded_text!(
     /// A goal description: trimmed, at most 1000 code points (may be empty).
-    pub struct GoalDescription, 0, 1000
+    pub struct GoalDescription, 0, 1000, Multi
 );
 
 bounded_text!(

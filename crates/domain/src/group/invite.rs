@@ -27,8 +27,15 @@ impl InviteCode {
 
     /// Trims and upper-cases user input before matching (codes from older servers
     /// may not follow [`InviteCode::parse`]'s format, so look up by this string).
+    /// Control characters become U+FFFD, which no code holds, so they cannot reach a
+    /// lookup (see docs/SECURITY.md, "Clean text").
     pub fn normalize_input(input: &str) -> String {
-        input.trim().to_uppercase()
+        input
+            .trim()
+            .chars()
+            .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+            .collect::<String>()
+            .to_uppercase()
     }
 
     /// Builds a code from `next_index(n)`, which must return a uniformly random index in

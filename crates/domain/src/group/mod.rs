@@ -18,7 +18,7 @@ bounded_text!(
 
 bounded_text!(
     /// A group description: trimmed, at most 500 code points (may be empty).
-    pub struct GroupDescription, 0, 500
+    pub struct GroupDescription, 0, 500, Multi
 );
 
 /// Why an invite's `max_uses` was refused.

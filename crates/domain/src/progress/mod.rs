@@ -10,7 +10,7 @@ use crate::goal::MetricType;
 
 bounded_text!(
     /// A note on a progress entry: trimmed, at most 500 code points (may be empty).
-    pub struct Note, 0, 500
+    pub struct Note, 0, 500, Multi
 );
 
 bounded_text!(
@@ -55,7 +55,7 @@ impl ProgressValue {
     pub const DURATION_LIMIT_SECONDS: i64 = 100_000_000;
 
     /// Checks `value` for `metric`: binary exactly 0 or 1; numeric `0 ≤ v ≤ 999 999.99`
-    /// with two decimals at most; duration whole seconds, `0 ≤ v < 10⁸`.
+    /// rounded half-up to two decimals; duration whole seconds, `0 ≤ v < 10⁸`.
     pub fn validate(metric: MetricType, value: f64) -> Result<Decimal2, ValueError> {
         if !value.is_finite() {
             return Err(ValueError::NotFinite);
@@ -69,7 +69,8 @@ impl ProgressValue {
                 if value < 0.0 {
                     return Err(ValueError::Negative);
                 }
-                let d = Decimal2::try_from_f64(value).map_err(|e| match e {
+                // Rounded to hundredths like the NUMERIC(10,2) column (see docs/API.md).
+                let d = Decimal2::round_from_f64(value).map_err(|e| match e {
                     DecimalError::OutOfRange => ValueError::NumericTooLarge,
                     DecimalError::NotFinite => ValueError::NotFinite,
                     DecimalError::TooManyDecimals | DecimalError::InvalidFormat => {
@@ -144,9 +145,11 @@ mod tests {
         );
         assert_eq!(err(MetricType::Numeric, 1e20), ValueError::NumericTooLarge);
         assert_eq!(err(MetricType::Numeric, -0.01), ValueError::Negative);
+        assert_eq!(ok(MetricType::Numeric, 12.345), 1235);
+        assert_eq!(ok(MetricType::Numeric, 0.300_000_000_000_000_04), 30);
         assert_eq!(
-            err(MetricType::Numeric, 12.345),
-            ValueError::TooManyDecimals
+            err(MetricType::Numeric, 999_999.995),
+            ValueError::NumericTooLarge
         );
         assert_eq!(
             err(MetricType::Numeric, f64::INFINITY),

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::text::char_len;
+use crate::text::{Lines, char_len, is_forbidden_char};
 
 /// Why an e-mail address was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -54,7 +54,10 @@ impl Email {
 }
 
 fn plausible(address: &str) -> bool {
-    if address.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if address
+        .chars()
+        .any(|c| c.is_whitespace() || is_forbidden_char(c, Lines::Single))
+    {
         return false;
     }
     let Some((local, domain)) = address.split_once('@') else {

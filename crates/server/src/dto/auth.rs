@@ -23,8 +23,8 @@ pub struct RegisterRequest {
 /// `POST /api/auth/login`.
 #[derive(Debug, Deserialize, garde::Validate)]
 pub struct LoginRequest {
-    /// E-mail.
-    #[garde(custom(|v: &String, c: &()| rules::email(v, c)))]
+    /// E-mail (no format rule: a malformed one is simply unknown, 401).
+    #[garde(custom(|v: &String, c: &()| rules::non_empty(v, c)))]
     pub email: String,
     /// Password (any non-empty string: the policy applies when it is set, not here).
     #[garde(custom(|v: &String, c: &()| rules::non_empty(v, c)))]

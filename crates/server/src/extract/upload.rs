@@ -45,6 +45,19 @@ fn malformed(e: &MultipartError) -> ApiError {
     )
 }
 
+/// Non-file form fields over their 64 KiB allowance: `400 VALIDATION_ERROR` on that field
+/// (the file itself was not too large).
+fn field_too_large(name: &str) -> ApiError {
+    ApiError::validation(
+        "Invalid multipart body",
+        vec![FieldError::field(
+            name,
+            "too_large",
+            "form fields beside the file may hold at most 64 KB",
+        )],
+    )
+}
+
 /// A file part other than the expected one: `400 VALIDATION_ERROR`.
 fn unexpected_file(name: &str, message: &str) -> ApiError {
     ApiError::validation(
@@ -58,7 +71,8 @@ fn unexpected_file(name: &str, message: &str) -> ApiError {
 /// Refusals: a body that is not multipart, or has no `part` file → `400 MISSING_FILE`;
 /// more than [`MAX_UPLOAD_BYTES`] in the file → `400 FILE_TOO_LARGE` (the rest of the body
 /// is never read); another file part, a second `part`, or broken multipart syntax →
-/// `400 VALIDATION_ERROR`. Non-file fields are read and ignored (at most 64 KiB).
+/// `400 VALIDATION_ERROR`. Non-file fields are read and ignored (at most 64 KiB, else
+/// `400 VALIDATION_ERROR` naming the field).
 pub async fn read_upload(mut multipart: Multipart, part: &str) -> Result<Upload, ApiError> {
     let mut file: Option<Upload> = None;
     let mut other_bytes = 0usize;
@@ -102,7 +116,7 @@ pub async fn read_upload(mut multipart: Multipart, part: &str) -> Result<Upload,
             while let Some(chunk) = field.next().await {
                 other_bytes += chunk.map_err(|e| malformed(&e))?.len();
                 if other_bytes > MAX_OTHER_FIELD_BYTES {
-                    return Err(too_large());
+                    return Err(field_too_large(&name));
                 }
             }
         }

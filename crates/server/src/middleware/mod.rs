@@ -1,12 +1,17 @@
 //! HTTP middleware: request context and access log, the catch-all error envelope, and
 //! security headers.
 
+mod deadline;
 mod envelope;
 mod rate_limit;
 mod request_context;
 
+pub use deadline::{RequestDeadline, request_deadline};
 pub use envelope::{RawBody, json_errors};
-pub use rate_limit::{Decision, Limiter, RateLimits, rate_limits};
+pub use rate_limit::{
+    Decision, LimitStore, Limiter, MemoryStore, RateLimits, RedisStore, Spend, client_ip,
+    rate_limits,
+};
 pub use request_context::request_context;
 
 use actix_web::middleware::DefaultHeaders;

@@ -234,7 +234,7 @@ async fn limits_are_off_in_the_test_configuration() {
 async fn behind_a_trusted_proxy_clients_are_told_apart_by_forwarded_for() {
     let app = spawn_app_with(|c| {
         c.rate_limits = true;
-        c.trust_proxy = true;
+        c.trust_proxy = 1;
     })
     .await;
     let attempt = |ip: &'static str| {

@@ -1,6 +1,7 @@
 //! End-to-end tests of the server over real HTTP against real PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+mod abuse;
 mod accounts;
 mod adoption;
 mod approval;
@@ -9,6 +10,7 @@ mod deletion;
 mod devices;
 mod export;
 mod goal_extensions;
+mod faults;
 mod goals;
 mod google;
 mod groups;
@@ -17,6 +19,7 @@ mod health;
 mod image_support;
 mod images;
 mod images_s3;
+mod instances;
 mod joining;
 mod latency;
 mod limits;

@@ -1,6 +1,7 @@
 //! `POST /api/auth/login` → 200 session.
 
 use actix_web::{HttpResponse, web};
+use pursue_app::accounts::AccountError;
 use pursue_domain::user::Email;
 use serde_json::json;
 
@@ -16,7 +17,9 @@ pub async fn login(
     body: ValidJson<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    let email = Email::parse(&body.email).map_err(|e| ApiError::field("email", e))?;
+    // A malformed address cannot belong to anyone: the same 401 as an unknown one.
+    let email =
+        Email::parse(&body.email).map_err(|_| ApiError::from(AccountError::InvalidCredentials))?;
     let session = state.accounts.login(email, &body.password).await?;
     let user = UserBody::from(session.user);
     Ok(HttpResponse::Ok().json(json!({

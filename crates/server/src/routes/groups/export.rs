@@ -27,7 +27,7 @@ pub async fn export(
     query: web::Query<ExportParams>,
 ) -> Result<HttpResponse, ApiError> {
     if let Some(limits) = &state.limits {
-        limits.check_export(&user.0.id.to_string())?;
+        limits.check_export(&user.0.id.to_string()).await?;
     }
     let range = query.range()?;
     let zone_name = query
