@@ -8,6 +8,7 @@ pub mod auth;
 pub mod backoff;
 pub mod devices;
 pub mod error;
+pub mod export;
 pub mod goals;
 pub mod google;
 pub mod groups;
@@ -15,7 +16,9 @@ pub mod health;
 pub mod images;
 pub mod outbox;
 pub mod progress;
+pub mod purchases;
 pub mod push;
+pub mod subscription_store;
 pub mod users;
 
 pub use backoff::{Backoff, backoff};

@@ -5,11 +5,15 @@
 mod accounts;
 pub mod cluster;
 mod common;
+mod consents;
+mod deletion;
 pub mod devices;
 pub mod errors;
+pub mod export;
 pub mod goals;
 pub mod groups;
 pub mod images;
+pub mod jobs;
 pub mod migrations;
 pub mod outbox;
 pub mod outbox_store;
@@ -18,10 +22,12 @@ pub mod probe;
 pub mod progress;
 mod purge;
 pub mod schema;
+pub mod subscription_store;
 pub mod users;
 
 pub use cluster::{ClusterError, ClusterOptions, LocalCluster};
 pub use devices::PgDevices;
+pub use export::PgDataExport;
 pub use goals::PgGoals;
 pub use groups::PgGroups;
 pub use images::{PgImageRefs, PgImageStore};
@@ -31,4 +37,5 @@ pub use pool::{
 };
 pub use probe::PgProbe;
 pub use progress::PgProgress;
+pub use subscription_store::PgSubscriptions;
 pub use users::PgUsers;

@@ -13,6 +13,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         deleted_at -> Nullable<Timestamptz>,
+        age_verified -> Bool,
     }
 }
 
@@ -180,6 +181,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    user_consents (id) {
+        id -> Uuid,
+        user_id -> Nullable<Uuid>,
+        consent_type -> Varchar,
+        action -> Varchar,
+        agreed_at -> Timestamptz,
+        ip_address -> Nullable<Varchar>,
+        email_hash -> Nullable<Varchar>,
+    }
+}
+
+diesel::joinable!(user_consents -> users (user_id));
 diesel::joinable!(auth_providers -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(password_reset_tokens -> users (user_id));
@@ -208,4 +222,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     outbox,
     push_deliveries,
+    user_consents,
 );

@@ -131,6 +131,8 @@ pub struct Config {
     pub outbox_poll_ms: u64,
     /// Milliseconds before the first retry of a failed delivery (doubles per attempt).
     pub outbox_retry_base_ms: u64,
+    /// Policy versions, consent hash salt, Google Play verification.
+    pub accounts: crate::config_accounts::AccountConfig,
 }
 
 /// Why the configuration was refused. Each message names the variable.
@@ -310,6 +312,9 @@ impl Config {
             }
         }
 
+        let accounts =
+            crate::config_accounts::AccountConfig::from_vars(vars, environment, &mut errors);
+
         if !errors.is_empty() {
             return Err(ConfigError(errors));
         }
@@ -350,6 +355,7 @@ impl Config {
             trust_proxy,
             outbox_poll_ms,
             outbox_retry_base_ms,
+            accounts,
         })
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod config_accounts;
 pub mod database;
 pub mod dto;
 pub mod error;

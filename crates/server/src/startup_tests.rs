@@ -86,6 +86,13 @@ fn state() -> web::Data<AppState> {
         devices: pursue_app::devices::DeviceService::new(Arc::new(
             pursue_ports::devices::MockDeviceRepo::new(),
         )),
+        subscriptions: pursue_app::subscriptions::SubscriptionService::new(
+            Arc::new(pursue_ports::subscription_store::MockSubscriptionStore::new()),
+            Arc::new(pursue_ports::purchases::MockPurchaseVerifier::new()),
+        ),
+        export: pursue_app::export::DataExportService::new(Arc::new(
+            pursue_ports::export::MockDataExport::new(),
+        )),
         deliveries: crate::state::DeliveryModes {
             push: false,
             email: false,
@@ -93,6 +100,7 @@ fn state() -> web::Data<AppState> {
         health: health.clone(),
         readiness: health,
         limits: None,
+        trust_proxy: false,
         draining: Arc::new(AtomicBool::new(false)),
         started: Instant::now(),
     })

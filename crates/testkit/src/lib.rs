@@ -13,5 +13,5 @@ pub mod db;
 pub mod fakes;
 pub mod s3;
 
-pub use app::{TestApp, spawn_app, spawn_app_on, spawn_app_with};
+pub use app::{TEST_CONSENT_SALT, TestApp, spawn_app, spawn_app_on, spawn_app_with};
 pub use db::{TestDatabase, fresh_database};

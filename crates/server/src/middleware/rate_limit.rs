@@ -172,6 +172,7 @@ pub struct RateLimits {
     reset: Limiter,
     progress: Limiter,
     upload: Limiter,
+    export: Limiter,
     seen: AtomicU64,
 }
 
@@ -212,6 +213,12 @@ impl RateLimits {
                 "UPLOAD_RATE_LIMIT_EXCEEDED",
                 "Too many uploads, please try again later",
             ),
+            export: Limiter::new(
+                5,
+                60 * MINUTE,
+                "EXPORT_RATE_LIMIT_EXCEEDED",
+                "Too many data exports, please try again later",
+            ),
             seen: AtomicU64::new(0),
         }
     }
@@ -225,6 +232,7 @@ impl RateLimits {
                 &self.reset,
                 &self.progress,
                 &self.upload,
+                &self.export,
             ] {
                 limiter.forget_idle();
             }
@@ -244,6 +252,7 @@ enum Route {
     Reset,
     Progress,
     Upload,
+    Export,
     Other,
 }
 
@@ -254,6 +263,7 @@ fn route_of(method: &Method, path: &str) -> Route {
         (&Method::POST, "/api/auth/forgot-password") => Route::Reset,
         (_, p) if p == "/api/progress" || p.starts_with("/api/progress/") => Route::Progress,
         (&Method::POST, "/api/users/me/avatar") => Route::Upload,
+        (&Method::GET, "/api/users/me/data") => Route::Export,
         (&Method::PATCH, p)
             if p.starts_with("/api/groups/")
                 && p.ends_with("/icon")
@@ -348,6 +358,7 @@ pub async fn rate_limits(
         Route::Reset => Some((&limits.reset, limits.reset.check(&ip))),
         Route::Progress => Some((&limits.progress, limits.progress.check(&caller))),
         Route::Upload => Some((&limits.upload, limits.upload.check(&caller))),
+        Route::Export => Some((&limits.export, limits.export.check(&caller))),
         Route::Other => None,
     };
     if let Some((limiter, decision @ Decision::Denied { retry_after, .. })) = specific {
