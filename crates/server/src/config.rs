@@ -460,6 +460,7 @@ mod tests {
             ("S3_ACCESS_KEY_ID", "AKID"),
             ("S3_SECRET_ACCESS_KEY", "s3-secret-value"),
             ("FRONTEND_URL", "https://example.org/"),
+            ("CONSENT_HASH_SALT", "a-production-salt-0123456789"),
         ]))
         .unwrap();
         assert_eq!(c.database_url.unwrap().expose(), "postgres://u:p@db/pursue");
@@ -486,7 +487,11 @@ mod tests {
     #[test]
     fn production_refuses_missing_secrets() {
         let err = Config::from_vars(&vars(&[("PURSUE_ENV", "production")])).unwrap_err();
-        assert_eq!(err.0.len(), 2, "{err}");
+        assert_eq!(err.0.len(), 3, "{err}");
+        assert!(
+            err.to_string()
+                .contains("CONSENT_HASH_SALT is required in production")
+        );
         assert!(
             err.to_string()
                 .contains("JWT_SECRET is required in production")

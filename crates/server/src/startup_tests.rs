@@ -230,10 +230,10 @@ async fn bad_query_is_a_validation_error() {
 async fn unknown_routes_and_methods_are_404() {
     let (status, _, body) = call(test::TestRequest::get().uri("/api/nothing-here")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_envelope(&body, "NOT_FOUND");
+    assert_envelope(&body, "ROUTE_NOT_FOUND");
     let (status, _, body) = call(test::TestRequest::delete().uri("/health")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_envelope(&body, "NOT_FOUND");
+    assert_envelope(&body, "ROUTE_NOT_FOUND");
 }
 
 #[actix_web::test]
