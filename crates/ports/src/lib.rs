@@ -19,6 +19,7 @@ pub mod progress;
 pub mod purchases;
 pub mod push;
 pub mod subscription_store;
+pub mod subscriptions;
 pub mod users;
 
 pub use backoff::{Backoff, backoff};

@@ -13,6 +13,7 @@ pub mod export;
 pub mod goals;
 pub mod groups;
 pub mod images;
+pub mod inbox;
 pub mod jobs;
 pub mod migrations;
 pub mod outbox;
@@ -23,6 +24,7 @@ pub mod progress;
 mod purge;
 pub mod schema;
 pub mod subscription_store;
+pub mod subscriptions;
 pub mod users;
 
 pub use cluster::{ClusterError, ClusterOptions, LocalCluster};
@@ -38,4 +40,5 @@ pub use pool::{
 pub use probe::PgProbe;
 pub use progress::PgProgress;
 pub use subscription_store::PgSubscriptions;
+pub use subscriptions::PgTiers;
 pub use users::PgUsers;

@@ -193,6 +193,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    user_notifications (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        #[sql_name = "type"]
+        kind -> Varchar,
+        actor_user_id -> Nullable<Uuid>,
+        group_id -> Nullable<Uuid>,
+        goal_id -> Nullable<Uuid>,
+        progress_entry_id -> Nullable<Uuid>,
+        metadata -> Nullable<Jsonb>,
+        shareable_card_data -> Nullable<Jsonb>,
+        is_read -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    user_subscriptions (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        tier -> Nullable<Varchar>,
+        status -> Nullable<Varchar>,
+        started_at -> Timestamptz,
+        expires_at -> Nullable<Timestamptz>,
+        cancelled_at -> Nullable<Timestamptz>,
+        platform -> Nullable<Varchar>,
+        platform_subscription_id -> Nullable<Varchar>,
+        platform_purchase_token -> Nullable<Text>,
+        auto_renew -> Nullable<Bool>,
+        created_at -> Nullable<Timestamptz>,
+        updated_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(user_consents -> users (user_id));
 diesel::joinable!(auth_providers -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
@@ -206,6 +241,7 @@ diesel::joinable!(progress_entries -> goals (goal_id));
 diesel::joinable!(progress_entries -> users (user_id));
 diesel::joinable!(group_activities -> groups (group_id));
 diesel::joinable!(idempotency_keys -> users (user_id));
+diesel::joinable!(user_subscriptions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -223,4 +259,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     push_deliveries,
     user_consents,
+    user_notifications,
+    user_subscriptions,
 );
