@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod devices;
 pub mod errors;
+pub mod export;
 pub mod goals;
 pub mod groups;
 pub mod health;
@@ -13,3 +14,4 @@ mod notify;
 pub mod outbox;
 pub mod progress;
 pub mod push;
+pub mod subscriptions;

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pursue_domain::ids::UserId;
-use pursue_domain::user::{DisplayName, Email};
+use pursue_domain::user::{ConsentAction, ConsentType, DisplayName, Email};
 use uuid::Uuid;
 
 use crate::error::RepoError;
@@ -21,6 +21,8 @@ pub struct UserRecord {
     pub display_name: String,
     /// Whether an avatar image is stored.
     pub has_avatar: bool,
+    /// Whether the user proved being 18 or older (`has_date_of_birth` in the API).
+    pub age_verified: bool,
     /// Creation instant.
     pub created_at: DateTime<Utc>,
     /// Last change (clients use it as the avatar cache key).
@@ -58,6 +60,32 @@ pub struct NewAccount {
     pub display_name: DisplayName,
     /// Password hash in the current scheme.
     pub password_hash: String,
+    /// Consent rows written with the account (action `grant`).
+    pub consents: NewConsents,
+}
+
+/// Consent rows to append for a user, all with the same `agreed_at`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewConsents {
+    /// One row per type, in this order.
+    pub types: Vec<ConsentType>,
+    /// Grant or revoke.
+    pub action: ConsentAction,
+    /// The client's IP address (≤ 45 characters), when known.
+    pub ip_address: Option<String>,
+}
+
+/// A stored consent row as the API shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentRecord {
+    /// The consent type text.
+    pub consent_type: String,
+    /// `grant` or `revoke` (kept as stored).
+    pub action: String,
+    /// When it was recorded.
+    pub agreed_at: DateTime<Utc>,
+    /// The client's IP address, when recorded.
+    pub ip_address: Option<String>,
 }
 
 /// Why an account could not be created.
@@ -147,6 +175,8 @@ pub struct NewGoogleAccount {
     pub display_name: DisplayName,
     /// The Google identity.
     pub google: GoogleLink,
+    /// Consent rows written with the account (action `grant`).
+    pub consents: NewConsents,
 }
 
 /// Storage of users and sessions.
@@ -218,14 +248,43 @@ pub trait UserRepository: Send + Sync {
     /// Errors: [`RepoError`].
     async fn find_credentials(&self, id: UserId) -> Result<Option<LoginRecord>, RepoError>;
 
-    /// Changes the display name (when given) of an active user; `None` when not found.
+    /// Changes the display name (when given) of an active user and, with `verify_age`,
+    /// sets `age_verified` (never cleared); a users row is written only when a value
+    /// changes. `None` when not found.
     ///
     /// Errors: [`RepoError`].
     async fn update_profile(
         &self,
         id: UserId,
         display_name: Option<DisplayName>,
+        verify_age: bool,
     ) -> Result<Option<UserRecord>, RepoError>;
+
+    /// The `deleted_at` of a soft-deleted account linked to Google `sub` or holding
+    /// `email` (an account in its deletion grace period).
+    ///
+    /// Errors: [`RepoError`].
+    async fn find_deleted(
+        &self,
+        sub: String,
+        email: &Email,
+    ) -> Result<Option<DateTime<Utc>>, RepoError>;
+
+    /// Appends consent rows for the active user `id`; `false` when the user is not active.
+    ///
+    /// Errors: [`RepoError`].
+    async fn record_consents(&self, id: UserId, consents: NewConsents) -> Result<bool, RepoError>;
+
+    /// The user's consent rows, newest first (`agreed_at` desc, then `consent_type`),
+    /// at most `limit`.
+    ///
+    /// Errors: [`RepoError`].
+    async fn list_consents(&self, id: UserId, limit: i64) -> Result<Vec<ConsentRecord>, RepoError>;
+
+    /// The newest row of each consent type of the user.
+    ///
+    /// Errors: [`RepoError`].
+    async fn latest_consents(&self, id: UserId) -> Result<Vec<ConsentRecord>, RepoError>;
 
     /// Atomically stores a new password hash and adds an `email` provider row if missing.
     ///
@@ -301,17 +360,31 @@ pub trait UserRepository: Send + Sync {
         session: NewRefreshToken,
     ) -> Result<UserRecord, CreateAccountError>;
 
-    /// Atomically soft-deletes the user, revokes every refresh token, deletes the devices
-    /// and queues `farewell`.
+    /// Atomically soft-deletes the user: `deleted_at`, `email_hash` on every consent row
+    /// of the user, refresh tokens revoked, devices deleted, every membership removed
+    /// (pending ones with their admins' join-request inbox rows; active ones as a leave
+    /// with the creator hand-over of docs/ACCOUNTS.md, `member_left` activities, empty
+    /// groups deleted, no pushes), and `farewell` queued.
     ///
     /// Errors: [`RepoError`].
-    async fn soft_delete(&self, id: UserId, farewell: EmailMessage) -> Result<(), RepoError>;
+    async fn soft_delete(
+        &self,
+        id: UserId,
+        consent_email_hash: String,
+        farewell: EmailMessage,
+    ) -> Result<(), RepoError>;
 
     /// Purges up to `limit` users soft-deleted before `cutoff`, each in its own
-    /// transaction: created groups pass to the earliest-joined admin, else member (role
-    /// `creator`), or are deleted when nobody else is in them; then the user row goes.
-    /// Returns how many users were purged.
+    /// transaction: consent rows get `email_hash` again (salted with `consent_salt`), the
+    /// user's rows in tables without an `ON DELETE` action are removed, created groups
+    /// still pointing at the user pass on or go, then the user row goes. Returns how many
+    /// users were purged.
     ///
     /// Errors: [`RepoError`].
-    async fn purge_deleted(&self, cutoff: DateTime<Utc>, limit: i64) -> Result<usize, RepoError>;
+    async fn purge_deleted(
+        &self,
+        cutoff: DateTime<Utc>,
+        limit: i64,
+        consent_salt: String,
+    ) -> Result<usize, RepoError>;
 }

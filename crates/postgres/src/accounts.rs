@@ -14,7 +14,7 @@ use pursue_ports::users::{
 use uuid::Uuid;
 
 use crate::outbox::enqueue;
-use crate::schema::{auth_providers, devices, password_reset_tokens, refresh_tokens, users};
+use crate::schema::{auth_providers, password_reset_tokens, refresh_tokens, users};
 use crate::users::{UserRow, insert_session};
 
 /// Equal-time comparison of two fingerprints.
@@ -421,33 +421,6 @@ pub(crate) async fn link_google(
             insert_session(conn, user, &s).await?;
         }
         Ok(None)
-    })
-    .await
-}
-
-/// Soft delete with session revocation, device removal and the farewell e-mail.
-pub(crate) async fn soft_delete(
-    conn: &mut AsyncPgConnection,
-    user: Uuid,
-    farewell: EmailMessage,
-) -> QueryResult<()> {
-    conn.transaction::<_, DieselError, _>(async move |conn| {
-        let changed = diesel::update(
-            users::table
-                .filter(users::id.eq(user))
-                .filter(users::deleted_at.is_null()),
-        )
-        .set(users::deleted_at.eq(diesel::dsl::now))
-        .execute(conn)
-        .await?;
-        if changed == 0 {
-            return Ok(());
-        }
-        revoke_all(conn, user).await?;
-        diesel::delete(devices::table.filter(devices::user_id.eq(user)))
-            .execute(conn)
-            .await?;
-        enqueue(conn, &[OutboxMessage::Email(farewell)]).await
     })
     .await
 }

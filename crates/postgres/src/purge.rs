@@ -30,9 +30,61 @@ pub(crate) async fn due(
         .await
 }
 
-/// Hands over or deletes the groups `user` created, then deletes the user, in one
-/// transaction. `false` when the user is no longer soft-deleted (restored or gone).
-pub(crate) async fn purge_one(conn: &mut AsyncPgConnection, user: Uuid) -> QueryResult<bool> {
+/// Tables of the upstream server that reference `users` without an `ON DELETE` action,
+/// children first; the user's rows there are removed before the user row.
+const UPSTREAM_TABLES: [&str; 6] = [
+    "content_disputes",
+    "content_reports",
+    "focus_slot_rsvps",
+    "focus_session_participants",
+    "focus_slots",
+    "focus_sessions",
+];
+
+#[derive(QueryableByName)]
+struct Reference {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    table_name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    column_name: String,
+}
+
+/// Deletes the rows of `user` in the upstream tables that exist and reference `users`
+/// without an `ON DELETE` action.
+async fn remove_blocking_rows(conn: &mut AsyncPgConnection, user: Uuid) -> QueryResult<()> {
+    for table in UPSTREAM_TABLES {
+        if !crate::deletion::table_exists(conn, table).await? {
+            continue;
+        }
+        let refs: Vec<Reference> = diesel::sql_query(
+            "SELECT c.conrelid::regclass::text AS table_name, a.attname::text AS column_name              FROM pg_constraint c              JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)              WHERE c.contype = 'f' AND c.conrelid = to_regclass($1)                AND c.confrelid = 'users'::regclass AND c.confdeltype IN ('a', 'r')",
+        )
+        .bind::<diesel::sql_types::Text, _>(table)
+        .load(conn)
+        .await?;
+        for r in refs {
+            let column = r.column_name.replace('"', "\"\"");
+            diesel::sql_query(format!(
+                "DELETE FROM {} WHERE \"{column}\" = $1",
+                r.table_name
+            ))
+            .bind::<SqlUuid, _>(user)
+            .execute(conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Hashes the consent rows again, removes the rows that would block the delete, hands
+/// over or deletes the groups still naming `user` as creator, then deletes the user, in
+/// one transaction. `false` when the user is no longer soft-deleted (restored or gone).
+pub(crate) async fn purge_one(
+    conn: &mut AsyncPgConnection,
+    user: Uuid,
+    consent_salt: &str,
+) -> QueryResult<bool> {
+    let consent_salt = consent_salt.to_string();
     conn.transaction::<_, DieselError, _>(async move |conn| {
         let still_deleted = users::table
             .filter(users::id.eq(user))
@@ -46,6 +98,16 @@ pub(crate) async fn purge_one(conn: &mut AsyncPgConnection, user: Uuid) -> Query
         if !still_deleted {
             return Ok(false);
         }
+        diesel::sql_query(
+            "UPDATE user_consents SET email_hash = encode(sha256(convert_to(\
+             lower((SELECT email FROM users WHERE id = $1)) || $2, 'UTF8')), 'hex') \
+             WHERE user_id = $1",
+        )
+        .bind::<SqlUuid, _>(user)
+        .bind::<diesel::sql_types::Text, _>(&consent_salt)
+        .execute(conn)
+        .await?;
+        remove_blocking_rows(conn, user).await?;
         let created: Vec<Uuid> = groups::table
             .filter(groups::creator_user_id.eq(user))
             .select(groups::id)

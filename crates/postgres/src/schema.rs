@@ -14,6 +14,7 @@ diesel::table! {
         updated_at -> Timestamptz,
         deleted_at -> Nullable<Timestamptz>,
         timezone -> Nullable<Varchar>,
+        age_verified -> Bool,
     }
 }
 
@@ -197,6 +198,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    user_consents (id) {
+        id -> Uuid,
+        user_id -> Nullable<Uuid>,
+        consent_type -> Varchar,
+        action -> Varchar,
+        agreed_at -> Timestamptz,
+        ip_address -> Nullable<Varchar>,
+        email_hash -> Nullable<Varchar>,
+    }
+}
+
+diesel::table! {
     user_notifications (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -231,6 +244,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(user_consents -> users (user_id));
 diesel::joinable!(auth_providers -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(password_reset_tokens -> users (user_id));
@@ -262,6 +276,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     push_deliveries,
     activity_reactions,
+    user_consents,
     user_notifications,
     user_subscriptions,
 );

@@ -10,13 +10,14 @@ use pursue_domain::user::{AuthProvider, DisplayName};
 use pursue_ports::error::RepoError;
 use pursue_ports::outbox::EmailMessage;
 use pursue_ports::users::{
-    CreateAccountError, GoogleLink, LinkError, LoginRecord, NewAccount, NewGoogleAccount,
-    NewRefreshToken, NewResetToken, ProviderRecord, RotateOutcome, UnlinkOutcome, UserRecord,
-    UserRepository,
+    ConsentRecord, CreateAccountError, GoogleLink, LinkError, LoginRecord, NewAccount, NewConsents,
+    NewGoogleAccount, NewRefreshToken, NewResetToken, ProviderRecord, RotateOutcome, UnlinkOutcome,
+    UserRecord, UserRepository,
 };
 use uuid::Uuid;
 
 use crate::accounts::{self as ops, LinkRefusal};
+use crate::consents;
 use crate::errors::{db_error, is_unique_violation, pool_error};
 use crate::pool::PgPool;
 use crate::purge;
@@ -46,6 +47,7 @@ pub(crate) struct UserRow {
     #[diesel(select_expression = users::avatar_mime_type.is_not_null())]
     #[diesel(select_expression_type = diesel::dsl::IsNotNull<users::avatar_mime_type>)]
     has_avatar: bool,
+    age_verified: bool,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -57,6 +59,7 @@ impl From<UserRow> for UserRecord {
             email: r.email,
             display_name: r.display_name,
             has_avatar: r.has_avatar,
+            age_verified: r.age_verified,
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -108,10 +111,12 @@ impl UserRepository for PgUsers {
                         users::email.eq(account.email.as_str()),
                         users::display_name.eq(account.display_name.as_str()),
                         users::password_hash.eq(&account.password_hash),
+                        users::age_verified.eq(true),
                     ))
                     .returning(UserRow::as_returning())
                     .get_result(conn)
                     .await?;
+                consents::insert(conn, id, &account.consents).await?;
                 diesel::insert_into(auth_providers::table)
                     .values((
                         auth_providers::user_id.eq(id),
@@ -227,25 +232,44 @@ impl UserRepository for PgUsers {
         &self,
         id: UserId,
         display_name: Option<DisplayName>,
+        verify_age: bool,
     ) -> Result<Option<UserRecord>, RepoError> {
         let mut conn = self.pool.get().await.map_err(pool_error)?;
-        let Some(name) = display_name else {
-            return ops::active_user(&mut conn, id.as_uuid())
-                .await
-                .map_err(db_error);
-        };
-        diesel::update(
-            users::table
-                .filter(users::id.eq(id.as_uuid()))
-                .filter(users::deleted_at.is_null()),
-        )
-        .set(users::display_name.eq(name.as_str()))
-        .returning(UserRow::as_returning())
-        .get_result(&mut conn)
-        .await
-        .optional()
-        .map(|r| r.map(UserRow::into))
-        .map_err(db_error)
+        consents::update_profile(&mut conn, id.as_uuid(), display_name, verify_age)
+            .await
+            .map_err(db_error)
+    }
+
+    async fn find_deleted(
+        &self,
+        sub: String,
+        email: &Email,
+    ) -> Result<Option<DateTime<Utc>>, RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        consents::find_deleted(&mut conn, &sub, email.as_str())
+            .await
+            .map_err(db_error)
+    }
+
+    async fn record_consents(&self, id: UserId, c: NewConsents) -> Result<bool, RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        consents::record(&mut conn, id.as_uuid(), &c)
+            .await
+            .map_err(db_error)
+    }
+
+    async fn list_consents(&self, id: UserId, limit: i64) -> Result<Vec<ConsentRecord>, RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        consents::list(&mut conn, id.as_uuid(), limit)
+            .await
+            .map_err(db_error)
+    }
+
+    async fn latest_consents(&self, id: UserId) -> Result<Vec<ConsentRecord>, RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        consents::latest(&mut conn, id.as_uuid())
+            .await
+            .map_err(db_error)
     }
 
     async fn set_password(&self, id: UserId, password_hash: String) -> Result<(), RepoError> {
@@ -351,6 +375,7 @@ impl UserRepository for PgUsers {
                     .get_result(conn)
                     .await?;
                 ops::insert_google(conn, id, &account.google).await?;
+                consents::insert(conn, id, &account.consents).await?;
                 insert_session(conn, id, &session).await?;
                 Ok(row)
             })
@@ -362,21 +387,34 @@ impl UserRepository for PgUsers {
         }
     }
 
-    async fn soft_delete(&self, id: UserId, farewell: EmailMessage) -> Result<(), RepoError> {
+    async fn soft_delete(
+        &self,
+        id: UserId,
+        consent_email_hash: String,
+        farewell: EmailMessage,
+    ) -> Result<(), RepoError> {
         let mut conn = self.pool.get().await.map_err(pool_error)?;
-        ops::soft_delete(&mut conn, id.as_uuid(), farewell)
+        crate::deletion::soft_delete(&mut conn, id.as_uuid(), &consent_email_hash, farewell)
             .await
             .map_err(db_error)
     }
 
-    async fn purge_deleted(&self, cutoff: DateTime<Utc>, limit: i64) -> Result<usize, RepoError> {
+    async fn purge_deleted(
+        &self,
+        cutoff: DateTime<Utc>,
+        limit: i64,
+        consent_salt: String,
+    ) -> Result<usize, RepoError> {
         let mut conn = self.pool.get().await.map_err(pool_error)?;
         let due = purge::due(&mut conn, cutoff, limit)
             .await
             .map_err(db_error)?;
         let mut purged = 0;
         for user in due {
-            if purge::purge_one(&mut conn, user).await.map_err(db_error)? {
+            if purge::purge_one(&mut conn, user, &consent_salt)
+                .await
+                .map_err(db_error)?
+            {
                 tracing::info!(user_id = %user, "deleted account purged");
                 purged += 1;
             }

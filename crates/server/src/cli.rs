@@ -1,6 +1,7 @@
 //! Command line: `pursue-server [serve | worker | migrate [--revert-all | --redo] |
 //! images migrate --to s3|postgres [--delete-source] [--limit N] [--batch-size N] |
-//! images prune --store s3|postgres [--grace-secs N] [--batch-size N]]`.
+//! images prune --store s3|postgres [--grace-secs N] [--batch-size N] |
+//! consent-hash <email>]`.
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -32,6 +33,12 @@ pub enum Command {
         /// Revert every migration, then apply them again (destroys all data).
         #[arg(long)]
         redo: bool,
+    },
+    /// Print the consent e-mail hash of an address (`hex(SHA-256(lower(email) ‖ salt))`,
+    /// the `email_hash` kept on a deleted user's consent rows).
+    ConsentHash {
+        /// The e-mail address.
+        email: String,
     },
     /// Manage stored avatars and group icons.
     Images {

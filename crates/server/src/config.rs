@@ -141,6 +141,8 @@ pub struct Config {
     pub outbox_retry_base_ms: u64,
     /// Password hashing: argon2id cost and the bounded pool it runs on.
     pub password_hashing: pursue_auth::HasherSettings,
+    /// Policy versions, consent hash salt, Google Play verification.
+    pub accounts: crate::config_accounts::AccountConfig,
 }
 
 /// Why the configuration was refused. Each message names the variable.
@@ -346,6 +348,9 @@ impl Config {
             }
         }
 
+        let accounts =
+            crate::config_accounts::AccountConfig::from_vars(vars, environment, &mut errors);
+
         if !errors.is_empty() {
             return Err(ConfigError(errors));
         }
@@ -391,6 +396,7 @@ impl Config {
             outbox_poll_ms,
             outbox_retry_base_ms,
             password_hashing,
+            accounts,
         })
     }
 }
@@ -495,6 +501,7 @@ mod tests {
             ("S3_ACCESS_KEY_ID", "AKID"),
             ("S3_SECRET_ACCESS_KEY", "s3-secret-value"),
             ("FRONTEND_URL", "https://example.org/"),
+            ("CONSENT_HASH_SALT", "a-production-salt-0123456789"),
         ]))
         .unwrap();
         assert_eq!(c.database_url.unwrap().expose(), "postgres://u:p@db/pursue");
@@ -521,7 +528,11 @@ mod tests {
     #[test]
     fn production_refuses_missing_secrets() {
         let err = Config::from_vars(&vars(&[("PURSUE_ENV", "production")])).unwrap_err();
-        assert_eq!(err.0.len(), 2, "{err}");
+        assert_eq!(err.0.len(), 3, "{err}");
+        assert!(
+            err.to_string()
+                .contains("CONSENT_HASH_SALT is required in production")
+        );
         assert!(
             err.to_string()
                 .contains("JWT_SECRET is required in production")

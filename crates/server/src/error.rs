@@ -89,6 +89,13 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, "NOT_FOUND", message)
     }
 
+    /// `404 ROUTE_NOT_FOUND`: no route serves this method and path (see docs/API.md,
+    /// Unknown routes). Never `NOT_FOUND`, which the app reads as "your account is gone"
+    /// under `/users/me`.
+    pub fn route_not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "ROUTE_NOT_FOUND", "Route not found")
+    }
+
     /// `401 UNAUTHORIZED` (no usable `Authorization` header).
     pub fn unauthorized() -> Self {
         Self::new(
@@ -170,9 +177,7 @@ impl ApiError {
     /// The generic envelope for a status produced by the framework rather than a handler.
     pub fn for_status(status: StatusCode) -> Self {
         match status {
-            StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => {
-                Self::not_found("Route not found")
-            }
+            StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => Self::route_not_found(),
             StatusCode::PAYLOAD_TOO_LARGE => Self::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "PAYLOAD_TOO_LARGE",
@@ -296,7 +301,11 @@ mod tests {
     fn framework_statuses_map_to_contract_codes() {
         assert_eq!(
             ApiError::for_status(StatusCode::METHOD_NOT_ALLOWED).code(),
-            "NOT_FOUND"
+            "ROUTE_NOT_FOUND"
+        );
+        assert_eq!(
+            ApiError::for_status(StatusCode::METHOD_NOT_ALLOWED).status_code(),
+            StatusCode::NOT_FOUND
         );
         assert_eq!(
             ApiError::for_status(StatusCode::UNSUPPORTED_MEDIA_TYPE).code(),

@@ -104,7 +104,22 @@ impl From<AccountError> for ApiError {
                 "PROVIDER_NOT_FOUND",
                 "Provider not linked",
             ),
-            AccountError::UserGone => AuthError::InvalidToken.into(),
+            // Only `/users/me…` use cases report it: the token was accepted, then the
+            // caller's own row vanished (see docs/API.md, Unknown routes).
+            AccountError::UserGone => ApiError::not_found("User not found"),
+            AccountError::ConsentRequired => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "CONSENT_REQUIRED",
+                "You must accept the Terms of Service and Privacy Policy to create an account.",
+            ),
+            AccountError::AccountDeleted { purge_date } => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "ACCOUNT_DELETED",
+                format!(
+                    "This account was deleted; its email can be used again after {}.",
+                    purge_date.format("%Y-%m-%d")
+                ),
+            ),
             AccountError::Repo(e) => e.into(),
             AccountError::Crypto(e) => match e.as_busy() {
                 // Password hashing is saturated (see docs/API.md, Errors): retry shortly.
@@ -203,6 +218,92 @@ impl From<CoreError> for ApiError {
             }
             CoreError::Repo(e) => e.into(),
         }
+    }
+}
+
+impl From<pursue_app::export::ExportError> for ApiError {
+    fn from(e: pursue_app::export::ExportError) -> Self {
+        match e {
+            pursue_app::export::ExportError::UserGone => ApiError::not_found("User not found"),
+            pursue_app::export::ExportError::Repo(e) => e.into(),
+        }
+    }
+}
+
+impl From<pursue_app::subscriptions::SubscriptionError> for ApiError {
+    fn from(e: pursue_app::subscriptions::SubscriptionError) -> Self {
+        use pursue_app::subscriptions::SubscriptionError as E;
+        let bad = ApiError::bad_request;
+        match e {
+            E::InvalidProduct => bad("INVALID_PRODUCT", "Unknown product"),
+            E::UnsupportedPlatform => bad(
+                "UNSUPPORTED_PLATFORM",
+                "App Store purchases are not supported yet",
+            ),
+            E::TokenInUse => ApiError::new(
+                StatusCode::CONFLICT,
+                "PURCHASE_TOKEN_IN_USE",
+                "This purchase belongs to another account",
+            ),
+            E::InvalidToken => bad(
+                "INVALID_PURCHASE_TOKEN",
+                "The purchase could not be verified",
+            ),
+            E::VerificationUnavailable(cause) => {
+                tracing::error!(error = format!("{cause:#}"), "purchase verification failed");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "PURCHASE_VERIFICATION_FAILED",
+                    "The purchase could not be verified right now, please retry",
+                )
+            }
+            E::NotFound => ApiError::new(
+                StatusCode::NOT_FOUND,
+                "SUBSCRIPTION_NOT_FOUND",
+                "No active subscription",
+            ),
+            E::InvalidState => bad("INVALID_STATE", "You are not over your group limit"),
+            E::InvalidGroup => bad(
+                "INVALID_GROUP",
+                "You are not an active member of this group",
+            ),
+            E::Repo(e) => e.into(),
+        }
+    }
+}
+
+/// `403 GROUP_LIMIT_REACHED` with the message for the tier and the action.
+pub fn group_limit_error(limit: pursue_app::subscriptions::GroupLimitReached) -> ApiError {
+    use pursue_app::subscriptions::GroupLimitAction as A;
+    let message = match (limit.premium, limit.action) {
+        (false, A::Create) => "Upgrade to Premium to create additional groups",
+        (false, A::Join) => "Upgrade to Premium to join more groups",
+        (false, A::Approve) => {
+            "User has reached free tier group limit. Upgrade to Premium to approve."
+        }
+        (true, A::Approve) => "User has reached maximum groups (10).",
+        (true, _) => "Maximum groups reached (10)",
+    };
+    ApiError::new(StatusCode::FORBIDDEN, "GROUP_LIMIT_REACHED", message)
+}
+
+/// A refused birth date of `field`: `400 VALIDATION_ERROR`, or `400 UNDER_AGE` with the
+/// sign-up or the profile message (the app matches "18 or older").
+pub fn birth_date_error(
+    e: pursue_domain::user::BirthDateError,
+    field: &str,
+    profile: bool,
+) -> ApiError {
+    match e {
+        pursue_domain::user::BirthDateError::Invalid => ApiError::field(field, e),
+        pursue_domain::user::BirthDateError::UnderAge => ApiError::bad_request(
+            "UNDER_AGE",
+            if profile {
+                "You must be 18 or older to use Pursue."
+            } else {
+                "You must be 18 or older to create an account."
+            },
+        ),
     }
 }
 

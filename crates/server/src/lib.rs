@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod config;
 mod config_hashing;
+pub mod config_accounts;
 pub mod database;
 pub mod dto;
 pub mod error;

@@ -60,6 +60,14 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let database = Database::open(&config).await?;
             pursue_server::startup::run_worker_only(&config, database).await
         }
+        Command::ConsentHash { email } => {
+            let salt = pursue_server::secrets::consent_salt(&config)?;
+            println!(
+                "{}",
+                pursue_domain::user::consent_email_hash(&email, salt.expose())
+            );
+            Ok(())
+        }
         Command::Migrate { revert_all, redo } => {
             let action = match (revert_all, redo) {
                 (true, _) => MigrationAction::RevertAll,

@@ -39,6 +39,18 @@ pub fn resolve(config: &Config) -> anyhow::Result<JwtSecrets> {
     })
 }
 
+/// The consent e-mail hash salt: `CONSENT_HASH_SALT`, or in development generated once
+/// into `<data_dir>/secrets/consent_hash_salt` (production refuses to start without it).
+pub fn consent_salt(config: &Config) -> anyhow::Result<Secret> {
+    match &config.accounts.consent_hash_salt {
+        Some(salt) => Ok(salt.clone()),
+        None if config.environment == Environment::Production => {
+            anyhow::bail!("CONSENT_HASH_SALT must be configured in production")
+        }
+        None => load_or_generate(&config.data_dir.join("secrets").join("consent_hash_salt")),
+    }
+}
+
 fn load_or_generate(path: &Path) -> anyhow::Result<Secret> {
     if let Ok(existing) = fs::read_to_string(path) {
         let existing = existing.trim();
@@ -90,5 +102,9 @@ mod tests {
             .permissions()
             .mode();
         assert_eq!(mode & 0o077, 0, "secret file must be private");
+        let salt = consent_salt(&config).unwrap();
+        assert_eq!(salt, consent_salt(&config).unwrap());
+        assert_ne!(salt, first.access);
+        assert!(dir.path().join("secrets/consent_hash_salt").exists());
     }
 }

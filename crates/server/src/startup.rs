@@ -83,6 +83,9 @@ pub fn account_service(config: &Config, pool: PgPool) -> anyhow::Result<AccountS
     .with_settings(AccountSettings {
         frontend_url: config.frontend_url.clone(),
         purge_days: config.account_purge_days,
+        terms_version: config.accounts.terms_version.clone(),
+        privacy_version: config.accounts.privacy_version.clone(),
+        consent_salt: crate::secrets::consent_salt(config)?.expose().to_string(),
     });
     if config.google_client_ids.is_empty() {
         tracing::warn!("GOOGLE_CLIENT_ID is not set: Google sign-in answers 503");
@@ -95,6 +98,52 @@ pub fn account_service(config: &Config, pool: PgPool) -> anyhow::Result<AccountS
         accounts = accounts.with_google(Arc::new(google));
     }
     Ok(accounts)
+}
+
+/// The subscription use cases: PostgreSQL store and Google Play verifier (or, without a
+/// service account, a verifier that answers 503 so nothing is granted unverified).
+pub fn subscription_service(
+    config: &Config,
+    pool: PgPool,
+) -> anyhow::Result<pursue_app::subscriptions::SubscriptionService> {
+    let play: Arc<dyn pursue_ports::purchases::PurchaseVerifier> =
+        match &config.accounts.google_play_service_account {
+            Some(path) => Arc::new(
+                pursue_play::GooglePlay::from_file(
+                    pursue_play::PlayConfig {
+                        base_url: config.accounts.google_play_api_base_url.clone(),
+                        package_name: config.accounts.google_play_package_name.clone(),
+                    },
+                    path,
+                )
+                .context("loading GOOGLE_PLAY_SERVICE_ACCOUNT")?,
+            ),
+            None => {
+                tracing::warn!(
+                    "GOOGLE_PLAY_SERVICE_ACCOUNT is not set: purchase verification answers 503"
+                );
+                Arc::new(pursue_play::UnconfiguredPlay)
+            }
+        };
+    Ok(pursue_app::subscriptions::SubscriptionService::new(
+        Arc::new(pursue_postgres::PgSubscriptions::new(pool)),
+        play,
+    ))
+}
+
+/// The data export, its `subscription` key filled from `subscriptions`.
+fn export_service(
+    pool: PgPool,
+    subscriptions: pursue_app::subscriptions::SubscriptionService,
+) -> pursue_app::export::DataExportService {
+    pursue_app::export::DataExportService::new(Arc::new(pursue_postgres::PgDataExport::new(pool)))
+        .with_subscription(Arc::new(move |user| {
+            let subscriptions = subscriptions.clone();
+            Box::pin(async move {
+                let s = subscriptions.state(user).await?;
+                Ok(crate::dto::subscriptions::subscription_body(&s))
+            })
+        }))
 }
 
 /// Runs only the worker (the `worker` subcommand) until SIGTERM/SIGINT.
@@ -135,6 +184,7 @@ impl Application {
         } else {
             None
         };
+        let subscriptions = subscription_service(config, pool.clone())?;
         let groups: Arc<PgGroups> = Arc::new(PgGroups::new(pool.clone()));
         let goals: Arc<PgGoals> = Arc::new(PgGoals::new(pool.clone()));
         let state = AppState {
@@ -151,11 +201,14 @@ impl Application {
             progress: ProgressService::new(groups, goals, Arc::new(PgProgress::new(pool.clone()))),
             accounts,
             devices: DeviceService::new(Arc::new(PgDevices::new(pool.clone()))),
+            export: export_service(pool.clone(), subscriptions.clone()),
+            subscriptions,
             deliveries,
             health: HealthService::new(Arc::new(PgProbe::new(pool.clone(), HEALTH_TIMEOUT)))
                 .reusing_probes_for(HEALTH_PROBE_REUSE),
             readiness: HealthService::new(Arc::new(PgProbe::new(pool.clone(), READY_TIMEOUT))),
             limits: rate_limits_for(config).await?,
+            trust_proxy: config.trust_proxy,
             draining: Arc::new(AtomicBool::new(false)),
             started: Instant::now(),
         };

@@ -93,6 +93,13 @@ fn state() -> web::Data<AppState> {
         devices: pursue_app::devices::DeviceService::new(Arc::new(
             pursue_ports::devices::MockDeviceRepo::new(),
         )),
+        subscriptions: pursue_app::subscriptions::SubscriptionService::new(
+            Arc::new(pursue_ports::subscription_store::MockSubscriptionStore::new()),
+            Arc::new(pursue_ports::purchases::MockPurchaseVerifier::new()),
+        ),
+        export: pursue_app::export::DataExportService::new(Arc::new(
+            pursue_ports::export::MockDataExport::new(),
+        )),
         deliveries: crate::state::DeliveryModes {
             push: false,
             email: false,
@@ -100,6 +107,7 @@ fn state() -> web::Data<AppState> {
         health: health.clone(),
         readiness: health,
         limits: None,
+        trust_proxy: 0,
         draining: Arc::new(AtomicBool::new(false)),
         started: Instant::now(),
     })
@@ -229,10 +237,10 @@ async fn bad_query_is_a_validation_error() {
 async fn unknown_routes_and_methods_are_404() {
     let (status, _, body) = call(test::TestRequest::get().uri("/api/nothing-here")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_envelope(&body, "NOT_FOUND");
+    assert_envelope(&body, "ROUTE_NOT_FOUND");
     let (status, _, body) = call(test::TestRequest::delete().uri("/health")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_envelope(&body, "NOT_FOUND");
+    assert_envelope(&body, "ROUTE_NOT_FOUND");
 }
 
 #[actix_web::test]

@@ -26,6 +26,10 @@ pub struct AppState {
     pub progress: ProgressService,
     /// Progress views: members' pulse, member history, My Progress, export.
     pub insights: InsightService,
+    /// Subscriptions and purchase verification.
+    pub subscriptions: pursue_app::subscriptions::SubscriptionService,
+    /// The right-of-access export.
+    pub export: pursue_app::export::DataExportService,
     /// Push devices.
     pub devices: DeviceService,
     /// Whether pushes and e-mails really leave the server (for `/health`).
@@ -38,6 +42,8 @@ pub struct AppState {
     pub readiness: HealthService,
     /// Rate limiters (contract §4.6); `None` with `RATE_LIMITS=off`.
     pub limits: Option<Arc<crate::middleware::RateLimits>>,
+    /// `TRUST_PROXY=on`: the client IP comes from `Forwarded` / `X-Forwarded-For`.
+    pub trust_proxy: u8,
     /// Set once shutdown starts; `/ready` then answers 503.
     pub draining: Arc<AtomicBool>,
     /// Process start, for `uptime`.

@@ -1,5 +1,7 @@
-//! The background worker: delivers the outbox (decision D6) and purges deleted accounts
-//! (decision D8). It runs inside `serve` by default and alone as `pursue-server worker`.
+//! The background worker: delivers the outbox (decision D6), purges deleted accounts
+//! (decision D8) and re-verifies expiring Google Play purchases (one runner at a time
+//! across instances). It runs inside `serve` by default and alone as
+//! `pursue-server worker`.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -29,6 +31,9 @@ pub struct Worker {
     accounts: AccountService,
     ledger: Arc<dyn PushLedger>,
     purge_every: Duration,
+    subscriptions: pursue_app::subscriptions::SubscriptionService,
+    pool: PgPool,
+    reverify_every: Duration,
     /// Idle wait between polls (`OUTBOX_POLL_MS`; the `pursue_outbox` NOTIFY is not
     /// listened to, a short poll keeps deliveries well within a second of their commit).
     poll_every: Duration,
@@ -84,7 +89,8 @@ impl Worker {
             },
             ..RetryPolicy::default()
         };
-        let processor = OutboxProcessor::new(Arc::new(PgOutbox::new(pool)), policy)
+        let subscriptions = crate::startup::subscription_service(config, pool.clone())?;
+        let processor = OutboxProcessor::new(Arc::new(PgOutbox::new(pool.clone())), policy)
             .with_handler(OutboxTopic::Email, Arc::new(MailHandler(mailer(config)?)))
             .with_handler(
                 OutboxTopic::Push,
@@ -95,6 +101,9 @@ impl Worker {
             accounts,
             ledger,
             purge_every: Duration::from_secs(config.account_purge_interval_secs),
+            subscriptions,
+            pool,
+            reverify_every: Duration::from_secs(config.accounts.reverify_interval_secs),
             poll_every: Duration::from_millis(config.outbox_poll_ms),
         })
     }
@@ -103,6 +112,7 @@ impl Worker {
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         tracing::info!("worker started");
         let mut next_purge = Instant::now();
+        let mut next_reverify = Instant::now();
         while !*stop.borrow() {
             let (mut rows, mut batches) = (0usize, 0usize);
             loop {
@@ -135,11 +145,33 @@ impl Worker {
                 }
                 next_purge = Instant::now() + self.purge_every;
             }
+            if Instant::now() >= next_reverify {
+                self.reverify_purchases().await;
+                next_reverify = Instant::now() + self.reverify_every;
+            }
             tokio::select! {
                 _ = stop.changed() => {}
                 _ = tokio::time::sleep(self.poll_every) => {}
             }
         }
         tracing::info!("worker stopped");
+    }
+
+    /// Re-verifies expiring purchases unless another instance is doing it right now.
+    async fn reverify_purchases(&self) {
+        let job = self.subscriptions.reverify_expiring(Utc::now());
+        match pursue_postgres::jobs::run_exclusive(
+            &self.pool,
+            pursue_postgres::jobs::REVERIFY_PURCHASES,
+            job,
+        )
+        .await
+        {
+            Ok(None) => tracing::debug!("purchase re-verification runs elsewhere"),
+            Ok(Some(Ok(report))) if report == Default::default() => {}
+            Ok(Some(Ok(report))) => tracing::info!(?report, "purchases re-verified"),
+            Ok(Some(Err(e))) => tracing::warn!(error = %e, "purchase re-verification failed"),
+            Err(e) => tracing::warn!(error = %e, "purchase re-verification lock failed"),
+        }
     }
 }

@@ -35,6 +35,9 @@ impl TestApp {
     }
 }
 
+/// The consent e-mail hash salt of test servers.
+pub const TEST_CONSENT_SALT: &str = "test-consent-salt-0123456789";
+
 /// The test configuration: loopback, random port, fixed secrets, limits off.
 pub fn test_config(db: &TestDatabase, data_dir: &std::path::Path) -> Config {
     let vars: HashMap<String, String> = [
@@ -42,6 +45,7 @@ pub fn test_config(db: &TestDatabase, data_dir: &std::path::Path) -> Config {
         ("PORT", "0"),
         ("JWT_SECRET", TEST_JWT_SECRET),
         ("JWT_REFRESH_SECRET", TEST_JWT_REFRESH_SECRET),
+        ("CONSENT_HASH_SALT", TEST_CONSENT_SALT),
         ("RATE_LIMITS", "off"),
         ("DB_POOL_SIZE", "5"),
         ("SHUTDOWN_DELAY_SECS", "0"),

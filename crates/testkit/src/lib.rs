@@ -17,5 +17,5 @@ pub mod faults;
 pub mod redis;
 pub mod s3;
 
-pub use app::{TestApp, spawn_app, spawn_app_on, spawn_app_with};
+pub use app::{TEST_CONSENT_SALT, TestApp, spawn_app, spawn_app_on, spawn_app_with};
 pub use db::{TestDatabase, fresh_database};

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use pursue_domain::ids::UserId;
+use pursue_domain::user::consent_email_hash;
 use pursue_ports::auth::PasswordCheck;
 
 use super::{AccountError, AccountService, emails};
@@ -9,18 +10,20 @@ use super::{AccountError, AccountService, emails};
 /// Users purged per repository call.
 const PURGE_BATCH: i64 = 50;
 
-/// What the caller proves to delete the account.
+/// What the caller proves to delete the account (see docs/ACCOUNTS.md, Deletion). The
+/// edge has already checked that `confirmation`, when sent, says `delete`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DeleteProof {
-    /// The current password (accounts with a password).
-    Password(String),
-    /// `{"confirmation": "delete"}` (accounts without a password).
-    Confirmation,
+pub struct DeleteProof {
+    /// `{"confirmation": "delete"}` was sent (valid for every account).
+    pub confirmation: bool,
+    /// The current password, when sent; it must then verify.
+    pub password: Option<String>,
 }
 
 impl AccountService {
-    /// Soft-deletes the caller's account: no more sign-in, every session revoked, devices
-    /// removed, a confirmation e-mail queued. An account with a password must prove it.
+    /// Soft-deletes the caller's account in one write: no more sign-in, consent rows
+    /// hashed, sessions revoked, devices removed, memberships removed with the creator
+    /// hand-over, a confirmation e-mail queued. A password, when given, must verify.
     pub async fn delete_account(
         &self,
         user: UserId,
@@ -31,21 +34,21 @@ impl AccountService {
             .find_credentials(user)
             .await?
             .ok_or(AccountError::UserGone)?;
-        match (proof, creds.password_hash) {
-            (DeleteProof::Confirmation, None) => {}
-            (DeleteProof::Confirmation, Some(_)) => return Err(AccountError::InvalidPassword),
-            (DeleteProof::Password(password), stored) => {
-                if self.hasher.verify(&password, stored).await? == PasswordCheck::Mismatch {
-                    return Err(AccountError::InvalidPassword);
-                }
+        if let Some(password) = proof.password {
+            let stored = creds.password_hash.ok_or(AccountError::InvalidPassword)?;
+            if self.hasher.verify(&password, Some(stored)).await? == PasswordCheck::Mismatch {
+                return Err(AccountError::InvalidPassword);
             }
+        } else if !proof.confirmation {
+            return Err(AccountError::InvalidPassword);
         }
         let farewell = emails::deleted(
             &creds.user.email,
             &creds.user.display_name,
             self.settings.purge_days,
         );
-        self.users.soft_delete(user, farewell).await?;
+        let hash = consent_email_hash(&creds.user.email, &self.settings.consent_salt);
+        self.users.soft_delete(user, hash, farewell).await?;
         Ok(())
     }
 
@@ -55,7 +58,10 @@ impl AccountService {
         let cutoff = now - Duration::days(i64::from(self.settings.purge_days));
         let mut total = 0;
         loop {
-            let purged = self.users.purge_deleted(cutoff, PURGE_BATCH).await?;
+            let purged = self
+                .users
+                .purge_deleted(cutoff, PURGE_BATCH, self.settings.consent_salt.clone())
+                .await?;
             total += purged;
             if (purged as i64) < PURGE_BATCH {
                 return Ok(total);

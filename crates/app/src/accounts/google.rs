@@ -51,8 +51,16 @@ impl AccountService {
     }
 
     /// Signs in with a Google ID token: the user linked to its `sub`; else the active
-    /// user with its (verified) e-mail, linking Google; else a new password-less user.
-    pub async fn google_sign_in(&self, id_token: &str) -> Result<GoogleSession, AccountError> {
+    /// user with its (verified) e-mail, linking Google; else — unless an account in its
+    /// deletion grace period holds the identity or e-mail (`AccountDeleted`), and only
+    /// with `consent_agreed` (`ConsentRequired`) — a new password-less user with the two
+    /// policy consents.
+    pub async fn google_sign_in(
+        &self,
+        id_token: &str,
+        consent_agreed: bool,
+        ip_address: Option<String>,
+    ) -> Result<GoogleSession, AccountError> {
         let identity = self.verify_google(id_token).await?;
         if let Some(user) = self.users.find_by_google(identity.sub.clone()).await? {
             let (access_token, refresh_token, row) = self.issue_session(user.id, &user.email)?;
@@ -77,6 +85,19 @@ impl AccountService {
             let picture = identity.picture.clone().filter(|_| !user.has_avatar);
             return Ok(existing(access_token, refresh_token, user, picture));
         }
+        if let Some(deleted_at) = self
+            .users
+            .find_deleted(identity.sub.clone(), &email)
+            .await?
+        {
+            let purge = deleted_at + chrono::Duration::days(i64::from(self.settings.purge_days));
+            return Err(AccountError::AccountDeleted {
+                purge_date: purge.date_naive(),
+            });
+        }
+        if !consent_agreed {
+            return Err(AccountError::ConsentRequired);
+        }
         let display_name = identity
             .name
             .as_deref()
@@ -93,6 +114,7 @@ impl AccountService {
             email,
             display_name,
             google: link,
+            consents: self.signup_consents(ip_address),
         };
         let user = self
             .users

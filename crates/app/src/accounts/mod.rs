@@ -1,6 +1,7 @@
 //! Accounts: registration, sign-in and request authentication.
 
 mod authenticate;
+mod consents;
 mod delete;
 mod emails;
 mod google;
@@ -18,14 +19,17 @@ mod tests_more;
 
 use std::sync::Arc;
 
+use chrono::NaiveDate;
 use pursue_domain::ids::UserId;
+use pursue_domain::user::{ConsentAction, PolicyVersion, signup_consent_types};
 use pursue_ports::auth::{CryptoError, PasswordHasher, TokenService};
 use pursue_ports::error::RepoError;
 use pursue_ports::google::GoogleVerifier;
-use pursue_ports::users::{NewRefreshToken, UserRecord, UserRepository};
+use pursue_ports::users::{NewConsents, NewRefreshToken, UserRecord, UserRepository};
 use uuid::Uuid;
 
 pub use authenticate::AuthError;
+pub use consents::ConsentStatus;
 pub use delete::DeleteProof;
 pub use google::{GoogleSession, LinkedGoogle};
 pub use profile::Providers;
@@ -46,6 +50,12 @@ pub struct AccountSettings {
     pub frontend_url: String,
     /// Days between soft delete and purge.
     pub purge_days: u32,
+    /// Terms version recorded by sign-ups.
+    pub terms_version: PolicyVersion,
+    /// Privacy-policy version recorded by sign-ups.
+    pub privacy_version: PolicyVersion,
+    /// Salt of the e-mail hash kept on a deleted user's consent rows.
+    pub consent_salt: String,
 }
 
 impl Default for AccountSettings {
@@ -53,6 +63,9 @@ impl Default for AccountSettings {
         Self {
             frontend_url: "https://getpursue.app".into(),
             purge_days: 30,
+            terms_version: PolicyVersion::default_terms(),
+            privacy_version: PolicyVersion::default_privacy(),
+            consent_salt: String::new(),
         }
     }
 }
@@ -119,6 +132,15 @@ pub enum AccountError {
     /// The authenticated user disappeared meanwhile.
     #[error("user gone")]
     UserGone,
+    /// A Google sign-up without `consent_agreed: true`.
+    #[error("consent required")]
+    ConsentRequired,
+    /// The Google identity or e-mail belongs to an account in its deletion grace period.
+    #[error("account deleted; purged on {purge_date}")]
+    AccountDeleted {
+        /// The day the account's e-mail becomes free again.
+        purge_date: NaiveDate,
+    },
     /// Storage failure.
     #[error(transparent)]
     Repo(#[from] RepoError),
@@ -163,6 +185,18 @@ impl AccountService {
     pub fn with_settings(mut self, settings: AccountSettings) -> Self {
         self.settings = settings;
         self
+    }
+
+    /// The two consent rows a sign-up writes (current policy versions, action `grant`).
+    fn signup_consents(&self, ip_address: Option<String>) -> NewConsents {
+        NewConsents {
+            types: signup_consent_types(
+                &self.settings.terms_version,
+                &self.settings.privacy_version,
+            ),
+            action: ConsentAction::Grant,
+            ip_address,
+        }
     }
 
     /// A refresh token and its row for a new session of `user`.

@@ -1,7 +1,7 @@
 //! Profile and providers: `update_profile`, `providers`, `unlink`.
 
 use pursue_domain::ids::UserId;
-use pursue_domain::user::{AuthProvider, DisplayName};
+use pursue_domain::user::{AdultBirthDate, AuthProvider, DisplayName};
 use pursue_ports::users::{ProviderRecord, UnlinkOutcome, UserRecord};
 
 use super::{AccountError, AccountService};
@@ -16,14 +16,17 @@ pub struct Providers {
 }
 
 impl AccountService {
-    /// Changes the display name when given (an empty change is a no-op read).
+    /// Changes the display name when given and marks the age verified when an adult
+    /// birth date is given (never unset; the date itself is not kept). An empty change
+    /// is a no-op read.
     pub async fn update_profile(
         &self,
         user: UserId,
         display_name: Option<DisplayName>,
+        birth_date: Option<AdultBirthDate>,
     ) -> Result<UserRecord, AccountError> {
         self.users
-            .update_profile(user, display_name)
+            .update_profile(user, display_name, birth_date.is_some())
             .await?
             .ok_or(AccountError::UserGone)
     }

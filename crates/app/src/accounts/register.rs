@@ -1,20 +1,23 @@
 //! `register`: a new e-mail/password account with its first session.
 
 use pursue_domain::ids::UserId;
-use pursue_domain::user::{DisplayName, Email, Password};
+use pursue_domain::user::{AdultBirthDate, DisplayName, Email, Password};
 use pursue_ports::users::{CreateAccountError, NewAccount};
 use uuid::Uuid;
 
 use super::{AccountError, AccountService, Session};
 
 impl AccountService {
-    /// Creates the account (e-mail unique among all users, soft-deleted included), hashes
-    /// the password, and opens a first session — all in one atomic write.
+    /// Creates the account (e-mail unique among all users, soft-deleted included, age
+    /// verified by `_adult`), hashes the password, and stores the user, its provider, the
+    /// two policy consents (from `ip_address`) and a first session in one atomic write.
     pub async fn register(
         &self,
         email: Email,
         password: Password,
         display_name: DisplayName,
+        _adult: AdultBirthDate,
+        ip_address: Option<String>,
     ) -> Result<Session, AccountError> {
         if self.users.email_taken(&email).await? {
             return Err(AccountError::EmailExists);
@@ -27,6 +30,7 @@ impl AccountService {
             email,
             display_name,
             password_hash,
+            consents: self.signup_consents(ip_address),
         };
         let user = self
             .users

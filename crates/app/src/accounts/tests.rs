@@ -21,6 +21,7 @@ fn user(id: UserId) -> UserRecord {
         email: "ann@example.com".into(),
         display_name: "Ann".into(),
         has_avatar: false,
+        age_verified: false,
         created_at: Utc::now(),
         updated_at: Utc::now(),
     }
@@ -52,6 +53,14 @@ fn service(
     AccountService::new(Arc::new(users), Arc::new(hasher), Arc::new(tokens))
 }
 
+fn adult() -> pursue_domain::user::AdultBirthDate {
+    pursue_domain::user::AdultBirthDate::parse(
+        "1990-05-01",
+        chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+    )
+    .unwrap()
+}
+
 fn email() -> Email {
     Email::parse("Ann@Example.com ").unwrap()
 }
@@ -66,6 +75,8 @@ async fn register_refuses_a_taken_email_without_hashing() {
             email(),
             Password::parse("Secret123").unwrap(),
             DisplayName::parse("Ann").unwrap(),
+            adult(),
+            Some("10.0.0.1".into()),
         )
         .await
         .unwrap_err();
@@ -86,6 +97,8 @@ async fn register_maps_a_lost_race_to_email_exists() {
             email(),
             Password::parse("Secret123").unwrap(),
             DisplayName::parse("Ann").unwrap(),
+            adult(),
+            Some("10.0.0.1".into()),
         )
         .await
         .unwrap_err();
@@ -101,6 +114,13 @@ async fn register_stores_the_hash_and_the_session_fingerprint() {
         .withf(|account, session| {
             account.email.as_str() == "ann@example.com"
                 && account.password_hash == "argon"
+                && account.consents.ip_address.as_deref() == Some("10.0.0.1")
+                && account
+                    .consents
+                    .types
+                    .iter()
+                    .map(|t| t.as_str())
+                    .eq(["terms Feb 11, 2026", "privacy policy Mar 3, 2026"])
                 && session.token_hash == "hash-of-refresh"
         })
         .returning(|account, _| Ok(user(account.id)));
@@ -114,6 +134,8 @@ async fn register_stores_the_hash_and_the_session_fingerprint() {
             email(),
             Password::parse("Secret123").unwrap(),
             DisplayName::parse("Ann").unwrap(),
+            adult(),
+            Some("10.0.0.1".into()),
         )
         .await
         .unwrap();

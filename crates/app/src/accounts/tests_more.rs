@@ -27,6 +27,7 @@ fn user(id: UserId) -> UserRecord {
         email: "ann@example.com".into(),
         display_name: "Ann".into(),
         has_avatar: false,
+        age_verified: false,
         created_at: Utc::now(),
         updated_at: Utc::now(),
     }
@@ -75,6 +76,8 @@ fn svc(users: MockUserRepository, hasher: MockPasswordHasher) -> AccountService 
         AccountSettings {
             frontend_url: "https://app.example".into(),
             purge_days: 30,
+            consent_salt: "salt".into(),
+            ..AccountSettings::default()
         },
     )
 }
@@ -210,19 +213,19 @@ async fn profile_and_providers() {
     let mut users = MockUserRepository::new();
     users
         .expect_update_profile()
-        .returning(|_, name| Ok(name.map(|_| user(uid()))));
+        .returning(|_, name, verify| Ok((name.is_some() || verify).then(|| user(uid()))));
     users
         .expect_find_credentials()
         .returning(|_| Ok(Some(creds(None))));
     users.expect_list_providers().returning(|_| Ok(vec![]));
     let s = svc(users, MockPasswordHasher::new());
     assert!(
-        s.update_profile(uid(), Some(DisplayName::parse("A").unwrap()))
+        s.update_profile(uid(), Some(DisplayName::parse("A").unwrap()), None)
             .await
             .is_ok()
     );
     assert!(matches!(
-        s.update_profile(uid(), None).await,
+        s.update_profile(uid(), None, None).await,
         Err(AccountError::UserGone)
     ));
     let p = s.providers(uid()).await.unwrap();
@@ -298,40 +301,49 @@ async fn change_password_branches() {
 
 // ---- deletion and purge
 
+fn proof(confirmation: bool, password: Option<&str>) -> DeleteProof {
+    DeleteProof {
+        confirmation,
+        password: password.map(String::from),
+    }
+}
+
 #[tokio::test]
 async fn delete_account_branches() {
+    let matched = PasswordCheck::Match { rehash: None };
     let cases: Vec<(DeleteProof, Option<&str>, PasswordCheck, bool)> = vec![
+        (proof(false, Some("p")), Some("h"), matched.clone(), true),
         (
-            DeleteProof::Password("p".into()),
-            Some("h"),
-            PasswordCheck::Match { rehash: None },
-            true,
-        ),
-        (
-            DeleteProof::Password("p".into()),
+            proof(false, Some("p")),
             Some("h"),
             PasswordCheck::Mismatch,
             false,
         ),
         (
-            DeleteProof::Password("p".into()),
+            proof(false, Some("p")),
             None,
             PasswordCheck::Mismatch,
             false,
         ),
+        (proof(true, None), None, PasswordCheck::Mismatch, true),
+        // The app sends only the confirmation, also for password accounts.
+        (proof(true, None), Some("h"), PasswordCheck::Mismatch, true),
+        // Both: both must pass.
+        (proof(true, Some("p")), Some("h"), matched, true),
         (
-            DeleteProof::Confirmation,
-            None,
+            proof(true, Some("p")),
+            Some("h"),
             PasswordCheck::Mismatch,
-            true,
+            false,
         ),
         (
-            DeleteProof::Confirmation,
+            proof(false, None),
             Some("h"),
             PasswordCheck::Mismatch,
             false,
         ),
     ];
+    let hash = pursue_domain::user::consent_email_hash("ann@example.com", "salt");
     for (proof, stored, check, ok) in cases {
         let stored = stored.map(String::from);
         let mut users = MockUserRepository::new();
@@ -341,13 +353,17 @@ async fn delete_account_branches() {
                 password_hash: stored.clone(),
             }))
         });
+        let want = hash.clone();
         users
             .expect_soft_delete()
-            .withf(|u, mail| {
-                *u == uid() && mail.to == "ann@example.com" && mail.text.contains("30 days")
+            .withf(move |u, h, mail| {
+                *u == uid()
+                    && *h == want
+                    && mail.to == "ann@example.com"
+                    && mail.text.contains("30 days")
             })
             .times(usize::from(ok))
-            .returning(|_, _| Ok(()));
+            .returning(|_, _, _| Ok(()));
         let r = svc(users, hasher_says(check))
             .delete_account(uid(), proof)
             .await;
@@ -359,7 +375,7 @@ async fn delete_account_branches() {
     let mut users = MockUserRepository::new();
     users.expect_find_credentials().returning(|_| Ok(None));
     let r = svc(users, MockPasswordHasher::new())
-        .delete_account(uid(), DeleteProof::Confirmation)
+        .delete_account(uid(), proof(true, None))
         .await;
     assert!(matches!(r, Err(AccountError::UserGone)));
 }
@@ -371,9 +387,11 @@ async fn purge_uses_the_grace_period_and_drains_in_batches() {
     let mut calls = 0;
     users
         .expect_purge_deleted()
-        .withf(move |cutoff, limit| *cutoff == now - chrono::Duration::days(30) && *limit == 50)
+        .withf(move |cutoff, limit, salt| {
+            *cutoff == now - chrono::Duration::days(30) && *limit == 50 && salt == "salt"
+        })
         .times(2)
-        .returning(move |_, _| {
+        .returning(move |_, _, _| {
             calls += 1;
             Ok(if calls == 1 { 50 } else { 3 })
         });
@@ -406,7 +424,7 @@ fn google(result: fn() -> Result<GoogleIdentity, GoogleError>) -> Arc<MockGoogle
 async fn google_disabled_and_verifier_errors_map() {
     let s = svc(MockUserRepository::new(), MockPasswordHasher::new());
     assert!(matches!(
-        s.google_sign_in("t").await,
+        s.google_sign_in("t", true, None).await,
         Err(AccountError::GoogleDisabled)
     ));
     for (f, check) in [
@@ -419,7 +437,7 @@ async fn google_disabled_and_verifier_errors_map() {
         ),
     ] {
         let s = svc(MockUserRepository::new(), MockPasswordHasher::new()).with_google(google(f));
-        let got = match s.google_sign_in("t").await {
+        let got = match s.google_sign_in("t", true, None).await {
             Err(AccountError::GoogleMalformed) => "malformed",
             Err(AccountError::InvalidGoogleToken) => "invalid",
             Err(AccountError::GoogleDisabled) => "disabled",
@@ -442,7 +460,7 @@ async fn google_existing_by_sub_opens_a_session() {
         .times(1)
         .returning(|_, _, _| Ok(()));
     let s = svc(users, MockPasswordHasher::new()).with_google(google(|| Ok(identity(true))));
-    let r = s.google_sign_in("t").await.unwrap();
+    let r = s.google_sign_in("t", true, None).await.unwrap();
     assert!(!r.is_new_user);
 }
 
@@ -467,7 +485,7 @@ async fn google_links_by_verified_email_and_refuses_unverified() {
             || Ok(identity(false))
         };
         let s = svc(users, MockPasswordHasher::new()).with_google(google(f));
-        let r = s.google_sign_in("t").await;
+        let r = s.google_sign_in("t", true, None).await;
         if verified {
             assert!(!r.unwrap().is_new_user);
         } else {
@@ -482,6 +500,7 @@ async fn google_creates_new_users_and_maps_conflicts() {
         let mut users = MockUserRepository::new();
         users.expect_find_by_google().returning(|_| Ok(None));
         users.expect_find_login().returning(|_| Ok(None));
+        users.expect_find_deleted().returning(|_, _| Ok(None));
         users
             .expect_create_google_account()
             .withf(|a, _| {
@@ -495,7 +514,7 @@ async fn google_creates_new_users_and_maps_conflicts() {
                 }
             });
         let s = svc(users, MockPasswordHasher::new()).with_google(google(|| Ok(identity(true))));
-        let r = s.google_sign_in("t").await;
+        let r = s.google_sign_in("t", true, None).await;
         if taken {
             assert!(matches!(r, Err(AccountError::EmailExists)));
         } else {
@@ -547,11 +566,12 @@ async fn google_pictures_are_imported_for_new_and_avatar_less_linked_accounts_on
     let mut users = MockUserRepository::new();
     users.expect_find_by_google().returning(|_| Ok(None));
     users.expect_find_login().returning(|_| Ok(None));
+    users.expect_find_deleted().returning(|_, _| Ok(None));
     users
         .expect_create_google_account()
         .returning(|a, _| Ok(user(a.id)));
     let s = svc(users, MockPasswordHasher::new()).with_google(google(with_picture));
-    let r = s.google_sign_in("t").await.unwrap();
+    let r = s.google_sign_in("t", true, None).await.unwrap();
     assert_eq!(
         r.import_picture.as_deref(),
         Some("https://pics.example/ann.jpg")
@@ -568,7 +588,7 @@ async fn google_pictures_are_imported_for_new_and_avatar_less_linked_accounts_on
         });
         users.expect_link_google().returning(|_, _, _| Ok(()));
         let s = svc(users, MockPasswordHasher::new()).with_google(google(with_picture));
-        let r = s.google_sign_in("t").await.unwrap();
+        let r = s.google_sign_in("t", true, None).await.unwrap();
         assert_eq!(r.import_picture.is_some(), !has_avatar);
     }
 
@@ -579,5 +599,158 @@ async fn google_pictures_are_imported_for_new_and_avatar_less_linked_accounts_on
         .returning(|_| Ok(Some(user(uid()))));
     users.expect_open_session().returning(|_, _, _| Ok(()));
     let s = svc(users, MockPasswordHasher::new()).with_google(google(with_picture));
-    assert_eq!(s.google_sign_in("t").await.unwrap().import_picture, None);
+    assert_eq!(
+        s.google_sign_in("t", true, None)
+            .await
+            .unwrap()
+            .import_picture,
+        None
+    );
+}
+
+#[tokio::test]
+async fn google_sign_up_needs_consent_and_records_it() {
+    // Without consent: 422 before any write (no create expectation).
+    let mut users = MockUserRepository::new();
+    users.expect_find_by_google().returning(|_| Ok(None));
+    users.expect_find_login().returning(|_| Ok(None));
+    users.expect_find_deleted().returning(|_, _| Ok(None));
+    let s = svc(users, MockPasswordHasher::new()).with_google(google(|| Ok(identity(true))));
+    assert!(matches!(
+        s.google_sign_in("t", false, None).await,
+        Err(AccountError::ConsentRequired)
+    ));
+
+    // With consent: the two policy rows go with the account.
+    let mut users = MockUserRepository::new();
+    users.expect_find_by_google().returning(|_| Ok(None));
+    users.expect_find_login().returning(|_| Ok(None));
+    users.expect_find_deleted().returning(|_, _| Ok(None));
+    users
+        .expect_create_google_account()
+        .withf(|a, _| {
+            a.consents.types.len() == 2
+                && a.consents.ip_address.as_deref() == Some("1.2.3.4")
+                && a.consents.action == pursue_domain::user::ConsentAction::Grant
+        })
+        .times(1)
+        .returning(|a, _| Ok(user(a.id)));
+    let s = svc(users, MockPasswordHasher::new()).with_google(google(|| Ok(identity(true))));
+    assert!(
+        s.google_sign_in("t", true, Some("1.2.3.4".into()))
+            .await
+            .unwrap()
+            .is_new_user
+    );
+}
+
+#[tokio::test]
+async fn google_consent_is_not_needed_for_existing_accounts() {
+    let mut users = MockUserRepository::new();
+    users
+        .expect_find_by_google()
+        .returning(|_| Ok(Some(user(uid()))));
+    users.expect_open_session().returning(|_, _, _| Ok(()));
+    let s = svc(users, MockPasswordHasher::new()).with_google(google(|| Ok(identity(true))));
+    assert!(
+        !s.google_sign_in("t", false, None)
+            .await
+            .unwrap()
+            .is_new_user
+    );
+}
+
+#[tokio::test]
+async fn google_sign_in_of_an_account_in_its_grace_period_is_account_deleted() {
+    let deleted_at = chrono::DateTime::parse_from_rfc3339("2026-03-01T10:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    let mut users = MockUserRepository::new();
+    users.expect_find_by_google().returning(|_| Ok(None));
+    users.expect_find_login().returning(|_| Ok(None));
+    users
+        .expect_find_deleted()
+        .withf(|sub, email| sub == "sub-1" && email.as_str() == "ann@example.com")
+        .returning(move |_, _| Ok(Some(deleted_at)));
+    let s = svc(users, MockPasswordHasher::new()).with_google(google(|| Ok(identity(true))));
+    match s.google_sign_in("t", true, None).await {
+        Err(AccountError::AccountDeleted { purge_date }) => {
+            assert_eq!(purge_date.to_string(), "2026-03-31")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn profile_birth_date_verifies_the_age() {
+    let mut users = MockUserRepository::new();
+    users
+        .expect_update_profile()
+        .withf(|_, name, verify| name.is_none() && *verify)
+        .times(1)
+        .returning(|_, _, _| {
+            let mut u = user(uid());
+            u.age_verified = true;
+            Ok(Some(u))
+        });
+    let adult = pursue_domain::user::AdultBirthDate::parse(
+        "1990-01-01",
+        chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+    )
+    .unwrap();
+    let s = svc(users, MockPasswordHasher::new());
+    assert!(
+        s.update_profile(uid(), None, Some(adult))
+            .await
+            .unwrap()
+            .age_verified
+    );
+}
+
+#[tokio::test]
+async fn consents_are_recorded_listed_and_summarised() {
+    use pursue_domain::user::{ConsentAction, ConsentType};
+    use pursue_ports::users::{ConsentRecord, NewConsents};
+    let at = Utc::now();
+    let mut users = MockUserRepository::new();
+    let mut first = true;
+    users
+        .expect_record_consents()
+        .withf(|u, c| *u == uid() && c.types.len() == 2 && c.action == ConsentAction::Revoke)
+        .times(2)
+        .returning(move |_, _| {
+            let ok = first;
+            first = false;
+            Ok(ok)
+        });
+    users.expect_latest_consents().returning(move |_| {
+        Ok(vec![ConsentRecord {
+            consent_type: "analytics".into(),
+            action: "revoke".into(),
+            agreed_at: at,
+            ip_address: None,
+        }])
+    });
+    users
+        .expect_list_consents()
+        .withf(|_, limit| *limit > 0)
+        .returning(|_, _| Ok(vec![]));
+    let s = svc(users, MockPasswordHasher::new());
+    let c = || NewConsents {
+        types: vec![
+            ConsentType::parse("analytics").unwrap(),
+            ConsentType::parse("crash_reporting").unwrap(),
+        ],
+        action: ConsentAction::Revoke,
+        ip_address: None,
+    };
+    assert!(s.record_consents(uid(), c()).await.is_ok());
+    assert!(matches!(
+        s.record_consents(uid(), c()).await,
+        Err(AccountError::UserGone)
+    ));
+    let status = s.consent_status(uid()).await.unwrap();
+    assert_eq!(status[0].consent_type, "analytics");
+    assert_eq!(status[0].updated_at, at);
+    assert!(s.consents(uid()).await.unwrap().is_empty());
 }

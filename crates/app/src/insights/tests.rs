@@ -33,6 +33,7 @@ fn caller() -> UserRecord {
         email: "ann@example.com".into(),
         display_name: "Ann".into(),
         has_avatar: false,
+        age_verified: true,
         created_at: Utc::now(),
         updated_at: Utc::now(),
     }

@@ -1,7 +1,14 @@
 //! Users: e-mail, display name, password rules and sign-in providers.
 
+mod age;
+mod consent;
 mod email;
 mod password;
+
+pub use age::{AdultBirthDate, BirthDateError, MIN_AGE, age_on};
+pub use consent::{
+    ConsentAction, ConsentType, PolicyVersion, consent_email_hash, signup_consent_types,
+};
 
 pub use email::{Email, EmailError};
 pub use password::{Password, PasswordError};

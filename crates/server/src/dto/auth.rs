@@ -18,6 +18,18 @@ pub struct RegisterRequest {
     /// Display name, 1–100 characters.
     #[garde(custom(|v: &String, c: &()| rules::display_name(v, c)))]
     pub display_name: String,
+    /// `YYYY-MM-DD`, required; checked, never stored.
+    #[garde(required, inner(custom(|v: &String, c: &()| rules::birth_date(v, c))))]
+    pub date_of_birth: Option<String>,
+    /// Must be `true`.
+    #[garde(custom(rules::agreed))]
+    pub consent_agreed: Option<bool>,
+    /// Accepted and ignored (the server's configured versions are recorded).
+    #[garde(custom(rules::version_text))]
+    pub consent_terms_version: Option<String>,
+    /// Accepted and ignored.
+    #[garde(custom(rules::version_text))]
+    pub consent_privacy_version: Option<String>,
 }
 
 /// `POST /api/auth/login`.
@@ -85,6 +97,15 @@ pub struct GoogleRequest {
     /// Google ID token.
     #[garde(custom(|v: &String, c: &()| rules::non_empty(v, c)))]
     pub id_token: String,
+    /// Needed (`true`) only when the sign-in creates an account.
+    #[garde(skip)]
+    pub consent_agreed: Option<bool>,
+    /// Accepted and ignored.
+    #[garde(custom(rules::version_text))]
+    pub consent_terms_version: Option<String>,
+    /// Accepted and ignored.
+    #[garde(custom(rules::version_text))]
+    pub consent_privacy_version: Option<String>,
 }
 
 /// An access and a refresh token.

@@ -70,6 +70,11 @@ impl GroupExtras {
         self.set("membership_status", json!(status))
     }
 
+    /// `is_read_only`: the caller's subscription write check refuses this group.
+    pub fn read_only(self, read_only: bool) -> Self {
+        self.set("is_read_only", json!(read_only))
+    }
+
     /// The group's standing `invite_code` (create).
     pub fn invite_code(self, code: &str) -> Self {
         self.set("invite_code", json!(code))

@@ -10,4 +10,5 @@ pub mod insights;
 pub mod patch;
 pub mod query;
 pub mod rules;
+pub mod subscriptions;
 pub mod users;

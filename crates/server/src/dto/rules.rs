@@ -66,3 +66,30 @@ pub fn device_name(value: &str, _: &()) -> garde::Result {
 pub fn platform(value: &str, _: &()) -> garde::Result {
     rule(pursue_domain::device::Platform::parse(value))
 }
+
+/// A real `YYYY-MM-DD` birth date between 1900 and today (UTC); the age rule is checked
+/// after the shape (see docs/API.md, Age and consents).
+pub fn birth_date(value: &str, _: &()) -> garde::Result {
+    use pursue_domain::user::{AdultBirthDate, BirthDateError};
+    match AdultBirthDate::parse(value, chrono::Utc::now().date_naive()) {
+        Err(BirthDateError::Invalid) => Err(garde::Error::new(BirthDateError::Invalid.to_string())),
+        _ => Ok(()),
+    }
+}
+
+/// Exactly `true`.
+pub fn agreed(value: &Option<bool>, _: &()) -> garde::Result {
+    if *value == Some(true) {
+        Ok(())
+    } else {
+        Err(garde::Error::new("must be true"))
+    }
+}
+
+/// At most 30 characters (policy versions sent by the app; accepted and ignored).
+pub fn version_text(value: &Option<String>, _: &()) -> garde::Result {
+    match value {
+        Some(v) if v.chars().count() > 30 => Err(garde::Error::new("at most 30 characters")),
+        _ => Ok(()),
+    }
+}

@@ -15,6 +15,8 @@ pub struct UserBody {
     pub display_name: String,
     /// Whether an avatar is stored.
     pub has_avatar: bool,
+    /// Whether the user's age is verified (the app's date-of-birth gate).
+    pub has_date_of_birth: bool,
     /// Creation instant.
     pub created_at: DateTime<Utc>,
     /// Last change.
@@ -28,6 +30,7 @@ impl From<UserRecord> for UserBody {
             email: u.email,
             display_name: u.display_name,
             has_avatar: u.has_avatar,
+            has_date_of_birth: u.age_verified,
             created_at: u.created_at,
             updated_at: u.updated_at,
         }
@@ -40,6 +43,20 @@ pub struct UpdateMeRequest {
     /// New display name, 1–100 characters.
     #[garde(skip)]
     pub display_name: Option<String>,
+    /// `YYYY-MM-DD`; an adult's date verifies the age (the date is not kept).
+    #[garde(inner(custom(|v: &String, c: &()| super::rules::birth_date(v, c))))]
+    pub date_of_birth: Option<String>,
+}
+
+/// `POST /api/users/me/consents`.
+#[derive(Debug, serde::Deserialize, garde::Validate)]
+pub struct RecordConsentsRequest {
+    /// 1–10 types of 1–50 characters.
+    #[garde(length(min = 1, max = 10), inner(length(chars, min = 1, max = 50)))]
+    pub consent_types: Vec<String>,
+    /// `grant` (default) or `revoke`.
+    #[garde(inner(pattern("^(grant|revoke)$")))]
+    pub action: Option<String>,
 }
 
 /// `POST /api/users/me/password`.
@@ -56,10 +73,10 @@ pub struct ChangePasswordRequest {
 /// `DELETE /api/users/me`.
 #[derive(Debug, serde::Deserialize, garde::Validate)]
 pub struct DeleteMeRequest {
-    /// Current password (accounts with a password).
+    /// Current password; when sent it must verify.
     #[garde(skip)]
     pub password: Option<String>,
-    /// `"delete"` (accounts without a password).
+    /// `"delete"` in any case; valid for every account.
     #[garde(skip)]
     pub confirmation: Option<String>,
 }

@@ -9,6 +9,7 @@ pub(crate) mod ids;
 mod picture;
 mod progress;
 mod ready;
+mod subscriptions;
 mod users;
 
 use actix_web::{HttpResponse, web};
@@ -24,10 +25,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::scope("/api/groups").configure(groups::configure))
         .service(web::scope("/api/goals").configure(goals::configure))
         .service(web::scope("/api/progress").configure(progress::configure))
-        .service(web::scope("/api/devices").configure(devices::configure));
+        .service(web::scope("/api/devices").configure(devices::configure))
+        .service(web::scope("/api/subscriptions").configure(subscriptions::configure));
 }
 
-/// Fallback for unknown routes: `404 NOT_FOUND` in the envelope.
+/// Fallback for unknown routes: `404 ROUTE_NOT_FOUND` in the envelope.
 pub async fn not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::not_found("Route not found"))
+    Err(ApiError::route_not_found())
 }

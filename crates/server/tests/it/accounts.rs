@@ -21,7 +21,7 @@ async fn register(app: &TestApp, email: &str) -> Value {
     let (status, body) = post(
         app,
         "/api/auth/register",
-        json!({"email": email, "password": "Secret123", "display_name": "Ann"}),
+        json!({"email": email, "password": "Secret123", "display_name": "Ann", "date_of_birth": "1990-01-01", "consent_agreed": true}),
     )
     .await;
     assert_eq!(status, 201, "{body}");
@@ -90,7 +90,7 @@ async fn register_rejects_duplicates_and_bad_input() {
     let (status, body) = post(
         &app,
         "/api/auth/register",
-        json!({"email": "ANN@example.com", "password": "Secret123", "display_name": "Other"}),
+        json!({"email": "ANN@example.com", "password": "Secret123", "display_name": "Other", "date_of_birth": "1990-01-01", "consent_agreed": true}),
     )
     .await;
     assert_eq!(

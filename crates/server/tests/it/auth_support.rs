@@ -15,7 +15,7 @@ pub async fn register(app: &TestApp, email: &str) -> Value {
     let (status, body) = post(
         app,
         "/api/auth/register",
-        json!({"email": email, "password": "Secret123", "display_name": "Ann"}),
+        json!({"email": email, "password": "Secret123", "display_name": "Ann", "date_of_birth": "1990-01-01", "consent_agreed": true}),
     )
     .await;
     assert_eq!(status, 201, "{body}");

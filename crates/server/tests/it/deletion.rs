@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::auth_support::{call, code, post, register, s};
 
 #[tokio::test]
-async fn delete_me_needs_the_password_and_ends_every_session() {
+async fn delete_me_checks_what_is_sent_and_ends_every_session() {
     let app = spawn_app().await;
     let ann = register(&app, "ann@example.com").await;
     let t = s(&ann, "access_token");
@@ -29,7 +29,16 @@ async fn delete_me_needs_the_password_and_ends_every_session() {
         Method::DELETE,
         "/api/users/me",
         Some(t),
-        Some(json!({"confirmation": "delete"})),
+        Some(json!({"confirmation": "remove"})),
+    )
+    .await;
+    assert_eq!((status, code(&body)), (400, "INVALID_CONFIRMATION"));
+    let (status, body) = call(
+        &app,
+        Method::DELETE,
+        "/api/users/me",
+        Some(t),
+        Some(json!({"confirmation": "DELETE", "password": "Wrong1234"})),
     )
     .await;
     assert_eq!((status, code(&body)), (400, "INVALID_PASSWORD"));
@@ -105,7 +114,7 @@ async fn delete_me_needs_the_password_and_ends_every_session() {
     let (status, body) = post(
         &app,
         "/api/auth/register",
-        json!({"email": "ann@example.com", "password": "Secret123", "display_name": "A"}),
+        json!({"email": "ann@example.com", "password": "Secret123", "display_name": "A", "date_of_birth": "1990-01-01", "consent_agreed": true}),
     )
     .await;
     assert_eq!((status, code(&body)), (409, "EMAIL_EXISTS"));

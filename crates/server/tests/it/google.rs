@@ -21,14 +21,24 @@ async fn google_sign_in_creates_then_finds_by_sub() {
     let fake = GoogleFake::start().await;
     let app = app_with_google(&fake).await;
     let token = google::id_token(&google::claims("sub-1", "Gina@Gmail.com"));
-    let (status, body) = post(&app, "/api/auth/google", json!({"id_token": token})).await;
+    let (status, body) = post(
+        &app,
+        "/api/auth/google",
+        json!({"id_token": token, "consent_agreed": true}),
+    )
+    .await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["is_new_user"], true);
     assert_eq!(body["user"]["email"], "gina@gmail.com");
     assert_eq!(body["user"]["display_name"], "Gina Google");
     assert_eq!(body["user"]["has_avatar"], false);
     assert!(body["user"]["updated_at"].is_string());
-    let (status, again) = post(&app, "/api/auth/google", json!({"id_token": token})).await;
+    let (status, again) = post(
+        &app,
+        "/api/auth/google",
+        json!({"id_token": token, "consent_agreed": true}),
+    )
+    .await;
     assert_eq!((status, again["is_new_user"].as_bool()), (200, Some(false)));
     assert_eq!(again["user"]["id"], body["user"]["id"]);
     let (status, _) = post(
@@ -62,13 +72,18 @@ async fn google_links_by_verified_email_only() {
     let (status, body) = post(
         &app,
         "/api/auth/google",
-        json!({"id_token": google::id_token(&unverified)}),
+        json!({"id_token": google::id_token(&unverified), "consent_agreed": true}),
     )
     .await;
     assert_eq!((status, code(&body)), (401, "INVALID_GOOGLE_TOKEN"));
 
     let verified = google::id_token(&google::claims("sub-ann", "ann@example.com"));
-    let (status, body) = post(&app, "/api/auth/google", json!({"id_token": verified})).await;
+    let (status, body) = post(
+        &app,
+        "/api/auth/google",
+        json!({"id_token": verified, "consent_agreed": true}),
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["is_new_user"], false);
     assert_eq!(body["user"]["id"], ann["user"]["id"]);
@@ -100,7 +115,12 @@ async fn bad_tokens_are_refused() {
         ("wrong audience", google::id_token(&wrong_aud)),
         ("wrong issuer", google::id_token(&wrong_iss)),
     ] {
-        let (status, body) = post(&app, "/api/auth/google", json!({"id_token": token})).await;
+        let (status, body) = post(
+            &app,
+            "/api/auth/google",
+            json!({"id_token": token, "consent_agreed": true}),
+        )
+        .await;
         assert_eq!(
             (status, code(&body)),
             (401, "INVALID_GOOGLE_TOKEN"),
@@ -126,7 +146,7 @@ async fn link_google_and_conflicts() {
         Method::POST,
         "/api/auth/link/google",
         Some(t),
-        Some(json!({"id_token": token})),
+        Some(json!({"id_token": token, "consent_agreed": true})),
     )
     .await;
     assert_eq!(
@@ -141,7 +161,7 @@ async fn link_google_and_conflicts() {
         Method::POST,
         "/api/auth/link/google",
         Some(t),
-        Some(json!({"id_token": google::id_token(&google::claims("sub-2", "a@gmail.com"))})),
+        Some(json!({"id_token": google::id_token(&google::claims("sub-2", "a@gmail.com")), "consent_agreed": true})),
     )
     .await;
     assert_eq!((status, code(&body)), (409, "ALREADY_LINKED"));
@@ -150,7 +170,7 @@ async fn link_google_and_conflicts() {
         Method::POST,
         "/api/auth/link/google",
         Some(s(&bob, "access_token")),
-        Some(json!({"id_token": token})),
+        Some(json!({"id_token": token, "consent_agreed": true})),
     )
     .await;
     assert_eq!((status, code(&body)), (409, "GOOGLE_ACCOUNT_IN_USE"));
@@ -159,7 +179,7 @@ async fn link_google_and_conflicts() {
         Method::POST,
         "/api/auth/link/google",
         None,
-        Some(json!({"id_token": token})),
+        Some(json!({"id_token": token, "consent_agreed": true})),
     )
     .await;
     assert_eq!((status, code(&body)), (401, "UNAUTHORIZED"));
@@ -205,7 +225,7 @@ async fn a_new_google_user_gets_the_profile_picture_as_avatar() {
     let (status, body) = post(
         &app,
         "/api/auth/google",
-        json!({"id_token": google::id_token(&claims)}),
+        json!({"id_token": google::id_token(&claims), "consent_agreed": true}),
     )
     .await;
     assert_eq!(status, 201, "{body}");
@@ -234,7 +254,7 @@ async fn a_missing_picture_never_blocks_sign_in_and_avatars_are_not_replaced() {
     let (status, body) = post(
         &app,
         "/api/auth/google",
-        json!({"id_token": google::id_token(&claims)}),
+        json!({"id_token": google::id_token(&claims), "consent_agreed": true}),
     )
     .await;
     assert_eq!(status, 201, "{body}");
@@ -267,7 +287,7 @@ async fn a_missing_picture_never_blocks_sign_in_and_avatars_are_not_replaced() {
     let (status, body) = post(
         &app,
         "/api/auth/google",
-        json!({"id_token": google::id_token(&claims)}),
+        json!({"id_token": google::id_token(&claims), "consent_agreed": true}),
     )
     .await;
     assert_eq!(status, 200, "{body}");

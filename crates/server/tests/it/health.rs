@@ -37,7 +37,7 @@ async fn unknown_route_over_http_is_a_json_404() {
         .unwrap();
     assert_eq!(res.status(), 404);
     let body: Value = res.json().await.unwrap();
-    assert_eq!(body["error"]["code"], "NOT_FOUND");
+    assert_eq!(body["error"]["code"], "ROUTE_NOT_FOUND");
 }
 
 async fn wait_for_status(

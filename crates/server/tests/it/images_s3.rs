@@ -140,6 +140,7 @@ async fn prune_removes_the_icons_of_deleted_groups() {
     let s3 = start_s3();
     let app = spawn_app_with(use_s3(&s3)).await;
     let ann = register(&app, "ann").await;
+    crate::support::make_premium(&app, &ann).await;
     let kept = create_group(&app, &ann, "Kept").await;
     let gone = create_group(&app, &ann, "Gone").await;
     let png = encoded(300, 300, ImageFormat::Png);

@@ -165,18 +165,18 @@ async fn create_answers_the_invite_code_and_the_group_fields() {
 async fn caps_answer_429_with_details() {
     let app = spawn_app().await;
     let ann = register(&app, "ann").await;
+    crate::support::make_premium(&app, &ann).await;
     for i in 0..10 {
         create_group(&app, &ann, &format!("g{i}")).await;
     }
+    // The product limit (10 groups for premium) answers before the created-groups cap.
     let (status, body) = post(&app, "/api/groups", &ann, json!({"name": "eleven"})).await;
-    assert_eq!(status, 429, "{body}");
-    assert_eq!(body["error"]["code"], "RESOURCE_LIMIT_EXCEEDED");
-    assert_eq!(body["error"]["limit"], 10);
-    assert_eq!(body["error"]["current"], 10);
-    assert_eq!(body["error"]["resource"], "groups_created");
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["error"]["code"], "GROUP_LIMIT_REACHED");
 
     // joined-groups cap
     let bob = register(&app, "bob").await;
+    crate::support::make_premium(&app, &bob).await;
     let (_, mine) = get(&app, "/api/users/me/groups?limit=100", &ann).await;
     for g in mine["groups"].as_array().unwrap() {
         let code = invite(&app, g["id"].as_str().unwrap(), &ann).await;
@@ -223,6 +223,7 @@ async fn concurrent_joins_stop_at_the_member_cap() {
 async fn my_groups_lists_roles_counts_and_pages() {
     let app = spawn_app().await;
     let c = cast(&app).await;
+    crate::support::make_premium(&app, &c.member).await;
     let second = create_group(&app, &c.member, "Mine").await;
     let (status, body) = get(&app, "/api/users/me/groups", &c.member).await;
     assert_eq!(status, 200, "{body}");

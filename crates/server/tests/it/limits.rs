@@ -112,7 +112,7 @@ async fn five_failed_sign_ins_block_the_sixth_but_successes_do_not_count() {
         Method::POST,
         "/api/auth/register",
         None,
-        Some(json!({"email": "ann@example.com", "password": "Secret123", "display_name": "A"})),
+        Some(json!({"email": "ann@example.com", "password": "Secret123", "display_name": "A", "date_of_birth": "1990-01-01", "consent_agreed": true})),
     )
     .await;
     assert_eq!(dup.status(), 409);

@@ -22,6 +22,7 @@ fn record(user: &User) -> UserRecord {
         email: "x@example.com".into(),
         display_name: "x".into(),
         has_avatar: false,
+        age_verified: true,
         created_at: Utc::now(),
         updated_at: Utc::now(),
     }
@@ -87,6 +88,7 @@ async fn my_groups_is_constant_in_the_number_of_groups() {
     let app = spawn_app().await;
     let ann = register(&app, "ann").await;
     let bob = register(&app, "bob").await;
+    crate::support::make_premium(&app, &ann).await;
     let (pool, counter) = app.db.counting_pool();
     let service = GroupService::new(Arc::new(PgGroups::new(pool)));
     let mut counts = Vec::new();

@@ -58,6 +58,8 @@ pub async fn register(app: &TestApp, name: &str) -> User {
             "email": format!("{name}@example.com"),
             "password": "Secret123",
             "display_name": name,
+            "date_of_birth": "1990-01-01",
+            "consent_agreed": true,
         })),
     )
     .await;
@@ -179,4 +181,19 @@ pub async fn log(app: &TestApp, user: &User, goal: &str, value: f64, date: &str)
 /// Today in UTC as `YYYY-MM-DD`.
 pub fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
+}
+
+/// Gives `user` an entitled premium subscription (10 groups) straight in the database.
+pub async fn make_premium(app: &TestApp, user: &User) {
+    use diesel_async::RunQueryDsl;
+    let mut conn = app.db.connect().await;
+    diesel::sql_query(format!(
+        "INSERT INTO user_subscriptions (user_id, tier, status, started_at, expires_at, platform, \
+         platform_purchase_token) VALUES ('{0}', 'premium', 'active', NOW(), \
+         NOW() + interval '30 days', 'google_play', 'test-premium-{0}')",
+        user.id
+    ))
+    .execute(&mut conn)
+    .await
+    .unwrap();
 }

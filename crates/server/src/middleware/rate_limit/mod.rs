@@ -8,6 +8,7 @@
 //! | progress | 60 / 60 s | user (else IP) | `/api/progress*` |
 //! | upload | 10 / 15 min | user (else IP) | avatar `POST`, icon `PATCH` |
 //! | export | 10 / 60 min | user | group progress export (checked by its handler) |
+//! | data export | 5 / 60 min | user (else IP) | `GET /api/users/me/data` |
 //!
 //! Requests are classified by the route pattern the router will match (on the decoded
 //! path), so `/api/auth/%6cogin` is `/api/auth/login`. The auth limiter reserves one
@@ -52,6 +53,7 @@ pub struct RateLimits {
     progress: Limiter,
     upload: Limiter,
     export: Limiter,
+    data_export: Limiter,
 }
 
 impl RateLimits {
@@ -111,6 +113,13 @@ impl RateLimits {
                 "EXPORT_RATE_LIMIT_EXCEEDED",
                 "Too many exports, please try again later",
             ),
+            data_export: on(
+                "data_export",
+                5,
+                60 * MINUTE,
+                "EXPORT_RATE_LIMIT_EXCEEDED",
+                "Too many data exports, please try again later",
+            ),
             store,
         }
     }
@@ -150,6 +159,7 @@ enum Route {
     Reset,
     Progress,
     Upload,
+    DataExport,
     Other,
 }
 
@@ -164,6 +174,7 @@ fn route_of(method: &Method, pattern: Option<&str>) -> Route {
         (_, p) if p == "/api/progress" || p.starts_with("/api/progress/") => Route::Progress,
         (&Method::POST, "/api/users/me/avatar") => Route::Upload,
         (&Method::PATCH, "/api/groups/{group_id}/icon") => Route::Upload,
+        (&Method::GET, "/api/users/me/data") => Route::DataExport,
         _ => Route::Other,
     }
 }
@@ -238,6 +249,7 @@ pub async fn rate_limits(
         Route::Reset => Some((&limits.reset, &ip)),
         Route::Progress => Some((&limits.progress, &caller)),
         Route::Upload => Some((&limits.upload, &caller)),
+        Route::DataExport => Some((&limits.data_export, &caller)),
         Route::Other => None,
     };
     let mut specific = None;

@@ -1,6 +1,6 @@
 //! `POST /api/auth/google` → 200 existing user / 201 new user.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use pursue_domain::ids::UserId;
 
 use crate::dto::auth::{GoogleRequest, GoogleSessionBody};
@@ -28,9 +28,15 @@ fn import_picture(state: &AppState, user: UserId, url: String) {
 /// Signs in (or up) with a Google ID token.
 pub async fn google(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: ValidJson<GoogleRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let signed_in = state.accounts.google_sign_in(&body.0.id_token).await?;
+    let ip = crate::extract::client_ip(&req, &state);
+    let agreed = body.0.consent_agreed == Some(true);
+    let signed_in = state
+        .accounts
+        .google_sign_in(&body.0.id_token, agreed, ip)
+        .await?;
     if let Some(url) = signed_in.import_picture.clone() {
         import_picture(&state, signed_in.session.user.id, url);
     }

@@ -30,6 +30,7 @@ pub async fn login(
             "email": user.email,
             "display_name": user.display_name,
             "has_avatar": user.has_avatar,
+            "has_date_of_birth": user.has_date_of_birth,
             "updated_at": user.updated_at,
         },
     })))

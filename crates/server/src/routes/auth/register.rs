@@ -1,16 +1,18 @@
 //! `POST /api/auth/register` → 201 session.
 
-use actix_web::{HttpResponse, web};
-use pursue_domain::user::{DisplayName, Email, Password};
+use actix_web::{HttpRequest, HttpResponse, web};
+use pursue_domain::user::{AdultBirthDate, DisplayName, Email, Password};
 
 use crate::dto::auth::{RegisterRequest, SessionBody};
 use crate::error::ApiError;
 use crate::extract::ValidJson;
 use crate::state::AppState;
 
-/// Creates an e-mail/password account and signs it in.
+/// Creates an e-mail/password account of an adult, records the policy consents and signs
+/// it in.
 pub async fn register(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: ValidJson<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
@@ -19,6 +21,13 @@ pub async fn register(
         Password::parse(&body.password).map_err(|e| ApiError::field("password", e))?,
         DisplayName::parse(&body.display_name).map_err(|e| ApiError::field("display_name", e))?,
     );
-    let session = state.accounts.register(email, password, name).await?;
+    let dob = body.date_of_birth.as_deref().unwrap_or_default();
+    let adult = AdultBirthDate::parse(dob, chrono::Utc::now().date_naive())
+        .map_err(|e| crate::error_map::birth_date_error(e, "date_of_birth", false))?;
+    let ip = crate::extract::client_ip(&req, &state);
+    let session = state
+        .accounts
+        .register(email, password, name, adult, ip)
+        .await?;
     Ok(HttpResponse::Created().json(SessionBody::from(session)))
 }

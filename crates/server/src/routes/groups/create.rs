@@ -8,13 +8,22 @@ use crate::error::ApiError;
 use crate::extract::{AuthUser, ValidJson};
 use crate::state::AppState;
 
-/// Creates a group with the caller as creator and its first invite code.
+/// Creates a group with the caller as creator and its first invite code; the
+/// subscription's group limit comes before the caps (`403 GROUP_LIMIT_REACHED`).
 pub async fn create(
     state: web::Data<AppState>,
     user: AuthUser,
     body: ValidJson<CreateGroupRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0.into_input()?;
+    state
+        .subscriptions
+        .check_group_limit(
+            user.0.id,
+            pursue_app::subscriptions::GroupLimitAction::Create,
+        )
+        .await?
+        .map_err(crate::error_map::group_limit_error)?;
     let (group, code) = state.groups.create_group(&user.0, input).await?;
     let extras = GroupExtras::new()
         .invite_code(&code)

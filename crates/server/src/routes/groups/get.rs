@@ -9,8 +9,8 @@ use crate::extract::AuthUser;
 use crate::routes::ids;
 use crate::state::AppState;
 
-/// The group with the caller's role and membership state (active members and pending
-/// requests).
+/// The group with the caller's role, membership state (active members and pending
+/// requests) and `is_read_only` (docs/API.md, Subscriptions).
 pub async fn get(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -18,7 +18,9 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let id = ids::group(&path)?;
     let (group, membership) = state.groups.get_group(&user.0, id).await?;
+    let sub = state.subscriptions.state(user.0.id).await?;
     let extras = GroupExtras::new()
+        .read_only(sub.is_read_only(id.as_uuid()))
         .membership_status(membership.status.as_str())
         .heat(true)
         .challenge()

@@ -1,4 +1,4 @@
-//! `DELETE /api/users/me` → 204 (decision D8).
+//! `DELETE /api/users/me` → 204 (decision D8; docs/ACCOUNTS.md, Deletion).
 
 use actix_web::{HttpResponse, web};
 use pursue_app::accounts::DeleteProof;
@@ -8,26 +8,36 @@ use crate::error::{ApiError, FieldError};
 use crate::extract::{AuthUser, ValidJson};
 use crate::state::AppState;
 
-/// Soft-deletes the caller's account.
+/// Soft-deletes the caller's account. `confirmation`, when sent, must say `delete` (any
+/// case; `INVALID_CONFIRMATION`); `password`, when sent, must verify (`INVALID_PASSWORD`);
+/// one of them is required (`VALIDATION_ERROR`).
 pub async fn delete_me(
     state: web::Data<AppState>,
     user: AuthUser,
     body: ValidJson<DeleteMeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    let proof = match (body.password, body.confirmation.as_deref()) {
-        (Some(p), _) if !p.is_empty() => DeleteProof::Password(p),
-        (_, Some("delete")) => DeleteProof::Confirmation,
-        _ => {
-            return Err(ApiError::validation(
-                "Invalid request body",
-                vec![FieldError::field(
-                    "password",
-                    "required",
-                    "Send `password`, or `confirmation: \"delete\"` for accounts without one",
-                )],
-            ));
-        }
+    if body.password.is_none() && body.confirmation.is_none() {
+        return Err(ApiError::validation(
+            "Invalid request body",
+            vec![FieldError::field(
+                "confirmation",
+                "required",
+                "Send `confirmation: \"delete\"` or `password`",
+            )],
+        ));
+    }
+    if let Some(c) = &body.confirmation
+        && !c.eq_ignore_ascii_case("delete")
+    {
+        return Err(ApiError::bad_request(
+            "INVALID_CONFIRMATION",
+            "Type \"delete\" to confirm account deletion",
+        ));
+    }
+    let proof = DeleteProof {
+        confirmation: body.confirmation.is_some(),
+        password: body.password,
     };
     state.accounts.delete_account(user.0.id, proof).await?;
     Ok(HttpResponse::NoContent().finish())

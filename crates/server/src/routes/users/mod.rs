@@ -3,12 +3,15 @@
 mod avatar_delete;
 mod avatar_get;
 mod avatar_upload;
+mod consents;
+mod data;
 mod delete_me;
 mod me;
 mod my_groups;
 mod password;
 mod progress;
 mod providers;
+mod subscription;
 mod update_me;
 
 use actix_web::web;
@@ -22,6 +25,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/me/providers", web::get().to(providers::providers))
         .route("/me/groups", web::get().to(my_groups::my_groups))
         .route("/me/progress", web::get().to(progress::my_progress))
+        .route("/me/consents", web::get().to(consents::list))
+        .route("/me/consents", web::post().to(consents::record))
+        .route("/me/consents/status", web::get().to(consents::status))
+        .route("/me/data", web::get().to(data::export))
+        .route("/me/subscription", web::get().to(subscription::get))
+        .route(
+            "/me/subscription/eligibility",
+            web::get().to(subscription::eligibility),
+        )
         .route("/me/avatar", web::post().to(avatar_upload::upload_avatar))
         .route("/me/avatar", web::delete().to(avatar_delete::delete_avatar))
         .route("/{user_id}/avatar", web::get().to(avatar_get::get_avatar));

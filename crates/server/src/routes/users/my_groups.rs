@@ -9,7 +9,8 @@ use crate::error::ApiError;
 use crate::extract::AuthUser;
 use crate::state::AppState;
 
-/// One page of the caller's groups with their role, newest membership first.
+/// One page of the caller's groups with their role and `is_read_only`, newest membership
+/// first.
 pub async fn my_groups(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -17,6 +18,15 @@ pub async fn my_groups(
 ) -> Result<HttpResponse, ApiError> {
     let (limit, offset) = query.resolve()?;
     let (groups, total) = state.groups.my_groups(&user.0, limit, offset).await?;
-    let groups: Vec<MyGroupBody> = groups.into_iter().map(MyGroupBody::from).collect();
+    let sub = state.subscriptions.state(user.0.id).await?;
+    let mut items = Vec::with_capacity(groups.len());
+    for g in groups {
+        let id = g.group.id.as_uuid();
+        let mut item = serde_json::to_value(MyGroupBody::from(g))
+            .map_err(|e| ApiError::internal(&e.into()))?;
+        item["is_read_only"] = serde_json::Value::Bool(sub.is_read_only(id));
+        items.push(item);
+    }
+    let groups = items;
     Ok(HttpResponse::Ok().json(json!({ "groups": groups, "total": total })))
 }

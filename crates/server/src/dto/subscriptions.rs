@@ -1,0 +1,56 @@
+//! Subscription bodies (docs/API.md, Subscriptions).
+
+use chrono::SecondsFormat;
+use pursue_domain::subscription_state::SubscriptionState;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// `GET /api/users/me/subscription`.
+pub fn subscription_body(s: &SubscriptionState) -> Value {
+    json!({
+        "tier": s.tier(),
+        "status": s.status.as_str(),
+        "group_limit": s.group_limit,
+        "current_group_count": s.group_count,
+        "groups_remaining": s.groups_remaining(),
+        "is_over_limit": s.status == pursue_domain::subscription_state::SubscriptionStatus::OverLimit,
+        "subscription_expires_at": s.expires_at.map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true)),
+        "auto_renew": s.auto_renew,
+        "can_create_group": s.can_add_group(),
+        "can_join_group": s.can_add_group(),
+    })
+}
+
+/// `GET /api/users/me/subscription/eligibility`.
+pub fn eligibility_body(s: &SubscriptionState) -> Value {
+    json!({
+        "can_create_group": s.can_add_group(),
+        "can_join_group": s.can_add_group(),
+        "reason": s.eligibility_reason(),
+        "current_count": s.group_count,
+        "limit": s.group_limit,
+        "upgrade_required": s.upgrade_required(),
+    })
+}
+
+/// `POST /api/subscriptions/upgrade` and `/verify`.
+#[derive(Debug, Deserialize, garde::Validate)]
+pub struct UpgradeRequest {
+    /// `google_play` or `app_store`.
+    #[garde(pattern("^(google_play|app_store)$"))]
+    pub platform: String,
+    /// The store's purchase token.
+    #[garde(length(min = 1, max = 4096))]
+    pub purchase_token: String,
+    /// The product bought.
+    #[garde(length(min = 1, max = 255))]
+    pub product_id: String,
+}
+
+/// `POST /api/subscriptions/downgrade/select-group`.
+#[derive(Debug, Deserialize, garde::Validate)]
+pub struct SelectGroupRequest {
+    /// The group to keep writable.
+    #[garde(custom(|v: &String, _: &()| uuid::Uuid::parse_str(v).map(drop).map_err(|_| garde::Error::new("must be a UUID"))))]
+    pub keep_group_id: String,
+}

@@ -1,0 +1,18 @@
+//! `/api/subscriptions/*` (docs/API.md, Subscriptions).
+
+mod cancel;
+mod select_group;
+mod upgrade;
+
+use actix_web::web;
+
+/// Registers the subscription routes under `/api/subscriptions`.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/upgrade", web::post().to(upgrade::upgrade))
+        .route("/verify", web::post().to(upgrade::upgrade))
+        .route("/cancel", web::post().to(cancel::cancel))
+        .route(
+            "/downgrade/select-group",
+            web::post().to(select_group::select_group),
+        );
+}

@@ -1,0 +1,69 @@
+//! `GET`/`POST /api/users/me/consents` and `GET /api/users/me/consents/status` (docs/API.md,
+//! Age and consents).
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use pursue_domain::user::{ConsentAction, ConsentType};
+use pursue_ports::users::NewConsents;
+use serde_json::{Map, json};
+
+use crate::dto::users::RecordConsentsRequest;
+use crate::error::ApiError;
+use crate::extract::{AuthUser, ValidJson};
+use crate::state::AppState;
+
+/// The caller's consent rows, newest first.
+pub async fn list(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
+    let rows = state.accounts.consents(user.0.id).await?;
+    let consents: Vec<_> = rows
+        .into_iter()
+        .map(|r| {
+            json!({
+                "consent_type": r.consent_type,
+                "action": r.action,
+                "agreed_at": r.agreed_at,
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({ "consents": consents })))
+}
+
+/// Appends one row per type (same instant, no deduplication) → 201 `{success: true}`.
+pub async fn record(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    body: ValidJson<RecordConsentsRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let types = body
+        .consent_types
+        .iter()
+        .map(|t| {
+            ConsentType::parse(t).ok_or_else(|| ApiError::field("consent_types", "1–50 characters"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let action = match body.action.as_deref() {
+        None => ConsentAction::Grant,
+        Some(a) => ConsentAction::parse(a).map_err(|e| ApiError::field("action", e))?,
+    };
+    let consents = NewConsents {
+        types,
+        action,
+        ip_address: crate::extract::client_ip(&req, &state),
+    };
+    state.accounts.record_consents(user.0.id, consents).await?;
+    Ok(HttpResponse::Created().json(json!({ "success": true })))
+}
+
+/// The newest action per consent type: `{status: {<type>: {action, updated_at}}}`.
+pub async fn status(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
+    let rows = state.accounts.consent_status(user.0.id).await?;
+    let mut status = Map::new();
+    for r in rows {
+        status.insert(
+            r.consent_type,
+            json!({ "action": r.action, "updated_at": r.updated_at }),
+        );
+    }
+    Ok(HttpResponse::Ok().json(json!({ "status": status })))
+}

@@ -1,0 +1,24 @@
+//! `GET /api/users/me/data`: everything stored about the caller as one JSON document
+//! (docs/API.md, Data export). 5 per hour per user (`EXPORT_RATE_LIMIT_EXCEEDED`).
+
+use actix_web::http::header::{CONTENT_DISPOSITION, HeaderValue};
+use actix_web::{HttpResponse, web};
+
+use crate::error::ApiError;
+use crate::extract::AuthUser;
+use crate::state::AppState;
+
+/// The caller's data, as a download named `pursue-data-<YYYY-MM-DD>.json`.
+pub async fn export(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
+    let now = chrono::Utc::now();
+    let doc = state.export.export(user.0.id, now).await?;
+    let disposition = format!(
+        "attachment; filename=\"pursue-data-{}.json\"",
+        now.format("%Y-%m-%d")
+    );
+    let mut response = HttpResponse::Ok().json(doc);
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        response.headers_mut().insert(CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
