@@ -102,6 +102,8 @@ impl GroupService {
     }
 
     /// Asks to join the group of a live code (trimmed, case-insensitive); admins are told.
+    /// (The subscription group limit, `GROUP_LIMIT_REACHED`, comes after the membership
+    /// checks and before the caps; see docs/API.md, "Invites and the approval queue".)
     pub async fn join(&self, caller: &UserRecord, code: &str) -> Result<JoinRequested, CoreError> {
         let code = InviteCode::normalize_input(code);
         let group = self

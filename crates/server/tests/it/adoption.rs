@@ -310,3 +310,48 @@ async fn the_migrations_apply_twice_over_on_a_node_database() {
         5
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_database_with_the_simplified_invite_table_is_adopted_too() {
+    // The later Node shape: revoked_at and the partial unique index exist, the use limits
+    // and the trigger are gone.
+    let db = node_database().await;
+    let mut conn = db.connect().await;
+    conn.batch_execute(
+        "DROP TRIGGER trg_enforce_invite_max_uses ON invite_codes; \
+         DELETE FROM invite_codes WHERE code <> 'PURSUE-NEWEST-DDDDDD'; \
+         ALTER TABLE invite_codes DROP COLUMN max_uses, DROP COLUMN current_uses, \
+             DROP COLUMN expires_at, ADD COLUMN revoked_at TIMESTAMPTZ; \
+         INSERT INTO invite_codes (group_id, code, created_by_user_id, revoked_at) VALUES \
+             ('00000000-0000-4000-8000-0000000000a1', 'PURSUE-REVOKD-EEEEEE', \
+              '00000000-0000-4000-8000-00000000000a', NOW() - INTERVAL '1 day'); \
+         CREATE UNIQUE INDEX idx_invite_codes_active_per_group ON invite_codes(group_id) \
+             WHERE revoked_at IS NULL;",
+    )
+    .await
+    .unwrap();
+    let app = spawn_app_on(db, |_| {}).await;
+    let bob = login(&app, "bob").await;
+    let (status, inv) = get(&app, &format!("/api/groups/{RUNNERS}/invite"), &bob).await;
+    assert_eq!(
+        (status, code_of(&inv)),
+        (200, "PURSUE-NEWEST-DDDDDD".to_string())
+    );
+    let dave = login(&app, "dave").await;
+    let (status, body) = join(&app, &dave, "PURSUE-REVOKD-EEEEEE").await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("INVALID_INVITE_CODE"))
+    );
+    let (status, body) = join(&app, &dave, "PURSUE-NEWEST-DDDDDD").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        count(
+            &app.db,
+            "SELECT COUNT(*) AS n FROM invite_codes WHERE revoked_at IS NULL"
+        )
+        .await,
+        2
+    );
+    app.shutdown.trigger();
+}
