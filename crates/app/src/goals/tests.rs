@@ -221,3 +221,73 @@ async fn archiving_needs_an_admin_and_an_active_goal() {
             .is_ok()
     );
 }
+
+fn admin_groups() -> MockGroupRepository {
+    let mut g = MockGroupRepository::new();
+    g.expect_role_of().returning(|_, _| Ok(Some(Role::Admin)));
+    g.expect_find_group().returning(|_| Ok(Some(group())));
+    g
+}
+
+#[tokio::test]
+async fn active_days_patches_record_only_changes_on_daily_goals() {
+    use pursue_domain::goal::ActiveDays;
+    use pursue_ports::goals::GoalPatch;
+
+    let weekdays = ActiveDays::from_bits(62).unwrap();
+    // Weekly goal: setting days is refused before any write.
+    let mut goals = MockGoalRepository::new();
+    goals
+        .expect_find_goal()
+        .returning(|_| Ok(Some(goal(5, Cadence::Weekly))));
+    let s = GoalService::new(Arc::new(admin_groups()), Arc::new(goals));
+    let patch = GoalPatch {
+        active_days: Some(Some(weekdays)),
+        ..GoalPatch::default()
+    };
+    let err = s
+        .update_goal(&caller(), goal(5, Cadence::Weekly).id, patch)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            CoreError::Invalid {
+                field: "active_days",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+
+    // Daily goal: a change writes goal_updated with arrays; the same value writes nothing.
+    for (new, expect_activity) in [(Some(weekdays), true), (None, false)] {
+        let mut goals = MockGoalRepository::new();
+        goals
+            .expect_find_goal()
+            .returning(|_| Ok(Some(goal(5, Cadence::Daily))));
+        goals
+            .expect_update_goal()
+            .times(1)
+            .withf(move |_, p, act| {
+                p.active_days == Some(new)
+                    && act.is_some() == expect_activity
+                    && act.as_ref().is_none_or(|a| {
+                        a.metadata["field"] == "active_days"
+                            && a.metadata["old_value"].is_null()
+                            && a.metadata["new_value"] == serde_json::json!([1, 2, 3, 4, 5])
+                    })
+            })
+            .returning(|_, _, _| Ok(Some(goal(5, Cadence::Daily))));
+        let s = GoalService::new(Arc::new(admin_groups()), Arc::new(goals));
+        let patch = GoalPatch {
+            active_days: Some(new),
+            ..GoalPatch::default()
+        };
+        assert!(
+            s.update_goal(&caller(), goal(5, Cadence::Daily).id, patch)
+                .await
+                .is_ok()
+        );
+    }
+}
