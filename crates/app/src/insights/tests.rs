@@ -98,6 +98,7 @@ fn groups(role: Option<Role>, members: Vec<MemberRecord>) -> MockGroupRepository
         }))
     });
     g.expect_role_of().returning(move |_, _| Ok(role));
+    g.expect_membership_of().returning(|_, _| Ok(None));
     let found = members.clone();
     g.expect_find_member()
         .returning(move |_, u| Ok(found.iter().find(|m| m.user_id == u).cloned()));
