@@ -33,7 +33,7 @@ async fn create_get_patch_archive_a_goal() {
         json!({"title": "x", "cadence": "daily", "metric_type": "binary", "target_value": 1.5}),
         json!({"title": "x", "cadence": "daily", "metric_type": "duration", "target_value": 0}),
         json!({"title": "", "cadence": "daily", "metric_type": "binary"}),
-        json!({"title": "x", "cadence": "daily", "metric_type": "journal"}),
+        json!({"title": "x", "cadence": "daily", "metric_type": "journal", "target_value": 1}),
     ] {
         let (status, body) = post(
             &app,
@@ -57,7 +57,8 @@ async fn create_get_patch_archive_a_goal() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(
         body,
-        json!({"id": id, "title": "Read more", "description": null})
+        json!({"id": id, "title": "Read more", "description": null, "active_days": null,
+               "active_days_label": "Every day", "active_days_count": 7})
     );
 
     for bad in [
@@ -285,7 +286,8 @@ async fn progress_history_by_range_and_member() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(
         body["goal"],
-        json!({"id": goal, "title": "Steps", "cadence": "daily"})
+        json!({"id": goal, "title": "Steps", "cadence": "daily", "active_days": null,
+               "active_days_label": "Every day", "active_days_count": 7})
     );
     let users = body["progress"].as_array().unwrap();
     assert_eq!(users.len(), 2);

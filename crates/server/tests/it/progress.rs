@@ -70,7 +70,8 @@ async fn log_binary_once_per_day() {
     );
     let yesterday = (today() - Duration::days(1)).to_string();
     assert_eq!(log(&app, &c.member, &goal, 1.0, &yesterday).await.0, 201);
-    assert_eq!(log(&app, &c.admin, &goal, 1.0, &d).await.0, 201);
+    let (status, last) = log(&app, &c.admin, &goal, 1.0, &d).await;
+    assert_eq!(status, 201);
     assert_eq!(entry_count(&app).await, 3);
 
     // activity and push
@@ -83,7 +84,9 @@ async fn log_binary_once_per_day() {
     assert_eq!(feed["activities"][0]["activity_type"], "progress_logged");
     assert_eq!(
         feed["activities"][0]["metadata"],
-        json!({"goal_id": goal, "goal_title": "Meditate", "value": 1.0})
+        json!({"goal_id": goal, "goal_title": "Meditate", "value": 1.0,
+               "progress_entry_id": last["id"],
+               "log_title": null})
     );
     use pursue_postgres::schema::outbox;
     let mut conn = app.db.connect().await;
