@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 LIMIT_SECS="${BENCH_LIMIT_SECS:-840}" # the whole run stops by itself after 14 minutes
-cargo build --release -p pursue-server -p pursue-bench
+# BENCH_NO_BUILD=1 reuses release binaries built earlier.
+[ -n "${BENCH_NO_BUILD:-}" ] || cargo build --release -p pursue-server -p pursue-bench
 target="${CARGO_TARGET_DIR:-target}/release"
 
 data="$(mktemp -d /var/tmp/pursue-bench.XXXXXX)"
