@@ -12,3 +12,4 @@ mod notify;
 pub mod outbox;
 pub mod progress;
 pub mod push;
+pub mod social;

@@ -21,6 +21,9 @@ string_enum!(
         GroupRenamed => "group_renamed",
         /// Progress was logged (`{goal_id, goal_title, value}`).
         ProgressLogged => "progress_logged",
+        /// A member nudged another (`{sender_user_id, sender_display_name,
+        /// recipient_user_id, recipient_display_name, goal_id, goal_title}`).
+        NudgeSent => "nudge_sent",
     }
 );
 
@@ -30,7 +33,7 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        assert_eq!(ActivityType::ALL.len(), 9);
+        assert_eq!(ActivityType::ALL.len(), 10);
         for t in ActivityType::ALL {
             assert_eq!(ActivityType::parse(t.as_str()), Ok(*t));
         }

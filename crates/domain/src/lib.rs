@@ -20,5 +20,6 @@ pub mod period;
 pub mod progress;
 pub mod push;
 pub mod role;
+pub mod social;
 pub mod text;
 pub mod user;

@@ -16,6 +16,7 @@ pub mod images;
 pub mod outbox;
 pub mod progress;
 pub mod push;
+pub mod social;
 pub mod users;
 
 pub use backoff::{Backoff, backoff};

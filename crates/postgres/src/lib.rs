@@ -18,6 +18,7 @@ pub mod probe;
 pub mod progress;
 mod purge;
 pub mod schema;
+pub mod social;
 pub mod users;
 
 pub use cluster::{ClusterError, ClusterOptions, LocalCluster};
@@ -31,4 +32,5 @@ pub use pool::{
 };
 pub use probe::PgProbe;
 pub use progress::PgProgress;
+pub use social::PgSocial;
 pub use users::PgUsers;

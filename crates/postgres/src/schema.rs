@@ -180,6 +180,63 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    activity_reactions (id) {
+        id -> Uuid,
+        activity_id -> Uuid,
+        user_id -> Uuid,
+        emoji -> Varchar,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    nudges (id) {
+        id -> Uuid,
+        sender_user_id -> Uuid,
+        recipient_user_id -> Uuid,
+        group_id -> Uuid,
+        goal_id -> Nullable<Uuid>,
+        sent_at -> Timestamptz,
+        sender_local_date -> Date,
+    }
+}
+
+diesel::table! {
+    user_notifications (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        #[sql_name = "type"]
+        kind -> Varchar,
+        actor_user_id -> Nullable<Uuid>,
+        group_id -> Nullable<Uuid>,
+        goal_id -> Nullable<Uuid>,
+        progress_entry_id -> Nullable<Uuid>,
+        metadata -> Nullable<Jsonb>,
+        shareable_card_data -> Nullable<Jsonb>,
+        is_read -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    user_milestone_grants (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        milestone_key -> Varchar,
+        goal_id -> Nullable<Uuid>,
+        granted_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    referral_tokens (token) {
+        token -> Varchar,
+        user_id -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(auth_providers -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(password_reset_tokens -> users (user_id));
@@ -192,6 +249,8 @@ diesel::joinable!(progress_entries -> goals (goal_id));
 diesel::joinable!(progress_entries -> users (user_id));
 diesel::joinable!(group_activities -> groups (group_id));
 diesel::joinable!(idempotency_keys -> users (user_id));
+diesel::joinable!(activity_reactions -> group_activities (activity_id));
+diesel::joinable!(activity_reactions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -208,4 +267,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     outbox,
     push_deliveries,
+    activity_reactions,
+    nudges,
+    user_notifications,
+    user_milestone_grants,
+    referral_tokens,
 );

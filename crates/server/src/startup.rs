@@ -126,7 +126,13 @@ impl Application {
         };
         let groups: Arc<PgGroups> = Arc::new(PgGroups::new(pool.clone()));
         let goals: Arc<PgGoals> = Arc::new(PgGoals::new(pool.clone()));
+        let social = pursue_app::social::SocialService::new(
+            Arc::new(pursue_postgres::PgSocial::new(pool.clone())),
+            groups.clone(),
+            goals.clone(),
+        );
         let state = AppState {
+            social,
             groups: GroupService::new(groups.clone()),
             goals: GoalService::new(groups.clone(), goals.clone()),
             images: crate::images::image_service(config, pool.clone(), groups.clone())?,

@@ -70,6 +70,11 @@ fn state() -> web::Data<AppState> {
     let goals = Arc::new(pursue_ports::goals::MockGoalRepository::new());
     web::Data::new(AppState {
         accounts,
+        social: pursue_app::social::SocialService::new(
+            Arc::new(pursue_ports::social::MockSocialRepository::new()),
+            groups.clone(),
+            goals.clone(),
+        ),
         groups: pursue_app::groups::GroupService::new(groups.clone()),
         goals: pursue_app::goals::GoalService::new(groups.clone(), goals.clone()),
         images: pursue_app::images::ImageService::new(

@@ -11,6 +11,7 @@ use pursue_app::groups::GroupService;
 use pursue_app::health::HealthService;
 use pursue_app::images::ImageService;
 use pursue_app::progress::ProgressService;
+use pursue_app::social::SocialService;
 
 /// Use cases and process-wide flags, shared by every worker.
 #[derive(Clone)]
@@ -25,6 +26,8 @@ pub struct AppState {
     pub progress: ProgressService,
     /// Push devices.
     pub devices: DeviceService,
+    /// Reactions, nudges and the notification inbox.
+    pub social: SocialService,
     /// Whether pushes and e-mails really leave the server (for `/health`).
     pub deliveries: DeliveryModes,
     /// Avatars and group icons.

@@ -8,4 +8,5 @@ pub mod groups;
 pub mod patch;
 pub mod query;
 pub mod rules;
+pub mod social;
 pub mod users;

@@ -7,6 +7,8 @@
 //! | password reset | 3 / 60 min | client IP | `POST /api/auth/forgot-password` |
 //! | progress | 60 / 60 s | user (else IP) | `/api/progress*` |
 //! | upload | 10 / 15 min | user (else IP) | avatar `POST`, icon `PATCH` |
+//! | reaction | 30 / 60 s | user (else IP) | `PUT`, `DELETE /api/activities/:id/reactions` |
+//! | reaction read | 60 / 60 s | user (else IP) | `GET /api/activities/:id/reactions` |
 //!
 //! A budget of `max` per `window` is a GCRA quota with a burst of `max` that regains one
 //! request every `window / max`. Responses carry `RateLimit-Limit`, `RateLimit-Remaining`
@@ -172,6 +174,8 @@ pub struct RateLimits {
     reset: Limiter,
     progress: Limiter,
     upload: Limiter,
+    reaction: Limiter,
+    reaction_read: Limiter,
     seen: AtomicU64,
 }
 
@@ -212,6 +216,18 @@ impl RateLimits {
                 "UPLOAD_RATE_LIMIT_EXCEEDED",
                 "Too many uploads, please try again later",
             ),
+            reaction: Limiter::new(
+                30,
+                MINUTE,
+                "REACTION_RATE_LIMIT_EXCEEDED",
+                "Too many reactions, please slow down",
+            ),
+            reaction_read: Limiter::new(
+                60,
+                MINUTE,
+                "REACTION_READ_RATE_LIMIT_EXCEEDED",
+                "Too many reaction requests, please slow down",
+            ),
             seen: AtomicU64::new(0),
         }
     }
@@ -225,6 +241,8 @@ impl RateLimits {
                 &self.reset,
                 &self.progress,
                 &self.upload,
+                &self.reaction,
+                &self.reaction_read,
             ] {
                 limiter.forget_idle();
             }
@@ -244,6 +262,8 @@ enum Route {
     Reset,
     Progress,
     Upload,
+    Reaction,
+    ReactionRead,
     Other,
 }
 
@@ -254,6 +274,17 @@ fn route_of(method: &Method, path: &str) -> Route {
         (&Method::POST, "/api/auth/forgot-password") => Route::Reset,
         (_, p) if p == "/api/progress" || p.starts_with("/api/progress/") => Route::Progress,
         (&Method::POST, "/api/users/me/avatar") => Route::Upload,
+        (m, p)
+            if p.starts_with("/api/activities/")
+                && p.ends_with("/reactions")
+                && p.matches('/').count() == 4 =>
+        {
+            if m == Method::GET {
+                Route::ReactionRead
+            } else {
+                Route::Reaction
+            }
+        }
         (&Method::PATCH, p)
             if p.starts_with("/api/groups/")
                 && p.ends_with("/icon")
@@ -348,6 +379,8 @@ pub async fn rate_limits(
         Route::Reset => Some((&limits.reset, limits.reset.check(&ip))),
         Route::Progress => Some((&limits.progress, limits.progress.check(&caller))),
         Route::Upload => Some((&limits.upload, limits.upload.check(&caller))),
+        Route::Reaction => Some((&limits.reaction, limits.reaction.check(&caller))),
+        Route::ReactionRead => Some((&limits.reaction_read, limits.reaction_read.check(&caller))),
         Route::Other => None,
     };
     if let Some((limiter, decision @ Decision::Denied { retry_after, .. })) = specific {
@@ -433,6 +466,18 @@ mod tests {
             matches!(r, Route::Upload)
         });
         is(Method::GET, "/api/users/me/avatar", |r| {
+            matches!(r, Route::Other)
+        });
+        is(Method::PUT, "/api/activities/x/reactions", |r| {
+            matches!(r, Route::Reaction)
+        });
+        is(Method::DELETE, "/api/activities/x/reactions", |r| {
+            matches!(r, Route::Reaction)
+        });
+        is(Method::GET, "/api/activities/x/reactions", |r| {
+            matches!(r, Route::ReactionRead)
+        });
+        is(Method::GET, "/api/activities/x/y/reactions", |r| {
             matches!(r, Route::Other)
         });
         is(Method::PATCH, "/api/groups/123/icon", |r| {

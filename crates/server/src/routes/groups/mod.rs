@@ -14,6 +14,7 @@ mod join;
 mod leave;
 mod list_goals;
 mod members;
+mod nudges_sent_today;
 mod remove_member;
 mod update;
 
@@ -42,6 +43,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(create_invite::create_invite),
         )
         .route("/{group_id}/activity", web::get().to(activity::activity))
+        .route(
+            "/{group_id}/nudges/sent-today",
+            web::get().to(nudges_sent_today::sent_today),
+        )
         .route(
             "/{group_id}/goals",
             web::post().to(create_goal::create_goal),
