@@ -22,4 +22,5 @@ mod query_count;
 mod reset;
 mod sessions;
 mod shutdown;
+mod social;
 mod support;
