@@ -182,6 +182,17 @@ fn payload(message: &PushMessage) -> Result<serde_json::Value, PushError> {
             "data key `{key}` is reserved by FCM"
         )));
     }
+    // A silent push (`data.silent = "true"`) is data-only: no notification block, so the
+    // app handles it without showing anything (see docs/PUSH.md).
+    if message.data.get("silent").map(String::as_str) == Some("true") {
+        return Ok(json!({
+            "message": {
+                "token": message.token,
+                "data": message.data,
+                "android": {"priority": "high"},
+            }
+        }));
+    }
     Ok(json!({
         "message": {
             "token": message.token,
@@ -235,6 +246,24 @@ mod tests {
                 "token": "device-token",
                 "notification": {"title": "Runners", "body": "Ann completed 'Run 5 km'"},
                 "data": {"group_id": "g1", "type": "progress_logged"},
+                "android": {"priority": "high"},
+            }})
+        );
+    }
+
+    #[test]
+    fn silent_pushes_are_data_only_with_high_priority() {
+        let body = payload(&message(&[
+            ("type", "member_logged_today"),
+            ("group_id", "g1"),
+            ("silent", "true"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            body,
+            json!({"message": {
+                "token": "device-token",
+                "data": {"group_id": "g1", "silent": "true", "type": "member_logged_today"},
                 "android": {"priority": "high"},
             }})
         );

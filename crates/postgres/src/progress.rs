@@ -188,6 +188,14 @@ impl ProgressRepository for PgProgress {
                     .await?;
                 insert_activity(conn, group, &activity).await?;
                 enqueue_push(conn, group, user, push).await?;
+                crate::social::pulse_if_first(
+                    conn,
+                    group,
+                    user,
+                    record.id.as_uuid(),
+                    entry.user_date,
+                )
+                .await?;
                 if let Some(key) = &key {
                     diesel::update(
                         idempotency_keys::table

@@ -4,7 +4,10 @@
 mod inbox;
 mod notice;
 mod nudges;
+mod pulse;
 mod reactions;
+
+pub(crate) use pulse::pulse_if_first;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;

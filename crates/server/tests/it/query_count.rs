@@ -163,7 +163,11 @@ async fn the_feed_with_reactions_is_constant_in_the_page_size() {
         let ids: Vec<_> = page.items.iter().map(|a| a.id).collect();
         let reactions = social.feed_reactions(caller.id, ids).await.unwrap();
         assert!(reactions.values().all(|s| s.total_count == 2));
-        assert_eq!(counter.get(), plain + 1, "the reactions of a page are one read");
+        assert_eq!(
+            counter.get(),
+            plain + 1,
+            "the reactions of a page are one read"
+        );
         counts.push(counter.get());
     }
     assert!(

@@ -232,7 +232,13 @@ async fn the_feed_carries_reactions_summary_and_photo() {
     let app = spawn_app().await;
     let c = cast(&app).await;
     let ann = register(&app, "ann").await;
-    let (status, body) = patch(&app, "/api/users/me", &ann, json!({"display_name": "ann lee"})).await;
+    let (status, body) = patch(
+        &app,
+        "/api/users/me",
+        &ann,
+        json!({"display_name": "ann lee"}),
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     let code = invite(&app, &c.group, &c.creator).await;
     assert_eq!(join(&app, &ann, &code).await.0, 200);
@@ -701,4 +707,55 @@ async fn the_inbox_pages_by_keyset_and_marks_and_deletes_own_rows_only() {
         .get_result(&mut conn)
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn the_first_log_of_a_local_day_sends_one_silent_pulse_to_every_member() {
+    let (fcm, _keys, app) = app_with_fcm().await;
+    let c = cast(&app).await;
+    add_device(&app, &c.member, "member-phone").await;
+    add_device(&app, &c.admin, "admin-phone").await;
+    add_device(&app, &c.outsider, "outsider-phone").await;
+    let run = binary_goal(&app, &c, "Run").await;
+    let read = create_goal(
+        &app,
+        &c.group,
+        &c.creator,
+        json!({"title": "Read", "cadence": "daily", "metric_type": "numeric", "target_value": 10}),
+    )
+    .await;
+    let day = today().to_string();
+    assert_eq!(log(&app, &c.member, &run, 1.0, &day).await.0, 201);
+    // A second entry that day, on another goal of the group: no second pulse.
+    assert_eq!(log(&app, &c.member, &read, 2.0, &day).await.0, 201);
+    assert!(
+        eventually(Duration::from_secs(20), || {
+            of_type(&fcm.messages(), "member_logged_today").len() >= 2
+        })
+        .await
+    );
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let pulses = of_type(&fcm.messages(), "member_logged_today");
+    let mut tokens: Vec<&str> = pulses.iter().map(|m| m.token.as_str()).collect();
+    tokens.sort_unstable();
+    assert_eq!(
+        tokens,
+        ["admin-phone", "member-phone"],
+        "logger included, outsiders not"
+    );
+    for p in &pulses {
+        assert_eq!(p.data["group_id"], c.group);
+        assert_eq!(p.data["silent"], "true");
+        assert!(p.raw["message"].get("notification").is_none(), "{}", p.raw);
+        assert_eq!(p.raw["message"]["android"]["priority"], "high");
+    }
+    // Yesterday's first entry is a new local day: another pulse.
+    let yesterday = (today() - chrono::Duration::days(1)).to_string();
+    assert_eq!(log(&app, &c.member, &read, 1.0, &yesterday).await.0, 201);
+    assert!(
+        eventually(Duration::from_secs(20), || {
+            of_type(&fcm.messages(), "member_logged_today").len() >= 4
+        })
+        .await
+    );
 }
