@@ -33,27 +33,6 @@ CREATE UNIQUE INDEX IF NOT EXISTS idx_nudges_daily_limit
 CREATE INDEX IF NOT EXISTS idx_nudges_recipient ON nudges (recipient_user_id, sent_at DESC);
 CREATE INDEX IF NOT EXISTS idx_nudges_sender_date ON nudges (sender_user_id, sender_local_date);
 
--- The inbox (also created, identically, by the inbox foundation migration when present).
-CREATE TABLE IF NOT EXISTS user_notifications (
-    id UUID PRIMARY KEY DEFAULT uuid_generate_v4(),
-    user_id UUID NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    type VARCHAR(50) NOT NULL,
-    actor_user_id UUID REFERENCES users(id) ON DELETE SET NULL,
-    group_id UUID REFERENCES groups(id) ON DELETE CASCADE,
-    goal_id UUID REFERENCES goals(id) ON DELETE CASCADE,
-    progress_entry_id UUID REFERENCES progress_entries(id) ON DELETE CASCADE,
-    metadata JSONB,
-    shareable_card_data JSONB,
-    is_read BOOLEAN NOT NULL DEFAULT FALSE,
-    created_at TIMESTAMPTZ NOT NULL DEFAULT NOW()
-);
-CREATE INDEX IF NOT EXISTS idx_user_notifications_user_created
-    ON user_notifications (user_id, created_at DESC);
-CREATE INDEX IF NOT EXISTS idx_user_notifications_unread
-    ON user_notifications (user_id) WHERE is_read = FALSE;
-CREATE INDEX IF NOT EXISTS idx_user_notifications_shareable
-    ON user_notifications (user_id, type) WHERE shareable_card_data IS NOT NULL;
-
 CREATE TABLE IF NOT EXISTS user_milestone_grants (
     id UUID PRIMARY KEY DEFAULT uuid_generate_v4(),
     user_id UUID NOT NULL REFERENCES users(id) ON DELETE CASCADE,

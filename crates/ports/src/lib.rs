@@ -17,6 +17,7 @@ pub mod outbox;
 pub mod progress;
 pub mod push;
 pub mod social;
+pub mod subscriptions;
 pub mod users;
 
 pub use backoff::{Backoff, backoff};

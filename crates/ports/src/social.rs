@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use pursue_domain::ids::{GoalId, GroupId, UserId};
+use pursue_domain::notification::NotificationType;
 use pursue_domain::social::Reaction;
 use serde_json::Value;
 use uuid::Uuid;
@@ -71,10 +72,8 @@ pub struct NoticePush {
 pub struct Notice {
     /// The recipient.
     pub user: UserId,
-    /// Row `type`.
-    pub kind: String,
-    /// Push `data.type` (usually equal to `kind`).
-    pub push_type: String,
+    /// Row `type` (its push's `data.type` follows from it).
+    pub kind: NotificationType,
     /// Who caused it.
     pub actor: Option<UserId>,
     /// The group.

@@ -10,6 +10,7 @@ pub mod errors;
 pub mod goals;
 pub mod groups;
 pub mod images;
+pub mod inbox;
 pub mod migrations;
 pub mod outbox;
 pub mod outbox_store;
@@ -19,6 +20,7 @@ pub mod progress;
 mod purge;
 pub mod schema;
 pub mod social;
+pub mod subscriptions;
 pub mod users;
 
 pub use cluster::{ClusterError, ClusterOptions, LocalCluster};
@@ -33,4 +35,5 @@ pub use pool::{
 pub use probe::PgProbe;
 pub use progress::PgProgress;
 pub use social::PgSocial;
+pub use subscriptions::PgTiers;
 pub use users::PgUsers;

@@ -237,6 +237,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    user_subscriptions (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        tier -> Nullable<Varchar>,
+        status -> Nullable<Varchar>,
+        started_at -> Timestamptz,
+        expires_at -> Nullable<Timestamptz>,
+        cancelled_at -> Nullable<Timestamptz>,
+        platform -> Nullable<Varchar>,
+        platform_subscription_id -> Nullable<Varchar>,
+        platform_purchase_token -> Nullable<Text>,
+        auto_renew -> Nullable<Bool>,
+        created_at -> Nullable<Timestamptz>,
+        updated_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(auth_providers -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(password_reset_tokens -> users (user_id));
@@ -251,6 +269,7 @@ diesel::joinable!(group_activities -> groups (group_id));
 diesel::joinable!(idempotency_keys -> users (user_id));
 diesel::joinable!(activity_reactions -> group_activities (activity_id));
 diesel::joinable!(activity_reactions -> users (user_id));
+diesel::joinable!(user_subscriptions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -272,4 +291,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_notifications,
     user_milestone_grants,
     referral_tokens,
+    user_subscriptions,
 );

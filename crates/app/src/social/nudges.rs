@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use pursue_domain::activity::ActivityType;
 use pursue_domain::ids::{GoalId, GroupId, UserId};
+use pursue_domain::notification::NotificationType;
 use pursue_domain::role::GroupAction;
 use pursue_domain::social::{date_in_window, is_active_day};
 use pursue_ports::social::{NewNudge, Notice, NoticePush, NudgeError, NudgeRecord};
@@ -115,8 +116,7 @@ impl SocialService {
         );
         let notice = Notice {
             user: recipient.user_id,
-            kind: "nudge_received".into(),
-            push_type: "nudge_received".into(),
+            kind: NotificationType::NudgeReceived,
             actor: Some(caller.id),
             group: Some(input.group),
             goal: goal.as_ref().map(|g| g.id),

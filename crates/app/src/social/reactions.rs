@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use pursue_domain::ids::{GoalId, UserId};
+use pursue_domain::notification::NotificationType;
 use pursue_domain::role::GroupAction;
 use pursue_domain::social::{Emoji, ReactionSummary, summarize};
 use pursue_ports::social::{ActivityRef, Notice, NoticePush, ReactionRecord, ReactorRecord};
@@ -72,8 +73,7 @@ impl SocialService {
                 extras.insert("activity_id".to_string(), found.id.to_string());
                 Some(Notice {
                     user: owner,
-                    kind: "reaction_received".into(),
-                    push_type: "reaction_received".into(),
+                    kind: NotificationType::ReactionReceived,
                     actor: Some(caller.id),
                     group: Some(found.group),
                     goal: goal.map(GoalId::from_uuid),

@@ -119,7 +119,7 @@ async fn a_reaction_to_another_users_log_carries_the_owners_notice() {
             *user == uid(1)
                 && emoji == "🔥"
                 && n.user == uid(2)
-                && n.kind == "reaction_received"
+                && n.kind == pursue_domain::notification::NotificationType::ReactionReceived
                 && n.actor == Some(uid(1))
                 && n.goal == Some(GoalId::from_uuid(Uuid::from_u128(7)))
                 && n.metadata == json!({"emoji": "🔥"})
@@ -343,7 +343,7 @@ async fn a_nudge_stores_the_activity_and_the_recipients_notice() {
                 && *limit == 20
                 && act.metadata["recipient_display_name"] == "Bob Stone"
                 && act.metadata["goal_title"].is_null()
-                && notice.kind == "nudge_received"
+                && notice.kind == pursue_domain::notification::NotificationType::NudgeReceived
                 && notice.user == uid(2)
                 && push.map(|p| p.body.as_str())
                     == Some("Ann Lee is rooting for you! Keep going today. 💪")

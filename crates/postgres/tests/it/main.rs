@@ -3,5 +3,6 @@
 
 mod cluster;
 mod images;
+mod inbox;
 mod migrations;
 mod outbox;

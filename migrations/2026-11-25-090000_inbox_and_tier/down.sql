@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS user_subscriptions;
+DROP TABLE IF EXISTS user_notifications;
