@@ -16,6 +16,7 @@ pub mod device;
 pub mod goal;
 pub mod group;
 pub mod ids;
+pub mod milestone;
 pub mod notification;
 pub mod period;
 pub mod progress;

@@ -193,10 +193,15 @@ fn payload(message: &PushMessage) -> Result<serde_json::Value, PushError> {
             }
         }));
     }
+    let mut notification = json!({"title": message.title, "body": message.body});
+    // Milestone pushes carry their preview picture (see docs/PUSH.md).
+    if let Some(image) = message.data.get("image_url") {
+        notification["image"] = json!(image);
+    }
     Ok(json!({
         "message": {
             "token": message.token,
-            "notification": {"title": message.title, "body": message.body},
+            "notification": notification,
             "data": message.data,
             "android": {"priority": "high"},
         }

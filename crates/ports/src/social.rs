@@ -269,3 +269,54 @@ pub trait SocialRepository: Send + Sync {
     /// Errors: [`RepoError`].
     async fn delete_notification(&self, user: UserId, id: Uuid) -> Result<bool, RepoError>;
 }
+
+/// What milestone detection needs to know about a new entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MilestoneFacts {
+    /// The logger.
+    pub user: UserId,
+    /// The entry's goal.
+    pub goal: GoalId,
+    /// The goal's group.
+    pub group: GroupId,
+    /// The goal's title.
+    pub goal_title: String,
+    /// The entry's local date.
+    pub user_date: NaiveDate,
+    /// The entry's position among the user's entries with a value (1 = first), by
+    /// creation.
+    pub rank: i64,
+    /// The user's latest local date with a value on the goal.
+    pub latest_goal_date: NaiveDate,
+    /// The user's distinct local dates with a value on the goal, newest first (bounded).
+    pub goal_dates: Vec<NaiveDate>,
+    /// The goal's active days (`None` = every day).
+    pub active_days: Option<i32>,
+}
+
+/// Milestone grants, referral tokens and milestone inbox rows.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait::async_trait]
+pub trait MilestoneRepository: Send + Sync {
+    /// The facts of entry `entry`, `None` when it is gone.
+    ///
+    /// Errors: [`RepoError`].
+    async fn milestone_facts(&self, entry: Uuid) -> Result<Option<MilestoneFacts>, RepoError>;
+
+    /// The user's referral token, made on first need.
+    ///
+    /// Errors: [`RepoError`].
+    async fn referral_token(&self, user: UserId) -> Result<String, RepoError>;
+
+    /// Grants `key` to `notice.user` (again only when the earlier grant is at least
+    /// `regrant_after_days` old) and, when granted, stores `notice`, in one transaction;
+    /// `true` when granted now.
+    ///
+    /// Errors: [`RepoError`].
+    async fn grant_milestone(
+        &self,
+        key: String,
+        regrant_after_days: Option<i64>,
+        notice: Notice,
+    ) -> Result<bool, RepoError>;
+}

@@ -34,6 +34,6 @@ pub use pool::{
 };
 pub use probe::PgProbe;
 pub use progress::PgProgress;
-pub use social::PgSocial;
+pub use social::{PgMilestones, PgSocial};
 pub use subscriptions::PgTiers;
 pub use users::PgUsers;

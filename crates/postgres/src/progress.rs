@@ -196,6 +196,18 @@ impl ProgressRepository for PgProgress {
                     entry.user_date,
                 )
                 .await?;
+                // Milestones are detected by the worker after commit (docs/PUSH.md).
+                if entry.value.hundredths() > 0 {
+                    crate::outbox::enqueue(
+                        conn,
+                        &[pursue_ports::outbox::OutboxMessage::Milestone(
+                            pursue_ports::outbox::MilestoneCheck {
+                                entry_id: record.id.as_uuid(),
+                            },
+                        )],
+                    )
+                    .await?;
+                }
                 if let Some(key) = &key {
                     diesel::update(
                         idempotency_keys::table

@@ -39,6 +39,18 @@ pub fn resolve(config: &Config) -> anyhow::Result<JwtSecrets> {
     })
 }
 
+/// `REFERRAL_SECRET`, or in development the one kept in (or generated into)
+/// `<data_dir>/secrets/referral_secret`; production refuses to start without it.
+pub fn referral_secret(config: &Config) -> anyhow::Result<Secret> {
+    match &config.referral_secret {
+        Some(secret) => Ok(secret.clone()),
+        None if config.environment == Environment::Production => {
+            anyhow::bail!("REFERRAL_SECRET must be configured in production")
+        }
+        None => load_or_generate(&config.data_dir.join("secrets").join("referral_secret")),
+    }
+}
+
 fn load_or_generate(path: &Path) -> anyhow::Result<Secret> {
     if let Ok(existing) = fs::read_to_string(path) {
         let existing = existing.trim();

@@ -9,6 +9,7 @@ use chrono::Utc;
 use pursue_app::accounts::AccountService;
 use pursue_app::outbox::{MailHandler, OutboxProcessor, RetryPolicy};
 use pursue_app::push::PushHandler;
+use pursue_app::social::{MilestoneHandler, MilestoneLinks};
 use pursue_fcm::{FcmConfig, FcmSender, LogPushSender, ServiceAccount};
 use pursue_ports::backoff::Backoff;
 use pursue_ports::devices::PushLedger;
@@ -84,12 +85,24 @@ impl Worker {
             },
             ..RetryPolicy::default()
         };
+        let referral = crate::secrets::referral_secret(config)?;
+        let milestones = MilestoneHandler::new(
+            Arc::new(pursue_postgres::PgMilestones::new(
+                pool.clone(),
+                referral.expose().as_bytes(),
+            )),
+            MilestoneLinks {
+                share_base_url: config.share_base_url.clone(),
+                asset_base_url: config.milestone_asset_base_url.clone(),
+            },
+        );
         let processor = OutboxProcessor::new(Arc::new(PgOutbox::new(pool)), policy)
             .with_handler(OutboxTopic::Email, Arc::new(MailHandler(mailer(config)?)))
             .with_handler(
                 OutboxTopic::Push,
                 Arc::new(PushHandler::new(ledger.clone(), push)),
-            );
+            )
+            .with_handler(OutboxTopic::Milestone, Arc::new(milestones));
         Ok(Self {
             processor,
             accounts,

@@ -2,6 +2,7 @@
 //! Notifications).
 
 mod inbox;
+mod milestones;
 mod nudges;
 mod reactions;
 
@@ -14,6 +15,7 @@ use pursue_ports::goals::GoalRepository;
 use pursue_ports::groups::GroupRepository;
 use pursue_ports::social::SocialRepository;
 
+pub use milestones::{MilestoneHandler, MilestoneLinks};
 pub use nudges::{DAILY_NUDGE_LIMIT, SendNudge};
 pub use reactions::FeedReactions;
 

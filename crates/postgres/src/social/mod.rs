@@ -2,11 +2,13 @@
 //! `user_notifications`.
 
 mod inbox;
+mod milestones;
 mod notice;
 mod nudges;
 mod pulse;
 mod reactions;
 
+pub use milestones::{PgMilestones, referral_candidate};
 pub(crate) use pulse::pulse_if_first;
 
 use async_trait::async_trait;

@@ -759,3 +759,224 @@ async fn the_first_log_of_a_local_day_sends_one_silent_pulse_to_every_member() {
         .await
     );
 }
+
+/// Logs `goal` for `user` on each of the last `days` local dates, oldest first.
+async fn log_days(app: &TestApp, user: &User, goal: &str, days: i64) {
+    for back in (0..days).rev() {
+        let date = (today() - chrono::Duration::days(back)).to_string();
+        let (status, body) = log(app, user, goal, 1.0, &date).await;
+        assert_eq!(status, 201, "{body}");
+    }
+}
+
+async fn milestone_rows(app: &TestApp, user: &User) -> Vec<Value> {
+    let (_, page) = get(app, "/api/notifications?limit=50", user).await;
+    page["notifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["type"] == "milestone_achieved")
+        .cloned()
+        .collect()
+}
+
+#[tokio::test]
+async fn a_scripted_session_reaches_a_seven_day_streak_card() {
+    let (fcm, _keys, app) = app_with_fcm().await;
+    let c = cast(&app).await;
+    add_device(&app, &c.member, "member-phone").await;
+    add_device(&app, &c.admin, "admin-phone").await;
+    let goal = binary_goal(&app, &c, "Run").await;
+
+    // Seven days of logs, then another member reacts to the last one.
+    log_days(&app, &c.member, &goal, 7).await;
+    let act = newest_activity(&app, &c.group, &c.admin).await;
+    let (status, _) = put(
+        &app,
+        &reactions_path(&act),
+        &c.admin,
+        json!({"emoji": "👏"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = post(
+        &app,
+        "/api/nudges",
+        &c.member,
+        nudge_body(&c.admin, &c.group, Some(&goal)),
+    )
+    .await;
+    assert_eq!(status, 201);
+    assert!(
+        eventually(Duration::from_secs(30), || {
+            let m = fcm.messages();
+            of_type(&m, "milestone_achieved").len() >= 2
+                && !of_type(&m, "reaction_received").is_empty()
+                && !of_type(&m, "nudge_received").is_empty()
+        })
+        .await,
+        "{:?}",
+        fcm.messages()
+    );
+    let (_, admin_inbox) = get(&app, "/api/notifications", &c.admin).await;
+    assert_eq!(admin_inbox["notifications"][0]["type"], "nudge_received");
+
+    let rows = milestone_rows(&app, &c.member).await;
+    let keys: Vec<&str> = rows
+        .iter()
+        .map(|r| r["metadata"]["milestone_key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["streak_7", "first_log"], "{rows:?}");
+    let streak = &rows[0];
+    assert_eq!(streak["actor"], Value::Null);
+    assert_eq!(streak["group"]["id"], c.group);
+    assert_eq!(streak["goal"]["id"], goal);
+    assert_eq!(
+        streak["metadata"],
+        json!({"milestone_type": "streak", "milestone_key": "streak_7", "streak_count": 7})
+    );
+    let card = &streak["shareable_card_data"];
+    assert_eq!(card["milestone_type"], "streak");
+    assert_eq!(card["title"], "7-day streak!");
+    assert_eq!(card["subtitle"], "Run");
+    assert_eq!(card["stat_value"], "7");
+    assert_eq!(card["stat_label"], "days in a row");
+    assert_eq!(card["quote"], "Consistency is everything");
+    assert_eq!(card["goal_icon_emoji"], "🎯");
+    assert_eq!(card["background_gradient"], json!(["#F57C00", "#E65100"]));
+    let token = card["referral_token"].as_str().unwrap();
+    assert_eq!(token.len(), 12);
+    assert_eq!(
+        card["share_url"],
+        format!(
+            "https://getpursue.app?utm_source=share&utm_medium=milestone_card&utm_campaign=streak_7&ref={token}"
+        )
+    );
+    assert_eq!(
+        card["qr_url"],
+        format!(
+            "https://getpursue.app?ref={token}&utm_source=qr&utm_medium=milestone_card&utm_campaign=streak_7"
+        )
+    );
+    assert!(card["generated_at"].is_string());
+    let first = &rows[1];
+    assert_eq!(first["shareable_card_data"]["title"], "First step taken");
+    assert_eq!(first["shareable_card_data"]["referral_token"], token);
+    assert_eq!(first["metadata"]["count"], 1);
+
+    let pushes = of_type(&fcm.messages(), "milestone_achieved");
+    let p = pushes
+        .iter()
+        .find(|p| p.data["milestone_key"] == "streak_7")
+        .unwrap();
+    assert_eq!(p.token, "member-phone");
+    assert_eq!(p.title.as_deref(), Some("🎉 7-day streak!"));
+    assert_eq!(
+        p.body.as_deref(),
+        Some("You've logged Run 7 days in a row. Tap to share!")
+    );
+    assert_eq!(p.data["shareable"], "true");
+    assert_eq!(p.data["group_id"], c.group);
+    assert_eq!(p.data["notification_id"], streak["id"].as_str().unwrap());
+    assert_eq!(
+        p.raw["message"]["notification"]["image"],
+        "https://storage.googleapis.com/pursue-assets/milestone-preview-streak-7.png"
+    );
+    assert!(
+        of_type(&fcm.messages(), "milestone_achieved")
+            .iter()
+            .all(|m| m.token == "member-phone")
+    );
+}
+
+#[tokio::test]
+async fn parallel_logs_grant_a_milestone_once() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let goals: Vec<String> = {
+        let mut v = Vec::new();
+        for t in ["A", "B", "C", "D"] {
+            v.push(
+                create_goal(
+                    &app,
+                    &c.group,
+                    &c.creator,
+                    json!({"title": t, "cadence": "daily", "metric_type": "numeric", "target_value": 10}),
+                )
+                .await,
+            );
+        }
+        v
+    };
+    // Six days on one goal, then the seventh day's entries on it in parallel: one
+    // streak_7 grant; and the first entries of four goals at once: one first_log.
+    for back in (1..7).rev() {
+        let date = (today() - chrono::Duration::days(back)).to_string();
+        assert_eq!(log(&app, &c.admin, &goals[0], 1.0, &date).await.0, 201);
+    }
+    let mut tasks = Vec::new();
+    for (i, user) in [
+        (0, &c.admin),
+        (0, &c.admin),
+        (0, &c.admin),
+        (1, &c.member),
+        (2, &c.member),
+        (3, &c.member),
+    ] {
+        let (client, url, token, body) = (
+            app.client.clone(),
+            app.url("/api/progress"),
+            user.token.clone(),
+            json!({"goal_id": goals[i], "value": 2.0, "user_date": today().to_string(), "user_timezone": "UTC"}),
+        );
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 201);
+    }
+    let mut done = false;
+    for _ in 0..200 {
+        let admin = milestone_rows(&app, &c.admin).await;
+        let member = milestone_rows(&app, &c.member).await;
+        if admin.len() >= 2 && !member.is_empty() {
+            done = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(done, "milestones not granted");
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let admin = milestone_rows(&app, &c.admin).await;
+    let member = milestone_rows(&app, &c.member).await;
+    let keys = |rows: &[Value]| {
+        let mut k: Vec<String> = rows
+            .iter()
+            .map(|r| r["metadata"]["milestone_key"].as_str().unwrap().to_string())
+            .collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&admin), ["first_log", "streak_7"]);
+    assert_eq!(keys(&member), ["first_log"]);
+    let mut conn = app.db.connect().await;
+    #[derive(diesel::QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let grants: N = diesel::sql_query("SELECT count(*) AS n FROM user_milestone_grants")
+        .get_result(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(grants.n, 3);
+}
