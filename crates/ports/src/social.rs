@@ -320,3 +320,20 @@ pub trait MilestoneRepository: Send + Sync {
         notice: Notice,
     ) -> Result<bool, RepoError>;
 }
+
+/// The inbox's daily trim.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait::async_trait]
+pub trait InboxRetention: Send + Sync {
+    /// Deletes rows older than `max_age_days`, then all but each user's newest
+    /// `keep_per_user` rows, `batch` rows per statement; `None` when another instance is
+    /// already running it. Returns the rows deleted.
+    ///
+    /// Errors: [`RepoError`].
+    async fn trim_inbox(
+        &self,
+        max_age_days: i64,
+        keep_per_user: i64,
+        batch: i64,
+    ) -> Result<Option<u64>, RepoError>;
+}

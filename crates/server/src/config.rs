@@ -120,6 +120,10 @@ pub struct Config {
     pub rate_limits: bool,
     /// Days before a soft-deleted account is purged.
     pub account_purge_days: u32,
+    /// `NOTIFICATION_RETENTION_DAYS`: inbox rows older than this are deleted daily.
+    pub notification_retention_days: u32,
+    /// `NOTIFICATION_RETENTION_MAX`: inbox rows kept per user.
+    pub notification_retention_max: u32,
     /// Seconds between two runs of the purge job.
     pub account_purge_interval_secs: u64,
     /// Whether `serve` also runs the outbox/purge worker.
@@ -187,6 +191,10 @@ impl Config {
             errors.push("DB_POOL_SIZE must be at least 1".into());
         }
         let account_purge_days = parse_num(&get, "ACCOUNT_PURGE_DAYS", 30u32, &mut errors);
+        let notification_retention_days =
+            parse_num(&get, "NOTIFICATION_RETENTION_DAYS", 90u32, &mut errors).max(1);
+        let notification_retention_max =
+            parse_num(&get, "NOTIFICATION_RETENTION_MAX", 200u32, &mut errors).max(1);
         let account_purge_interval_secs =
             parse_num(&get, "ACCOUNT_PURGE_INTERVAL_SECS", 3600u64, &mut errors).max(1);
         let run_worker = match get("PURSUE_WORKER").as_deref() {
@@ -374,6 +382,8 @@ impl Config {
             s3,
             rate_limits,
             account_purge_days,
+            notification_retention_days,
+            notification_retention_max,
             account_purge_interval_secs,
             run_worker,
             log_format,

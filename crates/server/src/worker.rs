@@ -15,7 +15,8 @@ use pursue_ports::backoff::Backoff;
 use pursue_ports::devices::PushLedger;
 use pursue_ports::outbox::{Mailer, OutboxTopic};
 use pursue_ports::push::PushSender;
-use pursue_postgres::{PgDevices, PgOutbox, PgPool};
+use pursue_ports::social::InboxRetention;
+use pursue_postgres::{PgDevices, PgOutbox, PgPool, PgSocial};
 use pursue_resend::{FileMailer, ResendConfig, ResendMailer};
 use tokio::sync::watch;
 
@@ -24,12 +25,30 @@ use crate::config::Config;
 /// How long push outcomes are kept for de-duplication: far longer than any retry.
 const PUSH_LEDGER_RETENTION: chrono::Duration = chrono::Duration::days(3);
 
+/// Inbox rows deleted per statement by the daily trim.
+const TRIM_BATCH: i64 = 1000;
+
+/// The next 03:30 UTC strictly after `now` (the inbox trim's daily slot).
+pub fn next_trim_after(now: chrono::DateTime<Utc>) -> chrono::DateTime<Utc> {
+    let slot = chrono::NaiveTime::from_hms_opt(3, 30, 0).unwrap_or_default();
+    let today = now.date_naive().and_time(slot).and_utc();
+    if today > now {
+        today
+    } else {
+        today + chrono::Duration::days(1)
+    }
+}
+
 /// The worker loop's parts.
 pub struct Worker {
     processor: OutboxProcessor,
     accounts: AccountService,
     ledger: Arc<dyn PushLedger>,
     purge_every: Duration,
+    /// The inbox's daily trim (03:30 UTC) and its limits.
+    retention: Arc<dyn InboxRetention>,
+    retention_days: i64,
+    retention_max: i64,
     /// Idle wait between polls (`OUTBOX_POLL_MS`; the `pursue_outbox` NOTIFY is not
     /// listened to, a short poll keeps deliveries well within a second of their commit).
     poll_every: Duration,
@@ -96,6 +115,7 @@ impl Worker {
                 asset_base_url: config.milestone_asset_base_url.clone(),
             },
         );
+        let retention: Arc<dyn InboxRetention> = Arc::new(PgSocial::new(pool.clone()));
         let processor = OutboxProcessor::new(Arc::new(PgOutbox::new(pool)), policy)
             .with_handler(OutboxTopic::Email, Arc::new(MailHandler(mailer(config)?)))
             .with_handler(
@@ -108,6 +128,9 @@ impl Worker {
             accounts,
             ledger,
             purge_every: Duration::from_secs(config.account_purge_interval_secs),
+            retention,
+            retention_days: i64::from(config.notification_retention_days),
+            retention_max: i64::from(config.notification_retention_max),
             poll_every: Duration::from_millis(config.outbox_poll_ms),
         })
     }
@@ -116,6 +139,7 @@ impl Worker {
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         tracing::info!("worker started");
         let mut next_purge = Instant::now();
+        let mut next_trim = next_trim_after(Utc::now());
         while !*stop.borrow() {
             let (mut rows, mut batches) = (0usize, 0usize);
             loop {
@@ -147,6 +171,18 @@ impl Worker {
                     tracing::warn!(error = %e, "pruning the push ledger failed");
                 }
                 next_purge = Instant::now() + self.purge_every;
+            }
+            if Utc::now() >= next_trim {
+                match self
+                    .retention
+                    .trim_inbox(self.retention_days, self.retention_max, TRIM_BATCH)
+                    .await
+                {
+                    Ok(Some(n)) => tracing::info!(deleted = n, "notification inbox trimmed"),
+                    Ok(None) => tracing::debug!("another instance trims the inbox"),
+                    Err(e) => tracing::warn!(error = %e, "trimming the inbox failed"),
+                }
+                next_trim = next_trim_after(Utc::now());
             }
             tokio::select! {
                 _ = stop.changed() => {}

@@ -371,3 +371,111 @@ async fn a_nudge_stores_the_activity_and_the_recipients_notice() {
             .is_ok()
     );
 }
+
+mod milestones {
+    use std::sync::{Arc, Mutex};
+
+    use chrono::{Duration, Utc};
+    use pursue_domain::ids::{GoalId, GroupId, UserId};
+    use pursue_ports::outbox::MilestoneCheck;
+    use pursue_ports::social::{MilestoneFacts, MockMilestoneRepository};
+    use uuid::Uuid;
+
+    use crate::social::{MilestoneHandler, MilestoneLinks};
+
+    fn facts(rank: i64, days: i64, latest_is_new: bool) -> MilestoneFacts {
+        let today = Utc::now().date_naive();
+        MilestoneFacts {
+            user: UserId::from_uuid(Uuid::from_u128(1)),
+            goal: GoalId::from_uuid(Uuid::from_u128(7)),
+            group: GroupId::from_uuid(Uuid::from_u128(99)),
+            goal_title: "Run".into(),
+            user_date: today,
+            rank,
+            latest_goal_date: if latest_is_new {
+                today
+            } else {
+                today + Duration::days(1)
+            },
+            goal_dates: (0..days).map(|d| today - Duration::days(d)).collect(),
+            active_days: None,
+        }
+    }
+
+    async fn granted(f: MilestoneFacts) -> Vec<(String, Option<i64>, String)> {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let mut repo = MockMilestoneRepository::new();
+        repo.expect_milestone_facts()
+            .returning(move |_| Ok(Some(f.clone())));
+        repo.expect_referral_token()
+            .returning(|_| Ok("abcdef012345".into()));
+        let log = seen.clone();
+        repo.expect_grant_milestone()
+            .returning(move |key, again, notice| {
+                let title = notice.push.map(|p| p.title).unwrap_or_default();
+                log.lock().unwrap().push((key, again, title));
+                Ok(true)
+            });
+        let handler = MilestoneHandler::new(
+            Arc::new(repo),
+            MilestoneLinks {
+                share_base_url: "https://s".into(),
+                asset_base_url: "https://a".into(),
+            },
+        );
+        handler
+            .check(MilestoneCheck {
+                entry_id: Uuid::nil(),
+            })
+            .await
+            .unwrap();
+        seen.lock().unwrap().clone()
+    }
+
+    #[tokio::test]
+    async fn first_log_and_a_seven_day_streak_are_granted() {
+        let goal = Uuid::from_u128(7);
+        assert_eq!(
+            granted(facts(1, 7, true)).await,
+            vec![
+                ("first_log".into(), None, "🎉 First log!".into()),
+                (
+                    format!("streak_7:{goal}"),
+                    Some(14),
+                    "🎉 7-day streak!".into()
+                ),
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn backdated_entries_and_other_counts_earn_nothing() {
+        assert!(granted(facts(2, 7, false)).await.is_empty());
+        assert!(granted(facts(3, 6, true)).await.is_empty());
+        assert_eq!(
+            granted(facts(100, 1, true)).await,
+            vec![("total_logs_100".into(), None, "🎉 100 total logs!".into())]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_vanished_entry_is_done() {
+        let mut repo = MockMilestoneRepository::new();
+        repo.expect_milestone_facts().returning(|_| Ok(None));
+        let handler = MilestoneHandler::new(
+            Arc::new(repo),
+            MilestoneLinks {
+                share_base_url: "https://s".into(),
+                asset_base_url: "https://a".into(),
+            },
+        );
+        assert!(
+            handler
+                .check(MilestoneCheck {
+                    entry_id: Uuid::nil()
+                })
+                .await
+                .is_ok()
+        );
+    }
+}

@@ -7,6 +7,7 @@ mod notice;
 mod nudges;
 mod pulse;
 mod reactions;
+mod retention;
 
 pub use milestones::{PgMilestones, referral_candidate};
 pub(crate) use pulse::pulse_if_first;

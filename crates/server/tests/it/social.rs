@@ -980,3 +980,65 @@ async fn parallel_logs_grant_a_milestone_once() {
         .unwrap();
     assert_eq!(grants.n, 3);
 }
+
+#[tokio::test]
+async fn the_inbox_trim_drops_old_and_excess_rows_one_runner_at_a_time() {
+    use pursue_ports::social::InboxRetention;
+    let app = spawn_app().await;
+    let ann = register(&app, "ann").await;
+    let bob = register(&app, "bob").await;
+    let mut conn = app.db.connect().await;
+    // Ann: 3 rows of 100 days ago and 7 recent ones; Bob: 2 recent ones.
+    diesel::sql_query(format!(
+        "INSERT INTO user_notifications (user_id, type, created_at, is_read) \
+         SELECT '{}', 'nudge_received', NOW() - INTERVAL '100 days' - g * INTERVAL '1 minute', g = 1 \
+         FROM generate_series(1, 3) g \
+         UNION ALL SELECT '{}', 'nudge_received', NOW() - g * INTERVAL '1 minute', false \
+         FROM generate_series(1, 7) g \
+         UNION ALL SELECT '{}', 'nudge_received', NOW() - g * INTERVAL '1 minute', false \
+         FROM generate_series(1, 2) g",
+        ann.id, ann.id, bob.id
+    ))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let (_, before) = get(&app, "/api/notifications?limit=50", &ann).await;
+    let newest: Vec<Value> = before["notifications"].as_array().unwrap()[..5].to_vec();
+
+    let (pool, _) = app.db.counting_pool();
+    let store = pursue_postgres::PgSocial::new(pool);
+    // Another instance holds the lock: this one does nothing.
+    diesel::sql_query("SELECT pg_advisory_lock(5788623413920989185)")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(store.trim_inbox(90, 5, 2).await.unwrap(), None);
+    diesel::sql_query("SELECT pg_advisory_unlock(5788623413920989185)")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+
+    // Batches of 2: 3 old rows, then 2 beyond Ann's newest 5.
+    assert_eq!(store.trim_inbox(90, 5, 2).await.unwrap(), Some(5));
+    let (_, after) = get(&app, "/api/notifications?limit=50", &ann).await;
+    assert_eq!(after["notifications"].as_array().unwrap().to_vec(), newest);
+    assert_eq!(
+        inbox(&app, &bob).await["notifications"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(store.trim_inbox(90, 5, 2).await.unwrap(), Some(0));
+}
+
+#[test]
+fn the_trim_runs_daily_at_half_past_three_utc() {
+    use chrono::TimeZone;
+    let at = |h, m| chrono::Utc.with_ymd_and_hms(2026, 3, 10, h, m, 0).unwrap();
+    assert_eq!(pursue_server::worker::next_trim_after(at(1, 0)), at(3, 30));
+    assert_eq!(
+        pursue_server::worker::next_trim_after(at(3, 30)),
+        at(3, 30) + chrono::Duration::days(1)
+    );
+}
