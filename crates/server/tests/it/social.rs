@@ -991,11 +991,11 @@ async fn the_inbox_trim_drops_old_and_excess_rows_one_runner_at_a_time() {
     // Ann: 3 rows of 100 days ago and 7 recent ones; Bob: 2 recent ones.
     diesel::sql_query(format!(
         "INSERT INTO user_notifications (user_id, type, created_at, is_read) \
-         SELECT '{}', 'nudge_received', NOW() - INTERVAL '100 days' - g * INTERVAL '1 minute', g = 1 \
+         SELECT '{}'::uuid, 'nudge_received', NOW() - INTERVAL '100 days' - g * INTERVAL '1 minute', g = 1 \
          FROM generate_series(1, 3) g \
-         UNION ALL SELECT '{}', 'nudge_received', NOW() - g * INTERVAL '1 minute', false \
+         UNION ALL SELECT '{}'::uuid, 'nudge_received', NOW() - g * INTERVAL '1 minute', false \
          FROM generate_series(1, 7) g \
-         UNION ALL SELECT '{}', 'nudge_received', NOW() - g * INTERVAL '1 minute', false \
+         UNION ALL SELECT '{}'::uuid, 'nudge_received', NOW() - g * INTERVAL '1 minute', false \
          FROM generate_series(1, 2) g",
         ann.id, ann.id, bob.id
     ))
