@@ -1,4 +1,4 @@
--- Keeps user data: only the outbox topic constraint is narrowed back when no row needs it.
+-- Reverts the social tables (a full rollback; production never runs it on live data).
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM outbox WHERE topic = 'milestone') THEN
@@ -7,3 +7,7 @@ BEGIN
             CHECK (topic IN ('email', 'push')) NOT VALID;
     END IF;
 END $$;
+DROP TABLE IF EXISTS referral_tokens;
+DROP TABLE IF EXISTS user_milestone_grants;
+DROP TABLE IF EXISTS nudges;
+DROP TABLE IF EXISTS activity_reactions;
