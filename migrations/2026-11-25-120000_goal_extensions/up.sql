@@ -54,7 +54,7 @@ CREATE TABLE IF NOT EXISTS activity_reactions (
     activity_id UUID NOT NULL REFERENCES group_activities(id) ON DELETE CASCADE,
     user_id UUID NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     emoji VARCHAR(10) NOT NULL,
-    created_at TIMESTAMPTZ DEFAULT NOW(),
+    created_at TIMESTAMPTZ NOT NULL DEFAULT NOW(),
     CONSTRAINT uq_reaction_user_activity UNIQUE (activity_id, user_id)
 );
 CREATE INDEX IF NOT EXISTS idx_reactions_activity ON activity_reactions(activity_id);

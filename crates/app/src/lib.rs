@@ -14,4 +14,5 @@ mod notify;
 pub mod outbox;
 pub mod progress;
 pub mod push;
+pub mod social;
 pub mod subscriptions;

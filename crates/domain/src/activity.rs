@@ -35,6 +35,9 @@ string_enum!(
         GoalUpdated => "goal_updated",
         /// A member exported the group's progress (`{start_date, end_date}`).
         ExportProgress => "export_progress",
+        /// A member nudged another (`{sender_user_id, sender_display_name,
+        /// recipient_user_id, recipient_display_name, goal_id, goal_title}`).
+        NudgeSent => "nudge_sent",
     }
 );
 
@@ -44,7 +47,7 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        assert_eq!(ActivityType::ALL.len(), 15);
+        assert_eq!(ActivityType::ALL.len(), 16);
         for t in ActivityType::ALL {
             assert_eq!(ActivityType::parse(t.as_str()), Ok(*t));
         }

@@ -182,10 +182,26 @@ fn payload(message: &PushMessage) -> Result<serde_json::Value, PushError> {
             "data key `{key}` is reserved by FCM"
         )));
     }
+    // A silent push (`data.silent = "true"`) is data-only: no notification block, so the
+    // app handles it without showing anything (see docs/PUSH.md).
+    if message.data.get("silent").map(String::as_str) == Some("true") {
+        return Ok(json!({
+            "message": {
+                "token": message.token,
+                "data": message.data,
+                "android": {"priority": "high"},
+            }
+        }));
+    }
+    let mut notification = json!({"title": message.title, "body": message.body});
+    // Milestone pushes carry their preview picture (see docs/PUSH.md).
+    if let Some(image) = message.data.get("image_url") {
+        notification["image"] = json!(image);
+    }
     Ok(json!({
         "message": {
             "token": message.token,
-            "notification": {"title": message.title, "body": message.body},
+            "notification": notification,
             "data": message.data,
             "android": {"priority": "high"},
         }
@@ -235,6 +251,24 @@ mod tests {
                 "token": "device-token",
                 "notification": {"title": "Runners", "body": "Ann completed 'Run 5 km'"},
                 "data": {"group_id": "g1", "type": "progress_logged"},
+                "android": {"priority": "high"},
+            }})
+        );
+    }
+
+    #[test]
+    fn silent_pushes_are_data_only_with_high_priority() {
+        let body = payload(&message(&[
+            ("type", "member_logged_today"),
+            ("group_id", "g1"),
+            ("silent", "true"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            body,
+            json!({"message": {
+                "token": "device-token",
+                "data": {"group_id": "g1", "silent": "true", "type": "member_logged_today"},
                 "android": {"priority": "high"},
             }})
         );

@@ -18,6 +18,7 @@ pub mod outbox;
 pub mod progress;
 pub mod purchases;
 pub mod push;
+pub mod social;
 pub mod subscription_store;
 pub mod subscriptions;
 pub mod users;

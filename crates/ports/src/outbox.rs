@@ -38,6 +38,13 @@ pub struct PushEvent {
     pub data: BTreeMap<String, String>,
 }
 
+/// A `POST /api/progress` entry to check for milestones (worker side, after commit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MilestoneCheck {
+    /// The new entry.
+    pub entry_id: Uuid,
+}
+
 /// One outbox row's content.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OutboxMessage {
@@ -45,6 +52,8 @@ pub enum OutboxMessage {
     Email(EmailMessage),
     /// Topic `push`.
     Push(PushEvent),
+    /// Topic `milestone`.
+    Milestone(MilestoneCheck),
 }
 
 /// Topic of an outbox row.
@@ -54,6 +63,8 @@ pub enum OutboxTopic {
     Email,
     /// Push notifications.
     Push,
+    /// Milestone detection after a progress log.
+    Milestone,
 }
 
 impl OutboxTopic {
@@ -62,6 +73,7 @@ impl OutboxTopic {
         match self {
             OutboxTopic::Email => "email",
             OutboxTopic::Push => "push",
+            OutboxTopic::Milestone => "milestone",
         }
     }
 }
@@ -72,6 +84,7 @@ impl OutboxMessage {
         match self {
             OutboxMessage::Email(_) => OutboxTopic::Email,
             OutboxMessage::Push(_) => OutboxTopic::Push,
+            OutboxMessage::Milestone(_) => OutboxTopic::Milestone,
         }
     }
 }

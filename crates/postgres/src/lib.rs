@@ -24,6 +24,7 @@ pub mod probe;
 pub mod progress;
 mod purge;
 pub mod schema;
+pub mod social;
 pub mod subscription_store;
 pub mod subscriptions;
 pub mod users;
@@ -41,6 +42,7 @@ pub use pool::{
 };
 pub use probe::PgProbe;
 pub use progress::PgProgress;
+pub use social::{PgMilestones, PgSocial};
 pub use subscription_store::PgSubscriptions;
 pub use subscriptions::PgTiers;
 pub use users::PgUsers;

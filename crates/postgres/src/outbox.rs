@@ -3,7 +3,7 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use pursue_ports::outbox::{EmailMessage, OutboxMessage, PushEvent};
+use pursue_ports::outbox::{EmailMessage, MilestoneCheck, OutboxMessage, PushEvent};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -14,6 +14,7 @@ pub fn topic(message: &OutboxMessage) -> &'static str {
     match message {
         OutboxMessage::Email(_) => "email",
         OutboxMessage::Push(_) => "push",
+        OutboxMessage::Milestone(_) => "milestone",
     }
 }
 
@@ -23,6 +24,7 @@ pub fn encode(message: &OutboxMessage) -> Value {
         OutboxMessage::Email(e) => {
             json!({"to": e.to, "subject": e.subject, "text": e.text, "html": e.html})
         }
+        OutboxMessage::Milestone(m) => json!({"entry_id": m.entry_id}),
         OutboxMessage::Push(p) => json!({
             "event_id": p.event_id,
             "recipients": p.recipients,
@@ -63,6 +65,12 @@ pub fn decode(topic: &str, payload: &Value) -> Option<OutboxMessage> {
                 .iter()
                 .map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
                 .collect::<Option<_>>()?,
+        })),
+        "milestone" => Some(OutboxMessage::Milestone(MilestoneCheck {
+            entry_id: payload
+                .get("entry_id")
+                .and_then(Value::as_str)
+                .and_then(|s| Uuid::parse_str(s).ok())?,
         })),
         _ => None,
     }

@@ -34,6 +34,7 @@ fn parse_topic(topic: &str) -> Option<OutboxTopic> {
     match topic {
         "email" => Some(OutboxTopic::Email),
         "push" => Some(OutboxTopic::Push),
+        "milestone" => Some(OutboxTopic::Milestone),
         _ => None,
     }
 }

@@ -202,6 +202,26 @@ impl ProgressRepository for PgProgress {
                 .await?;
                 insert_activity(conn, group, &activity).await?;
                 enqueue_push(conn, group, user, push).await?;
+                crate::social::pulse_if_first(
+                    conn,
+                    group,
+                    user,
+                    record.id.as_uuid(),
+                    entry.user_date,
+                )
+                .await?;
+                // Milestones are detected by the worker after commit (docs/PUSH.md).
+                if entry.value.hundredths() > 0 {
+                    crate::outbox::enqueue(
+                        conn,
+                        &[pursue_ports::outbox::OutboxMessage::Milestone(
+                            pursue_ports::outbox::MilestoneCheck {
+                                entry_id: record.id.as_uuid(),
+                            },
+                        )],
+                    )
+                    .await?;
+                }
                 if let Some(key) = &key {
                     diesel::update(
                         idempotency_keys::table

@@ -141,16 +141,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    activity_reactions (id) {
-        id -> Uuid,
-        activity_id -> Uuid,
-        user_id -> Uuid,
-        emoji -> Varchar,
-        created_at -> Nullable<Timestamptz>,
-    }
-}
-
-diesel::table! {
     group_activities (id) {
         id -> Uuid,
         group_id -> Uuid,
@@ -210,6 +200,28 @@ diesel::table! {
 }
 
 diesel::table! {
+    activity_reactions (id) {
+        id -> Uuid,
+        activity_id -> Uuid,
+        user_id -> Uuid,
+        emoji -> Varchar,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    nudges (id) {
+        id -> Uuid,
+        sender_user_id -> Uuid,
+        recipient_user_id -> Uuid,
+        group_id -> Uuid,
+        goal_id -> Nullable<Uuid>,
+        sent_at -> Timestamptz,
+        sender_local_date -> Date,
+    }
+}
+
+diesel::table! {
     user_notifications (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -222,6 +234,24 @@ diesel::table! {
         metadata -> Nullable<Jsonb>,
         shareable_card_data -> Nullable<Jsonb>,
         is_read -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    user_milestone_grants (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        milestone_key -> Varchar,
+        goal_id -> Nullable<Uuid>,
+        granted_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    referral_tokens (token) {
+        token -> Varchar,
+        user_id -> Uuid,
         created_at -> Timestamptz,
     }
 }
@@ -258,6 +288,7 @@ diesel::joinable!(progress_entries -> users (user_id));
 diesel::joinable!(group_activities -> groups (group_id));
 diesel::joinable!(idempotency_keys -> users (user_id));
 diesel::joinable!(activity_reactions -> group_activities (activity_id));
+diesel::joinable!(activity_reactions -> users (user_id));
 diesel::joinable!(user_subscriptions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -277,6 +308,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     push_deliveries,
     activity_reactions,
     user_consents,
+    nudges,
     user_notifications,
+    user_milestone_grants,
+    referral_tokens,
     user_subscriptions,
 );

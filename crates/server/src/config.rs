@@ -86,6 +86,12 @@ pub struct Config {
     pub jwt_secret: Option<Secret>,
     /// Refresh-token signing key (explicit or generated in development).
     pub jwt_refresh_secret: Option<Secret>,
+    /// `REFERRAL_SECRET`: keys milestone referral tokens (generated in development).
+    pub referral_secret: Option<Secret>,
+    /// `PURSUE_SHARE_BASE_URL`: base of milestone share links.
+    pub share_base_url: String,
+    /// `PURSUE_MILESTONE_ASSET_BASE_URL`: base of milestone preview images.
+    pub milestone_asset_base_url: String,
     /// Connections per instance.
     pub db_pool_size: usize,
     /// Accepted Google audiences; empty disables Google sign-in.
@@ -106,8 +112,6 @@ pub struct Config {
     pub from_email: String,
     /// Base URL of links in e-mails.
     pub frontend_url: String,
-    /// Base URL of invite share links (`PURSUE_SHARE_BASE_URL`).
-    pub share_base_url: String,
     /// Image store.
     pub image_store: ImageStoreKind,
     /// S3-compatible storage.
@@ -116,6 +120,10 @@ pub struct Config {
     pub rate_limits: bool,
     /// Days before a soft-deleted account is purged.
     pub account_purge_days: u32,
+    /// `NOTIFICATION_RETENTION_DAYS`: inbox rows older than this are deleted daily.
+    pub notification_retention_days: u32,
+    /// `NOTIFICATION_RETENTION_MAX`: inbox rows kept per user.
+    pub notification_retention_max: u32,
     /// Seconds between two runs of the purge job.
     pub account_purge_interval_secs: u64,
     /// Whether `serve` also runs the outbox/purge worker.
@@ -193,6 +201,10 @@ impl Config {
             errors.push("DB_POOL_SIZE must be at least 1".into());
         }
         let account_purge_days = parse_num(&get, "ACCOUNT_PURGE_DAYS", 30u32, &mut errors);
+        let notification_retention_days =
+            parse_num(&get, "NOTIFICATION_RETENTION_DAYS", 90u32, &mut errors).max(1);
+        let notification_retention_max =
+            parse_num(&get, "NOTIFICATION_RETENTION_MAX", 200u32, &mut errors).max(1);
         let account_purge_interval_secs =
             parse_num(&get, "ACCOUNT_PURGE_INTERVAL_SECS", 3600u64, &mut errors).max(1);
         let run_worker = match get("PURSUE_WORKER").as_deref() {
@@ -334,12 +346,30 @@ impl Config {
                     .collect()
             })
             .unwrap_or_default();
-        let frontend_url = get("FRONTEND_URL").unwrap_or_else(|| "https://getpursue.app".into());
+        let referral_secret = get("REFERRAL_SECRET").map(Secret::new);
+        match &referral_secret {
+            Some(s) => {
+                if let Some(problem) = weak_secret(s.expose()) {
+                    errors.push(format!("REFERRAL_SECRET {problem}"));
+                }
+            }
+            None if environment == Environment::Production => errors.push(format!(
+                "REFERRAL_SECRET is required in production (at least {MIN_SECRET_LEN} random characters)"
+            )),
+            None => {}
+        }
         let share_base_url =
             get("PURSUE_SHARE_BASE_URL").unwrap_or_else(|| "https://getpursue.app".into());
+        let milestone_asset_base_url = get("PURSUE_MILESTONE_ASSET_BASE_URL")
+            .unwrap_or_else(|| "https://storage.googleapis.com/pursue-assets".into());
+        let frontend_url = get("FRONTEND_URL").unwrap_or_else(|| "https://getpursue.app".into());
         for (name, value) in [
             ("FRONTEND_URL", Some(&frontend_url)),
             ("PURSUE_SHARE_BASE_URL", Some(&share_base_url)),
+            (
+                "PURSUE_MILESTONE_ASSET_BASE_URL",
+                Some(&milestone_asset_base_url),
+            ),
         ] {
             if let Some(v) = value
                 && !(v.starts_with("http://") || v.starts_with("https://"))
@@ -379,11 +409,15 @@ impl Config {
             from_email: get("FROM_EMAIL")
                 .unwrap_or_else(|| "Pursue <noreply@getpursue.app>".into()),
             frontend_url: frontend_url.trim_end_matches('/').to_string(),
+            referral_secret,
             share_base_url: share_base_url.trim_end_matches('/').to_string(),
+            milestone_asset_base_url: milestone_asset_base_url.trim_end_matches('/').to_string(),
             image_store,
             s3,
             rate_limits,
             account_purge_days,
+            notification_retention_days,
+            notification_retention_max,
             account_purge_interval_secs,
             run_worker,
             log_format,
@@ -502,8 +536,17 @@ mod tests {
             ("S3_SECRET_ACCESS_KEY", "s3-secret-value"),
             ("FRONTEND_URL", "https://example.org/"),
             ("CONSENT_HASH_SALT", "a-production-salt-0123456789"),
+            ("REFERRAL_SECRET", "w3Ne8Rb5Tc2Ym7Ua4Io9Pd1Sf6Gh0Jk3Zx"),
+            ("PURSUE_SHARE_BASE_URL", "https://share.example.org/"),
+            (
+                "PURSUE_MILESTONE_ASSET_BASE_URL",
+                "https://assets.example.org",
+            ),
         ]))
         .unwrap();
+        assert_eq!(c.share_base_url, "https://share.example.org");
+        assert_eq!(c.milestone_asset_base_url, "https://assets.example.org");
+        assert!(c.referral_secret.is_some());
         assert_eq!(c.database_url.unwrap().expose(), "postgres://u:p@db/pursue");
         assert_eq!(c.host, IpAddr::from([0, 0, 0, 0]));
         assert_eq!(c.port, 9000);
@@ -528,10 +571,14 @@ mod tests {
     #[test]
     fn production_refuses_missing_secrets() {
         let err = Config::from_vars(&vars(&[("PURSUE_ENV", "production")])).unwrap_err();
-        assert_eq!(err.0.len(), 3, "{err}");
+        assert_eq!(err.0.len(), 4, "{err}");
         assert!(
             err.to_string()
                 .contains("CONSENT_HASH_SALT is required in production")
+        );
+        assert!(
+            err.to_string()
+                .contains("REFERRAL_SECRET is required in production")
         );
         assert!(
             err.to_string()

@@ -6,6 +6,7 @@ use pursue_app::accounts::{AccountError, AuthError};
 use pursue_app::devices::DeviceError;
 use pursue_app::errors::CoreError;
 use pursue_app::images::ImageFailure;
+use pursue_app::social::SocialError;
 use pursue_domain::role::{Denied, LeaveError, RemovalError, RoleChangeError};
 use pursue_ports::error::RepoError;
 use pursue_ports::images::{ImageError, StoreError};
@@ -346,6 +347,35 @@ impl From<ImageFailure> for ApiError {
             ImageFailure::Store(other) => ApiError::internal(&anyhow::Error::new(other)),
             ImageFailure::Core(e) => e.into(),
             ImageFailure::Fetch(e) => ApiError::unavailable(&e),
+        }
+    }
+}
+
+impl From<SocialError> for ApiError {
+    fn from(e: SocialError) -> Self {
+        match e {
+            SocialError::Core(e) => e.into(),
+            SocialError::CannotNudgeSelf => {
+                ApiError::bad_request("CANNOT_NUDGE_SELF", "You cannot nudge yourself")
+            }
+            SocialError::RecipientNotInGroup => ApiError::new(
+                StatusCode::FORBIDDEN,
+                "RECIPIENT_NOT_IN_GROUP",
+                "The recipient is not a member of this group",
+            ),
+            SocialError::GoalOffDay => {
+                ApiError::bad_request("GOAL_OFF_DAY", "This goal is not scheduled for that day")
+            }
+            SocialError::AlreadyNudged => ApiError::new(
+                StatusCode::CONFLICT,
+                "ALREADY_NUDGED_TODAY",
+                "ALREADY_NUDGED_TODAY: You already nudged this person today",
+            ),
+            SocialError::DailyLimit => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "DAILY_SEND_LIMIT",
+                "DAILY_SEND_LIMIT: You have reached the daily nudge limit (20)",
+            ),
         }
     }
 }

@@ -51,6 +51,18 @@ pub fn consent_salt(config: &Config) -> anyhow::Result<Secret> {
     }
 }
 
+/// `REFERRAL_SECRET`, or in development the one kept in (or generated into)
+/// `<data_dir>/secrets/referral_secret`; production refuses to start without it.
+pub fn referral_secret(config: &Config) -> anyhow::Result<Secret> {
+    match &config.referral_secret {
+        Some(secret) => Ok(secret.clone()),
+        None if config.environment == Environment::Production => {
+            anyhow::bail!("REFERRAL_SECRET must be configured in production")
+        }
+        None => load_or_generate(&config.data_dir.join("secrets").join("referral_secret")),
+    }
+}
+
 fn load_or_generate(path: &Path) -> anyhow::Result<Secret> {
     if let Ok(existing) = fs::read_to_string(path) {
         let existing = existing.trim();

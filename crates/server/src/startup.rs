@@ -187,8 +187,14 @@ impl Application {
         let subscriptions = subscription_service(config, pool.clone())?;
         let groups: Arc<PgGroups> = Arc::new(PgGroups::new(pool.clone()));
         let goals: Arc<PgGoals> = Arc::new(PgGoals::new(pool.clone()));
+        let social = pursue_app::social::SocialService::new(
+            Arc::new(pursue_postgres::PgSocial::new(pool.clone())),
+            groups.clone(),
+            goals.clone(),
+        );
         let state = AppState {
             share_base_url: config.share_base_url.clone(),
+            social,
             groups: GroupService::new(groups.clone()),
             goals: GoalService::new(groups.clone(), goals.clone()),
             insights: InsightService::new(

@@ -71,6 +71,11 @@ fn state() -> web::Data<AppState> {
     web::Data::new(AppState {
         share_base_url: "https://getpursue.app".into(),
         accounts,
+        social: pursue_app::social::SocialService::new(
+            Arc::new(pursue_ports::social::MockSocialRepository::new()),
+            groups.clone(),
+            goals.clone(),
+        ),
         groups: pursue_app::groups::GroupService::new(groups.clone()),
         goals: pursue_app::goals::GoalService::new(groups.clone(), goals.clone()),
         insights: pursue_app::insights::InsightService::new(

@@ -12,6 +12,7 @@ use pursue_app::health::HealthService;
 use pursue_app::images::ImageService;
 use pursue_app::insights::InsightService;
 use pursue_app::progress::ProgressService;
+use pursue_app::social::SocialService;
 
 /// Use cases and process-wide flags, shared by every worker.
 #[derive(Clone)]
@@ -32,6 +33,8 @@ pub struct AppState {
     pub export: pursue_app::export::DataExportService,
     /// Push devices.
     pub devices: DeviceService,
+    /// Reactions, nudges and the notification inbox.
+    pub social: SocialService,
     /// Whether pushes and e-mails really leave the server (for `/health`).
     pub deliveries: DeliveryModes,
     /// Avatars and group icons.

@@ -11,12 +11,14 @@ use chrono::Utc;
 use pursue_app::accounts::AccountService;
 use pursue_app::outbox::{MailHandler, OutboxProcessor, RetryPolicy};
 use pursue_app::push::PushHandler;
+use pursue_app::social::{MilestoneHandler, MilestoneLinks};
 use pursue_fcm::{FcmConfig, FcmSender, LogPushSender, ServiceAccount};
 use pursue_ports::backoff::Backoff;
 use pursue_ports::devices::PushLedger;
 use pursue_ports::outbox::{Mailer, OutboxTopic};
 use pursue_ports::push::PushSender;
-use pursue_postgres::{PgDevices, PgOutbox, PgPool};
+use pursue_ports::social::InboxRetention;
+use pursue_postgres::{PgDevices, PgOutbox, PgPool, PgSocial};
 use pursue_resend::{FileMailer, ResendConfig, ResendMailer};
 use tokio::sync::watch;
 
@@ -24,6 +26,20 @@ use crate::config::Config;
 
 /// How long push outcomes are kept for de-duplication: far longer than any retry.
 const PUSH_LEDGER_RETENTION: chrono::Duration = chrono::Duration::days(3);
+
+/// Inbox rows deleted per statement by the daily trim.
+const TRIM_BATCH: i64 = 1000;
+
+/// The next 03:30 UTC strictly after `now` (the inbox trim's daily slot).
+pub fn next_trim_after(now: chrono::DateTime<Utc>) -> chrono::DateTime<Utc> {
+    let slot = chrono::NaiveTime::from_hms_opt(3, 30, 0).unwrap_or_default();
+    let today = now.date_naive().and_time(slot).and_utc();
+    if today > now {
+        today
+    } else {
+        today + chrono::Duration::days(1)
+    }
+}
 
 /// The worker loop's parts.
 pub struct Worker {
@@ -34,6 +50,10 @@ pub struct Worker {
     subscriptions: pursue_app::subscriptions::SubscriptionService,
     pool: PgPool,
     reverify_every: Duration,
+    /// The inbox's daily trim (03:30 UTC) and its limits.
+    retention: Arc<dyn InboxRetention>,
+    retention_days: i64,
+    retention_max: i64,
     /// Idle wait between polls (`OUTBOX_POLL_MS`; the `pursue_outbox` NOTIFY is not
     /// listened to, a short poll keeps deliveries well within a second of their commit).
     poll_every: Duration,
@@ -90,12 +110,25 @@ impl Worker {
             ..RetryPolicy::default()
         };
         let subscriptions = crate::startup::subscription_service(config, pool.clone())?;
+        let referral = crate::secrets::referral_secret(config)?;
+        let milestones = MilestoneHandler::new(
+            Arc::new(pursue_postgres::PgMilestones::new(
+                pool.clone(),
+                referral.expose().as_bytes(),
+            )),
+            MilestoneLinks {
+                share_base_url: config.share_base_url.clone(),
+                asset_base_url: config.milestone_asset_base_url.clone(),
+            },
+        );
+        let retention: Arc<dyn InboxRetention> = Arc::new(PgSocial::new(pool.clone()));
         let processor = OutboxProcessor::new(Arc::new(PgOutbox::new(pool.clone())), policy)
             .with_handler(OutboxTopic::Email, Arc::new(MailHandler(mailer(config)?)))
             .with_handler(
                 OutboxTopic::Push,
                 Arc::new(PushHandler::new(ledger.clone(), push)),
-            );
+            )
+            .with_handler(OutboxTopic::Milestone, Arc::new(milestones));
         Ok(Self {
             processor,
             accounts,
@@ -104,6 +137,9 @@ impl Worker {
             subscriptions,
             pool,
             reverify_every: Duration::from_secs(config.accounts.reverify_interval_secs),
+            retention,
+            retention_days: i64::from(config.notification_retention_days),
+            retention_max: i64::from(config.notification_retention_max),
             poll_every: Duration::from_millis(config.outbox_poll_ms),
         })
     }
@@ -113,6 +149,7 @@ impl Worker {
         tracing::info!("worker started");
         let mut next_purge = Instant::now();
         let mut next_reverify = Instant::now();
+        let mut next_trim = next_trim_after(Utc::now());
         while !*stop.borrow() {
             let (mut rows, mut batches) = (0usize, 0usize);
             loop {
@@ -148,6 +185,18 @@ impl Worker {
             if Instant::now() >= next_reverify {
                 self.reverify_purchases().await;
                 next_reverify = Instant::now() + self.reverify_every;
+            }
+            if Utc::now() >= next_trim {
+                match self
+                    .retention
+                    .trim_inbox(self.retention_days, self.retention_max, TRIM_BATCH)
+                    .await
+                {
+                    Ok(Some(n)) => tracing::info!(deleted = n, "notification inbox trimmed"),
+                    Ok(None) => tracing::debug!("another instance trims the inbox"),
+                    Err(e) => tracing::warn!(error = %e, "trimming the inbox failed"),
+                }
+                next_trim = next_trim_after(Utc::now());
             }
             tokio::select! {
                 _ = stop.changed() => {}

@@ -10,5 +10,6 @@ pub mod insights;
 pub mod patch;
 pub mod query;
 pub mod rules;
+pub mod social;
 pub mod subscriptions;
 pub mod users;

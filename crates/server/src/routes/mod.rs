@@ -1,11 +1,14 @@
 //! Route table. One handler per file; handlers parse, call a use case, and shape JSON.
 
+pub(crate) mod activities;
 mod auth;
 mod devices;
 mod goals;
 mod groups;
 mod health;
 pub(crate) mod ids;
+mod notifications;
+mod nudges;
 mod picture;
 mod progress;
 mod ready;
@@ -26,7 +29,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::scope("/api/goals").configure(goals::configure))
         .service(web::scope("/api/progress").configure(progress::configure))
         .service(web::scope("/api/devices").configure(devices::configure))
-        .service(web::scope("/api/subscriptions").configure(subscriptions::configure));
+        .service(web::scope("/api/subscriptions").configure(subscriptions::configure))
+        .service(web::scope("/api/activities").configure(activities::configure))
+        .service(web::scope("/api/nudges").configure(nudges::configure))
+        .service(web::scope("/api/notifications").configure(notifications::configure));
 }
 
 /// Fallback for unknown routes: `404 ROUTE_NOT_FOUND` in the envelope.

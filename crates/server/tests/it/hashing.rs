@@ -24,7 +24,10 @@ async fn register(app: &TestApp, email: &str) {
         Method::POST,
         "/api/auth/register",
         None,
-        Some(json!({"email": email, "password": "Secret123", "display_name": "Hash"})),
+        Some(
+            json!({"email": email, "password": "Secret123", "display_name": "Hash",
+            "date_of_birth": "1990-01-01", "consent_agreed": true}),
+        ),
     )
     .await;
     assert_eq!(status, 201, "{body}");

@@ -193,3 +193,73 @@ impl pursue_ports::subscriptions::TierSource for Premium {
         Ok(pursue_domain::subscription::Tier::Premium)
     }
 }
+
+#[tokio::test]
+async fn the_feed_with_reactions_is_constant_in_the_page_size() {
+    use pursue_app::social::SocialService;
+    use pursue_postgres::PgSocial;
+
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let goal = create_goal(
+        &app,
+        &c.group,
+        &c.creator,
+        json!({"title": "Read", "cadence": "daily", "metric_type": "numeric", "target_value": 10}),
+    )
+    .await;
+    let (pool, counter) = app.db.counting_pool();
+    let groups = Arc::new(PgGroups::new(pool.clone()));
+    let feed = GroupService::new(groups.clone());
+    let social = SocialService::new(
+        Arc::new(PgSocial::new(pool.clone())),
+        groups,
+        Arc::new(PgGoals::new(pool)),
+    );
+    let group = GroupId::parse(&c.group).unwrap();
+    let caller = record(&c.creator);
+    let mut counts = Vec::new();
+    for round in 0..2 {
+        // Round 0: a handful of activities; round 1: a full page of 50, each with reactions.
+        let logs = if round == 0 { 2 } else { 50 };
+        for _ in 0..logs {
+            assert_eq!(
+                log(&app, &c.member, &goal, 1.0, &today().to_string())
+                    .await
+                    .0,
+                201
+            );
+        }
+        let (_, page) = get(&app, &format!("/api/groups/{}/activity", c.group), &c.admin).await;
+        for a in page["activities"].as_array().unwrap() {
+            let path = format!("/api/activities/{}/reactions", a["id"].as_str().unwrap());
+            for (user, emoji) in [(&c.admin, "🔥"), (&c.creator, "💪")] {
+                let (status, body) = call(
+                    &app,
+                    reqwest::Method::PUT,
+                    &path,
+                    Some(&user.token),
+                    Some(json!({ "emoji": emoji })),
+                )
+                .await;
+                assert_eq!(status, 200, "{body}");
+            }
+        }
+        counter.reset();
+        let page = feed.feed(&caller, group, 50, 0).await.unwrap();
+        let plain = counter.get();
+        let ids: Vec<_> = page.items.iter().map(|a| a.id).collect();
+        let reactions = social.feed_reactions(caller.id, ids).await.unwrap();
+        assert!(reactions.values().all(|s| s.total_count == 2));
+        assert_eq!(
+            counter.get(),
+            plain + 1,
+            "the reactions of a page are one read"
+        );
+        counts.push(counter.get());
+    }
+    assert!(
+        counts[0] == counts[1] && counts[1] <= 6,
+        "statements per feed page: {counts:?}"
+    );
+}

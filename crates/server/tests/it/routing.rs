@@ -13,7 +13,7 @@ async fn unserved_method_and_path_pairs_are_route_not_found() {
     let ann = register(&app, "ann@example.com").await;
     let t = s(&ann, "access_token");
     for (method, path) in [
-        (Method::GET, "/api/users/me/progress"),
+        (Method::PUT, "/api/users/me/progress"),
         (Method::GET, "/api/users/me/not-built-yet"),
         (Method::GET, "/api/nothing"),
         (Method::PUT, "/api/users/me"),

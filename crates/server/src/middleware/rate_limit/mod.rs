@@ -9,6 +9,8 @@
 //! | upload | 10 / 15 min | user (else IP) | avatar `POST`, icon `PATCH` |
 //! | export | 10 / 60 min | user | group progress export (checked by its handler) |
 //! | data export | 5 / 60 min | user (else IP) | `GET /api/users/me/data` |
+//! | reaction | 30 / 60 s | user (else IP) | `PUT`, `DELETE /api/activities/:id/reactions` |
+//! | reaction read | 60 / 60 s | user (else IP) | `GET /api/activities/:id/reactions` |
 //!
 //! Requests are classified by the route pattern the router will match (on the decoded
 //! path), so `/api/auth/%6cogin` is `/api/auth/login`. The auth limiter reserves one
@@ -54,6 +56,8 @@ pub struct RateLimits {
     upload: Limiter,
     export: Limiter,
     data_export: Limiter,
+    reaction: Limiter,
+    reaction_read: Limiter,
 }
 
 impl RateLimits {
@@ -120,6 +124,20 @@ impl RateLimits {
                 "EXPORT_RATE_LIMIT_EXCEEDED",
                 "Too many data exports, please try again later",
             ),
+            reaction: on(
+                "reaction",
+                30,
+                MINUTE,
+                "REACTION_RATE_LIMIT_EXCEEDED",
+                "Too many reactions, please slow down",
+            ),
+            reaction_read: on(
+                "reaction_read",
+                60,
+                MINUTE,
+                "REACTION_READ_RATE_LIMIT_EXCEEDED",
+                "Too many reaction requests, please slow down",
+            ),
             store,
         }
     }
@@ -160,6 +178,8 @@ enum Route {
     Progress,
     Upload,
     DataExport,
+    Reaction,
+    ReactionRead,
     Other,
 }
 
@@ -175,6 +195,8 @@ fn route_of(method: &Method, pattern: Option<&str>) -> Route {
         (&Method::POST, "/api/users/me/avatar") => Route::Upload,
         (&Method::PATCH, "/api/groups/{group_id}/icon") => Route::Upload,
         (&Method::GET, "/api/users/me/data") => Route::DataExport,
+        (&Method::GET, "/api/activities/{activity_id}/reactions") => Route::ReactionRead,
+        (_, "/api/activities/{activity_id}/reactions") => Route::Reaction,
         _ => Route::Other,
     }
 }
@@ -250,6 +272,8 @@ pub async fn rate_limits(
         Route::Progress => Some((&limits.progress, &caller)),
         Route::Upload => Some((&limits.upload, &caller)),
         Route::DataExport => Some((&limits.data_export, &caller)),
+        Route::Reaction => Some((&limits.reaction, &caller)),
+        Route::ReactionRead => Some((&limits.reaction_read, &caller)),
         Route::Other => None,
     };
     let mut specific = None;

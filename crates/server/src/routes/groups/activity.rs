@@ -1,16 +1,18 @@
 //! `GET /api/groups/:group_id/activity`.
 
 use actix_web::{HttpResponse, web};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::dto::groups::ActivityBody;
 use crate::dto::query::PageQuery;
+use crate::dto::social::feed_fields;
 use crate::error::ApiError;
 use crate::extract::AuthUser;
 use crate::routes::ids;
 use crate::state::AppState;
 
-/// One page of the feed, newest first (members only).
+/// One page of the feed, newest first (members only), with each item's reactions
+/// (one more read for the whole page; see docs/API.md, Reactions).
 pub async fn activity(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -20,6 +22,21 @@ pub async fn activity(
     let id = ids::group(&path)?;
     let (limit, offset) = query.resolve()?;
     let page = state.groups.feed(&user.0, id, limit, offset).await?;
-    let activities: Vec<ActivityBody> = page.items.into_iter().map(ActivityBody::from).collect();
+    let ids: Vec<_> = page.items.iter().map(|a| a.id).collect();
+    let reactions = state.social.feed_reactions(user.0.id, ids).await?;
+    let activities: Vec<Value> = page
+        .items
+        .into_iter()
+        .map(|a| {
+            let (list, summary) = feed_fields(reactions.get(&a.id));
+            let mut item = serde_json::to_value(ActivityBody::from(a)).unwrap_or(Value::Null);
+            if let Value::Object(map) = &mut item {
+                map.insert("reactions".into(), list);
+                map.insert("reaction_summary".into(), summary);
+                map.insert("photo".into(), Value::Null);
+            }
+            item
+        })
+        .collect();
     Ok(HttpResponse::Ok().json(json!({ "activities": activities, "total": page.total })))
 }

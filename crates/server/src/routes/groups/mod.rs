@@ -19,6 +19,7 @@ mod leave;
 mod list_goals;
 mod member_progress;
 mod members;
+mod nudges_sent_today;
 mod pending;
 mod regenerate_invite;
 mod remove_member;
@@ -71,6 +72,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(regenerate_invite::regenerate),
         )
         .route("/{group_id}/activity", web::get().to(activity::activity))
+        .route(
+            "/{group_id}/nudges/sent-today",
+            web::get().to(nudges_sent_today::sent_today),
+        )
         .route(
             "/{group_id}/goals",
             web::post().to(create_goal::create_goal),

@@ -1,0 +1,148 @@
+//! `put_reaction`, `remove_reaction`, `list_reactions`, `feed_reactions`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use pursue_domain::ids::{GoalId, UserId};
+use pursue_domain::notification::NotificationType;
+use pursue_domain::role::GroupAction;
+use pursue_domain::social::{Emoji, ReactionSummary, summarize};
+use pursue_ports::social::{ActivityRef, Notice, NoticePush, ReactionRecord, ReactorRecord};
+use pursue_ports::users::UserRecord;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::{SocialError, SocialService};
+use crate::errors::CoreError;
+use crate::groups::authorize_in;
+
+/// The reaction fields of each activity of a feed page, by activity id.
+pub type FeedReactions = HashMap<Uuid, ReactionSummary>;
+
+fn meta_uuid(metadata: &Value, key: &str) -> Option<Uuid> {
+    metadata
+        .get(key)
+        .and_then(Value::as_str)
+        .and_then(|s| Uuid::parse_str(s).ok())
+}
+
+impl SocialService {
+    /// The activity when it exists and the caller is an active member of its group.
+    async fn reachable(&self, caller: UserId, activity: Uuid) -> Result<ActivityRef, SocialError> {
+        let found = self
+            .social
+            .find_activity(activity)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        authorize_in(
+            &*self.groups,
+            found.group,
+            caller,
+            GroupAction::ReadActivity,
+        )
+        .await?;
+        Ok(found)
+    }
+
+    /// Sets the caller's reaction (see docs/API.md, Reactions): the owner of another
+    /// user's `progress_logged` activity gets an inbox row and push when it is new.
+    pub async fn put_reaction(
+        &self,
+        caller: &UserRecord,
+        activity: Uuid,
+        emoji: Emoji,
+    ) -> Result<(ReactionRecord, bool), SocialError> {
+        let found = self.reachable(caller.id, activity).await?;
+        let notice = match found.owner {
+            Some(owner) if owner != caller.id && found.activity_type == "progress_logged" => {
+                let group = self
+                    .groups
+                    .find_group(found.group)
+                    .await?
+                    .ok_or(CoreError::NotFound)?;
+                let goal_title = found
+                    .metadata
+                    .get("goal_title")
+                    .and_then(Value::as_str)
+                    .unwrap_or("goal");
+                let goal = meta_uuid(&found.metadata, "goal_id");
+                let entry = meta_uuid(&found.metadata, "progress_entry_id");
+                let mut extras = BTreeMap::new();
+                if let Some(goal) = goal {
+                    extras.insert("goal_id".to_string(), goal.to_string());
+                }
+                extras.insert("activity_id".to_string(), found.id.to_string());
+                Some(Notice {
+                    user: owner,
+                    kind: NotificationType::ReactionReceived,
+                    actor: Some(caller.id),
+                    group: Some(found.group),
+                    goal: goal.map(GoalId::from_uuid),
+                    progress_entry: entry,
+                    metadata: json!({ "emoji": emoji.as_str() }),
+                    shareable_card_data: None,
+                    push: Some(NoticePush {
+                        title: group.name,
+                        body: format!(
+                            "{} reacted {} to your {goal_title} log",
+                            caller.display_name,
+                            emoji.as_str()
+                        ),
+                        extras,
+                    }),
+                })
+            }
+            _ => None,
+        };
+        Ok(self
+            .social
+            .put_reaction(activity, caller.id, emoji.as_str().to_string(), notice)
+            .await?)
+    }
+
+    /// Removes the caller's reaction (404 when there is none).
+    pub async fn remove_reaction(
+        &self,
+        caller: &UserRecord,
+        activity: Uuid,
+    ) -> Result<(), SocialError> {
+        self.reachable(caller.id, activity).await?;
+        if self.social.delete_reaction(activity, caller.id).await? {
+            Ok(())
+        } else {
+            Err(CoreError::NotFound.into())
+        }
+    }
+
+    /// The reactions on an activity, newest first.
+    pub async fn list_reactions(
+        &self,
+        caller: &UserRecord,
+        activity: Uuid,
+    ) -> Result<Vec<ReactorRecord>, SocialError> {
+        self.reachable(caller.id, activity).await?;
+        Ok(self.social.list_reactions(activity).await?)
+    }
+
+    /// The reaction fields of a feed page already authorised for `caller`, in one read.
+    pub async fn feed_reactions(
+        &self,
+        caller: UserId,
+        activities: Vec<Uuid>,
+    ) -> Result<FeedReactions, SocialError> {
+        if activities.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = self.social.feed_reactions(activities.clone()).await?;
+        let mut by_activity: HashMap<Uuid, Vec<_>> = HashMap::new();
+        for (id, r) in rows {
+            by_activity.entry(id).or_default().push(r);
+        }
+        Ok(activities
+            .into_iter()
+            .map(|id| {
+                let list = by_activity.remove(&id).unwrap_or_default();
+                (id, summarize(list, caller))
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,241 @@
+//! [`PgMilestones`]: milestone facts, grants in `user_milestone_grants`, and referral tokens
+//! in `referral_tokens`.
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Date, Integer, Nullable, Uuid as SqlUuid, Varchar};
+use diesel_async::{AsyncConnection, RunQueryDsl};
+use pursue_domain::ids::{GoalId, GroupId, UserId};
+use pursue_ports::error::RepoError;
+use pursue_ports::social::{MilestoneFacts, MilestoneRepository, Notice};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::notice::store_notice;
+use crate::errors::{db_error, pool_error};
+use crate::pool::PgPool;
+use crate::schema::{goals, progress_entries, referral_tokens};
+
+/// Distinct goal dates read for a streak (longer than the longest streak milestone).
+const MAX_DATES: i64 = 800;
+
+/// Milestone storage; referral tokens are keyed with `REFERRAL_SECRET`.
+#[derive(Clone)]
+pub struct PgMilestones {
+    pool: PgPool,
+    secret: Vec<u8>,
+}
+
+impl PgMilestones {
+    /// A repository over `pool` signing referral tokens with `secret`.
+    pub fn new(pool: PgPool, secret: &[u8]) -> Self {
+        Self {
+            pool,
+            secret: secret.to_vec(),
+        }
+    }
+}
+
+/// HMAC-SHA256 of `message` under `key`.
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    let mut block = [0u8; 64];
+    if key.len() > 64 {
+        block[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    let mut inner = Sha256::new();
+    inner.update(block.map(|b| b ^ 0x36));
+    inner.update(message);
+    let mut outer = Sha256::new();
+    outer.update(block.map(|b| b ^ 0x5c));
+    outer.update(inner.finalize());
+    outer.finalize().into()
+}
+
+/// The first 12 hex digits of HMAC-SHA256(`secret`, `input`).
+pub fn referral_candidate(secret: &[u8], input: &str) -> String {
+    hex::encode(hmac_sha256(secret, input.as_bytes()))[..12].to_string()
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
+struct Day {
+    #[diesel(sql_type = Date)]
+    d: NaiveDate,
+}
+
+#[derive(QueryableByName)]
+struct Granted {
+    #[diesel(sql_type = SqlUuid)]
+    #[allow(dead_code)]
+    id: Uuid,
+}
+
+#[derive(QueryableByName)]
+struct ActiveDays {
+    #[diesel(sql_type = Nullable<Integer>)]
+    active_days: Option<i32>,
+}
+
+#[async_trait]
+impl MilestoneRepository for PgMilestones {
+    async fn milestone_facts(&self, entry: Uuid) -> Result<Option<MilestoneFacts>, RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        let row: Option<(Uuid, Uuid, NaiveDate, DateTime<Utc>, Uuid, String)> =
+            progress_entries::table
+                .inner_join(goals::table)
+                .filter(progress_entries::id.eq(entry))
+                .select((
+                    progress_entries::user_id,
+                    progress_entries::goal_id,
+                    progress_entries::period_start,
+                    progress_entries::created_at,
+                    goals::group_id,
+                    goals::title,
+                ))
+                .first(&mut conn)
+                .await
+                .optional()
+                .map_err(db_error)?;
+        let Some((user, goal, user_date, created_at, group, goal_title)) = row else {
+            return Ok(None);
+        };
+        let rank: Count = diesel::sql_query(
+            "SELECT count(*) AS n FROM progress_entries \
+             WHERE user_id = $1 AND value > 0 AND (created_at, id) <= ($2, $3)",
+        )
+        .bind::<SqlUuid, _>(user)
+        .bind::<diesel::sql_types::Timestamptz, _>(created_at)
+        .bind::<SqlUuid, _>(entry)
+        .get_result(&mut conn)
+        .await
+        .map_err(db_error)?;
+        let days: Vec<Day> = diesel::sql_query(
+            "SELECT DISTINCT period_start AS d FROM progress_entries \
+             WHERE user_id = $1 AND goal_id = $2 AND value > 0 ORDER BY d DESC LIMIT $3",
+        )
+        .bind::<SqlUuid, _>(user)
+        .bind::<SqlUuid, _>(goal)
+        .bind::<BigInt, _>(MAX_DATES)
+        .load(&mut conn)
+        .await
+        .map_err(db_error)?;
+        let active: Option<ActiveDays> =
+            diesel::sql_query("SELECT active_days FROM goals WHERE id = $1")
+                .bind::<SqlUuid, _>(goal)
+                .get_result(&mut conn)
+                .await
+                .optional()
+                .map_err(db_error)?;
+        let goal_dates: Vec<NaiveDate> = days.into_iter().map(|d| d.d).collect();
+        Ok(Some(MilestoneFacts {
+            user: UserId::from_uuid(user),
+            goal: GoalId::from_uuid(goal),
+            group: GroupId::from_uuid(group),
+            goal_title,
+            user_date,
+            rank: rank.n,
+            latest_goal_date: <[NaiveDate]>::first(&goal_dates)
+                .copied()
+                .unwrap_or(user_date),
+            goal_dates,
+            active_days: active.and_then(|a| a.active_days),
+        }))
+    }
+
+    async fn referral_token(&self, user: UserId) -> Result<String, RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        let uid = user.as_uuid();
+        for attempt in 0..=5 {
+            let existing: Option<String> = referral_tokens::table
+                .filter(referral_tokens::user_id.eq(uid))
+                .select(referral_tokens::token)
+                .first(&mut conn)
+                .await
+                .optional()
+                .map_err(db_error)?;
+            if let Some(token) = existing {
+                return Ok(token);
+            }
+            let input = if attempt == 0 {
+                uid.to_string()
+            } else {
+                format!("{uid}:{attempt}")
+            };
+            diesel::insert_into(referral_tokens::table)
+                .values((
+                    referral_tokens::token.eq(referral_candidate(&self.secret, &input)),
+                    referral_tokens::user_id.eq(uid),
+                ))
+                .on_conflict_do_nothing()
+                .execute(&mut conn)
+                .await
+                .map_err(db_error)?;
+        }
+        referral_tokens::table
+            .filter(referral_tokens::user_id.eq(uid))
+            .select(referral_tokens::token)
+            .first(&mut conn)
+            .await
+            .map_err(db_error)
+    }
+
+    async fn grant_milestone(
+        &self,
+        key: String,
+        regrant_after_days: Option<i64>,
+        notice: Notice,
+    ) -> Result<bool, RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        conn.transaction::<_, diesel::result::Error, _>(async move |conn| {
+            let granted: Option<Granted> = diesel::sql_query(
+                "INSERT INTO user_milestone_grants (user_id, milestone_key, goal_id) \
+                 VALUES ($1, $2, $3) \
+                 ON CONFLICT (user_id, milestone_key) DO UPDATE \
+                   SET granted_at = NOW(), goal_id = EXCLUDED.goal_id \
+                   WHERE $4::bigint IS NOT NULL \
+                     AND user_milestone_grants.granted_at <= NOW() - make_interval(days => $4::int) \
+                 RETURNING id",
+            )
+            .bind::<SqlUuid, _>(notice.user.as_uuid())
+            .bind::<Varchar, _>(&key)
+            .bind::<Nullable<SqlUuid>, _>(notice.goal.map(|g| g.as_uuid()))
+            .bind::<Nullable<BigInt>, _>(regrant_after_days)
+            .get_result(conn)
+            .await
+            .optional()?;
+            if granted.is_none() {
+                return Ok(false);
+            }
+            store_notice(conn, &notice).await?;
+            Ok(true)
+        })
+        .await
+        .map_err(db_error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hmac_matches_rfc_4231_case_2() {
+        let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
+        assert_eq!(
+            hex::encode(mac),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        assert_eq!(
+            referral_candidate(b"Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60"
+        );
+    }
+}

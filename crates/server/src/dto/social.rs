@@ -1,0 +1,196 @@
+//! Bodies and answers of the reaction, nudge and notification routes.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use pursue_app::social::SendNudge;
+use pursue_domain::ids::{GoalId, GroupId, UserId};
+use pursue_domain::social::{Emoji, ReactionSummary};
+use pursue_ports::social::{NotificationRecord, ReactorRecord};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::error::ApiError;
+
+/// `PUT /api/activities/:id/reactions`.
+#[derive(Debug, Deserialize, garde::Validate)]
+pub struct ReactionRequest {
+    /// One of the picker's emoji.
+    #[garde(skip)]
+    pub emoji: String,
+}
+
+impl ReactionRequest {
+    /// The emoji (`❤` becomes `❤️`).
+    pub fn emoji(&self) -> Result<Emoji, ApiError> {
+        Emoji::parse(&self.emoji).map_err(|e| ApiError::field("emoji", e))
+    }
+}
+
+/// `POST /api/nudges`.
+#[derive(Debug, Deserialize, garde::Validate)]
+pub struct NudgeRequest {
+    /// Recipient id.
+    #[garde(skip)]
+    pub recipient_user_id: String,
+    /// Group id.
+    #[garde(skip)]
+    pub group_id: String,
+    /// Optional goal id.
+    #[garde(skip)]
+    pub goal_id: Option<String>,
+    /// `YYYY-MM-DD`.
+    #[garde(skip)]
+    pub sender_local_date: String,
+}
+
+/// A `YYYY-MM-DD` date of `field`.
+pub fn local_date(field: &str, value: &str) -> Result<NaiveDate, ApiError> {
+    if value.len() != 10 {
+        return Err(ApiError::field(field, "must be a date YYYY-MM-DD"));
+    }
+    NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .map_err(|_| ApiError::field(field, "must be a date YYYY-MM-DD"))
+}
+
+impl NudgeRequest {
+    /// The typed request.
+    pub fn parse(&self) -> Result<SendNudge, ApiError> {
+        let recipient = UserId::parse(&self.recipient_user_id)
+            .ok_or_else(|| ApiError::field("recipient_user_id", "must be a UUID"))?;
+        let group = GroupId::parse(&self.group_id)
+            .ok_or_else(|| ApiError::field("group_id", "must be a UUID"))?;
+        let goal = match &self.goal_id {
+            None => None,
+            Some(g) => {
+                Some(GoalId::parse(g).ok_or_else(|| ApiError::field("goal_id", "must be a UUID"))?)
+            }
+        };
+        Ok(SendNudge {
+            recipient,
+            group,
+            goal,
+            sender_local_date: local_date("sender_local_date", &self.sender_local_date)?,
+        })
+    }
+}
+
+/// `?sender_local_date=` of the sent-today list.
+#[derive(Debug, Deserialize)]
+pub struct SentTodayQuery {
+    /// `YYYY-MM-DD`, required.
+    pub sender_local_date: Option<String>,
+}
+
+/// `?limit=&before_id=` of the inbox.
+#[derive(Debug, Deserialize)]
+pub struct InboxQuery {
+    /// 1–50, default 30.
+    pub limit: Option<String>,
+    /// Keyset cursor.
+    pub before_id: Option<String>,
+}
+
+impl InboxQuery {
+    /// `(limit, before)` or 400.
+    pub fn resolve(&self) -> Result<(i64, Option<uuid::Uuid>), ApiError> {
+        let limit = match self.limit.as_deref() {
+            None => 30,
+            Some(s) => match s.parse::<i64>() {
+                Ok(n) if (1..=50).contains(&n) => n,
+                _ => return Err(ApiError::field("limit", "must be an integer from 1 to 50")),
+            },
+        };
+        let before = match self.before_id.as_deref() {
+            None => None,
+            Some(s) => Some(
+                UserId::parse(s)
+                    .map(|u| u.as_uuid())
+                    .ok_or_else(|| ApiError::field("before_id", "must be a UUID"))?,
+            ),
+        };
+        Ok((limit, before))
+    }
+}
+
+fn avatar(user: impl std::fmt::Display, has: bool) -> Option<String> {
+    has.then(|| format!("/api/users/{user}/avatar"))
+}
+
+/// One reaction of `GET /api/activities/:id/reactions`.
+pub fn reactor_json(r: &ReactorRecord) -> Value {
+    json!({
+        "emoji": r.emoji,
+        "user": {
+            "id": r.user.to_string(),
+            "display_name": r.display_name,
+            "avatar_url": avatar(r.user, r.has_avatar),
+        },
+        "created_at": r.created_at,
+    })
+}
+
+/// The `reactions` and `reaction_summary` fields of a feed item.
+pub fn feed_fields(summary: Option<&ReactionSummary>) -> (Value, Value) {
+    let Some(s) = summary else {
+        return (json!([]), json!({"total_count": 0, "top_reactors": []}));
+    };
+    let reactions: Vec<Value> = s
+        .reactions
+        .iter()
+        .map(|g| {
+            json!({
+                "emoji": g.emoji,
+                "count": g.count,
+                "reactor_ids": g.reactor_ids.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                "current_user_reacted": g.current_user_reacted,
+            })
+        })
+        .collect();
+    let top: Vec<Value> = s
+        .top_reactors
+        .iter()
+        .map(|(id, name)| json!({"user_id": id.to_string(), "display_name": name}))
+        .collect();
+    (
+        Value::Array(reactions),
+        json!({"total_count": s.total_count, "top_reactors": top}),
+    )
+}
+
+/// One inbox item.
+#[derive(Debug, Serialize)]
+pub struct NotificationBody {
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    is_read: bool,
+    created_at: DateTime<Utc>,
+    actor: Option<Value>,
+    group: Option<Value>,
+    goal: Option<Value>,
+    progress_entry_id: Option<String>,
+    metadata: Value,
+    shareable_card_data: Option<Value>,
+}
+
+impl From<NotificationRecord> for NotificationBody {
+    fn from(n: NotificationRecord) -> Self {
+        Self {
+            id: n.id.to_string(),
+            kind: n.kind,
+            is_read: n.is_read,
+            created_at: n.created_at,
+            actor: n.actor.map(|(id, name, has)| {
+                json!({"id": id.to_string(), "display_name": name, "avatar_url": avatar(id, has)})
+            }),
+            group: n
+                .group
+                .map(|(id, name)| json!({"id": id.to_string(), "name": name})),
+            goal: n
+                .goal
+                .map(|(id, title)| json!({"id": id.to_string(), "title": title})),
+            progress_entry_id: n.progress_entry_id.map(|e| e.to_string()),
+            metadata: n.metadata,
+            shareable_card_data: n.shareable_card_data,
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! `GET /api/activities/:id/reactions` → 200 `{activity_id, reactions, total}`.
+
+use actix_web::{HttpResponse, web};
+use serde_json::json;
+
+use super::path_uuid;
+use crate::dto::social::reactor_json;
+use crate::error::ApiError;
+use crate::extract::AuthUser;
+use crate::state::AppState;
+
+/// The reactions on an activity, newest first.
+pub async fn list_reactions(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_uuid(&path)?;
+    let list = state.social.list_reactions(&user.0, id).await?;
+    let reactions: Vec<_> = list.iter().map(reactor_json).collect();
+    Ok(HttpResponse::Ok().json(json!({
+        "activity_id": id.to_string(),
+        "total": reactions.len(),
+        "reactions": reactions,
+    })))
+}
