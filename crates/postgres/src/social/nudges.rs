@@ -109,7 +109,8 @@ pub(crate) async fn nudged_on(
         .inner_join(
             group_memberships::table.on(group_memberships::user_id
                 .eq(nudges::recipient_user_id)
-                .and(group_memberships::group_id.eq(group.as_uuid()))),
+                .and(group_memberships::group_id.eq(group.as_uuid()))
+                .and(group_memberships::status.eq("active"))),
         )
         .filter(nudges::sender_user_id.eq(sender.as_uuid()))
         .filter(nudges::sender_local_date.eq(date))

@@ -38,6 +38,7 @@ pub(crate) async fn pulse_if_first(
     let recipients: Vec<Uuid> = group_memberships::table
         .inner_join(users::table)
         .filter(group_memberships::group_id.eq(group))
+        .filter(group_memberships::status.eq("active"))
         .filter(users::deleted_at.is_null())
         .order(group_memberships::joined_at.asc())
         .select(group_memberships::user_id)
