@@ -62,7 +62,13 @@ pub fn day(days_ago: i64) -> NaiveDate {
 }
 
 async fn register(api: &Api, email: String) -> anyhow::Result<(String, String)> {
-    let body = json!({"email": email, "password": PASSWORD, "display_name": "Bench"});
+    let body = json!({
+        "email": email,
+        "password": PASSWORD,
+        "display_name": "Bench",
+        "date_of_birth": "1990-01-01",
+        "consent_agreed": true,
+    });
     let v = api
         .expect(201, "POST", "/api/auth/register", None, Some(body))
         .await?;
@@ -113,7 +119,9 @@ fn goal_bodies() -> Vec<Value> {
 pub async fn seed(api: &Api, groups: usize, group_size: usize, days: i64) -> anyhow::Result<Seed> {
     let started = Instant::now();
     let run = Utc::now().format("%Y%m%d%H%M%S").to_string();
-    let emails: Vec<String> = (0..groups * group_size)
+    // One account per group seat, plus the owners of the three goal-list groups (a free
+    // account may be in one group).
+    let emails: Vec<String> = (0..groups * group_size + 3)
         .map(|i| format!("bench-{run}-{i}@example.com"))
         .collect();
     let accounts: Vec<(String, String)> = stream::iter(emails.clone())
@@ -134,13 +142,13 @@ pub async fn seed(api: &Api, groups: usize, group_size: usize, days: i64) -> any
         };
         let owner_token = &tokens[owner];
         let id = group(api, owner_token, &format!("Bench group {g}")).await?;
-        let path = format!("/api/groups/{id}/invites");
+        let path = format!("/api/groups/{id}/invite");
         let invite = api
-            .expect(201, "POST", &path, Some(owner_token), Some(json!({})))
+            .expect(200, "GET", &path, Some(owner_token), None)
             .await?;
-        let code = invite["code"]
+        let code = invite["invite_code"]
             .as_str()
-            .context("invite: no code")?
+            .context("invite: no invite_code")?
             .to_string();
         stream::iter(members.iter().skip(1))
             .map(|&m| {
@@ -152,6 +160,15 @@ pub async fn seed(api: &Api, groups: usize, group_size: usize, days: i64) -> any
                     Some(&tokens[m]),
                     Some(body),
                 )
+            })
+            .buffer_unordered(SEED_CONCURRENCY)
+            .try_collect::<Vec<_>>()
+            .await?;
+        // Joining is a request; the owner approves each one.
+        stream::iter(members.iter().skip(1))
+            .map(|&m| {
+                let path = format!("/api/groups/{id}/members/{}/approve", accounts[m].1);
+                api.expect(200, "POST", &path, Some(owner_token), Some(json!({})))
             })
             .buffer_unordered(SEED_CONCURRENCY)
             .try_collect::<Vec<_>>()
@@ -195,7 +212,7 @@ pub async fn seed(api: &Api, groups: usize, group_size: usize, days: i64) -> any
 
     let mut goal_groups = Vec::new();
     for (n, size) in [1usize, 10, 100].into_iter().enumerate() {
-        let owner = n * group_size; // owners of the first groups; each may create 10
+        let owner = groups * group_size + n; // the extra accounts
         let token = tokens.get(owner).context("too few accounts")?.clone();
         let id = group(api, &token, &format!("Goal list {size}")).await?;
         let ids: Vec<String> = stream::iter(0..size)

@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 /// Sends what the app's `ApiClient` sends: JSON body, bearer token, `Accept` JSON.
-async fn app_call(
+pub async fn app_call(
     app: &TestApp,
     method: Method,
     path: &str,
