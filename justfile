@@ -45,3 +45,7 @@ bench-push:
 # Copy every avatar and icon into the other store (`to` = s3 or postgres; see docs/IMAGES.md).
 images-migrate to *flags:
     cargo run -p pursue-server -- images migrate --to {{to}} {{flags}}
+
+# Fuzz the API from its OpenAPI document with schemathesis (installed on first use).
+fuzz examples="250":
+    scripts/fuzz.sh {{examples}}

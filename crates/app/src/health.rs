@@ -40,6 +40,7 @@ impl HealthService {
     }
 
     /// Probes the database once and measures the round trip.
+    #[tracing::instrument(level = "debug", name = "health.database", skip_all)]
     pub async fn database(&self) -> DatabaseStatus {
         let started = Instant::now();
         match self.database.ping().await {

@@ -18,6 +18,7 @@ pub mod pool;
 pub mod probe;
 pub mod progress;
 mod purge;
+mod query_spans;
 pub mod schema;
 pub mod subscriptions;
 pub mod users;

@@ -35,7 +35,16 @@ impl Default for PoolSettings {
 /// while the database is briefly unavailable; connections are verified when recycled, so
 /// the pool heals after a database restart.
 pub fn build_pool(url: &str, settings: &PoolSettings) -> anyhow::Result<PgPool> {
-    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
+    let mut config = diesel_async::pooled_connection::ManagerConfig::default();
+    config.custom_setup = Box::new(|url| {
+        let url = url.to_string();
+        Box::pin(async move {
+            let mut conn = AsyncPgConnection::establish(&url).await?;
+            conn.set_instrumentation(crate::query_spans::QuerySpans::default());
+            Ok(conn)
+        })
+    });
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
     Pool::builder(manager)
         .max_size(settings.max_size)
         .wait_timeout(Some(settings.wait_timeout))

@@ -24,7 +24,9 @@ use tokio::sync::{Notify, watch};
 use crate::config::Config;
 use crate::database::Database;
 use crate::extract::{json_config, path_config, query_config};
-use crate::middleware::{json_errors, rate_limits, request_context, security_headers};
+use crate::middleware::{
+    cors, http_metrics, json_errors, rate_limits, request_context, security_headers,
+};
 use crate::routes;
 use crate::state::{AppState, DeliveryModes};
 use crate::worker::Worker;
@@ -141,6 +143,13 @@ impl Application {
                 .then(|| Arc::new(crate::middleware::RateLimits::new(config.trust_proxy))),
             draining: Arc::new(AtomicBool::new(false)),
             started: Instant::now(),
+            cors: Arc::new(crate::middleware::CorsPolicy::new(
+                config.cors_origins.clone(),
+            )),
+            monitoring: crate::monitoring::Monitoring::new(
+                config.metrics_token.clone(),
+                Some(pool.clone()),
+            ),
         };
         let listener = TcpListener::bind((config.host, config.port))
             .with_context(|| format!("binding {}:{}", config.host, config.port))?;
@@ -228,7 +237,9 @@ pub fn http_app(
         .wrap(from_fn(rate_limits))
         .wrap(from_fn(json_errors))
         .wrap(security_headers())
+        .wrap(from_fn(cors))
         .wrap(from_fn(request_context))
+        .wrap(from_fn(http_metrics))
         .configure(routes)
         .default_service(web::to(routes::not_found))
 }

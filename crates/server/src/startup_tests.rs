@@ -95,6 +95,8 @@ fn state() -> web::Data<AppState> {
         limits: None,
         draining: Arc::new(AtomicBool::new(false)),
         started: Instant::now(),
+        cors: Arc::new(crate::middleware::CorsPolicy::default()),
+        monitoring: crate::monitoring::Monitoring::new(None, None),
     })
 }
 

@@ -39,6 +39,10 @@ pub struct AppState {
     pub draining: Arc<AtomicBool>,
     /// Process start, for `uptime`.
     pub started: Instant,
+    /// Browser origins allowed by CORS.
+    pub cors: Arc<crate::middleware::CorsPolicy>,
+    /// `/metrics`: the recorder, its token, the pool it samples.
+    pub monitoring: crate::monitoring::Monitoring,
 }
 
 /// How side effects are delivered (decision D6): for real, or to the log / files.

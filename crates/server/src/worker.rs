@@ -23,9 +23,14 @@ use crate::config::Config;
 /// How long push outcomes are kept for de-duplication: far longer than any retry.
 const PUSH_LEDGER_RETENTION: chrono::Duration = chrono::Duration::days(3);
 
+/// How often the worker samples the outbox backlog for `/metrics`.
+const BACKLOG_SAMPLE_EVERY: Duration = Duration::from_secs(15);
+
 /// The worker loop's parts.
 pub struct Worker {
     processor: OutboxProcessor,
+    /// Sampled for the backlog metrics.
+    outbox: PgOutbox,
     accounts: AccountService,
     ledger: Arc<dyn PushLedger>,
     purge_every: Duration,
@@ -84,7 +89,9 @@ impl Worker {
             },
             ..RetryPolicy::default()
         };
-        let processor = OutboxProcessor::new(Arc::new(PgOutbox::new(pool)), policy)
+        let outbox = PgOutbox::new(pool);
+        let metered = crate::monitoring::MeteredOutbox::new(Arc::new(outbox.clone()));
+        let processor = OutboxProcessor::new(Arc::new(metered), policy)
             .with_handler(OutboxTopic::Email, Arc::new(MailHandler(mailer(config)?)))
             .with_handler(
                 OutboxTopic::Push,
@@ -92,6 +99,7 @@ impl Worker {
             );
         Ok(Self {
             processor,
+            outbox,
             accounts,
             ledger,
             purge_every: Duration::from_secs(config.account_purge_interval_secs),
@@ -103,6 +111,7 @@ impl Worker {
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         tracing::info!("worker started");
         let mut next_purge = Instant::now();
+        let mut next_sample = Instant::now();
         while !*stop.borrow() {
             let (mut rows, mut batches) = (0usize, 0usize);
             loop {
@@ -123,6 +132,15 @@ impl Worker {
             if batches > 1 {
                 // Only a backlog takes more than one batch: make it visible.
                 tracing::info!(rows, batches, "outbox backlog worked off");
+            }
+            if Instant::now() >= next_sample {
+                match self.outbox.backlog().await {
+                    Ok((pending, oldest)) => {
+                        crate::monitoring::record_outbox_backlog(pending, oldest, Utc::now())
+                    }
+                    Err(e) => tracing::warn!(error = %e, "sampling the outbox backlog failed"),
+                }
+                next_sample = Instant::now() + BACKLOG_SAMPLE_EVERY;
             }
             if Instant::now() >= next_purge {
                 match self.accounts.purge_due(Utc::now()).await {

@@ -21,6 +21,7 @@ pub enum DeleteProof {
 impl AccountService {
     /// Soft-deletes the caller's account: no more sign-in, every session revoked, devices
     /// removed, a confirmation e-mail queued. An account with a password must prove it.
+    #[tracing::instrument(level = "debug", name = "accounts.delete_account", skip_all)]
     pub async fn delete_account(
         &self,
         user: UserId,
@@ -51,6 +52,7 @@ impl AccountService {
 
     /// Purges every account soft-deleted more than the grace period before `now`;
     /// returns how many were purged.
+    #[tracing::instrument(level = "debug", name = "accounts.purge_due", skip_all)]
     pub async fn purge_due(&self, now: DateTime<Utc>) -> Result<usize, AccountError> {
         let cutoff = now - Duration::days(i64::from(self.settings.purge_days));
         let mut total = 0;

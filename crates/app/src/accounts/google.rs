@@ -52,6 +52,7 @@ impl AccountService {
 
     /// Signs in with a Google ID token: the user linked to its `sub`; else the active
     /// user with its (verified) e-mail, linking Google; else a new password-less user.
+    #[tracing::instrument(level = "debug", name = "accounts.google_sign_in", skip_all)]
     pub async fn google_sign_in(&self, id_token: &str) -> Result<GoogleSession, AccountError> {
         let identity = self.verify_google(id_token).await?;
         if let Some(user) = self.users.find_by_google(identity.sub.clone()).await? {
@@ -114,6 +115,7 @@ impl AccountService {
     }
 
     /// Links the Google account of `id_token` to the caller.
+    #[tracing::instrument(level = "debug", name = "accounts.link_google", skip_all)]
     pub async fn link_google(
         &self,
         user: UserId,

@@ -10,6 +10,7 @@ use super::{AccountError, AccountService, Session};
 impl AccountService {
     /// Creates the account (e-mail unique among all users, soft-deleted included), hashes
     /// the password, and opens a first session — all in one atomic write.
+    #[tracing::instrument(level = "debug", name = "accounts.register", skip_all)]
     pub async fn register(
         &self,
         email: Email,

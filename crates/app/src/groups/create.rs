@@ -32,6 +32,7 @@ pub struct CreateGroup {
 impl GroupService {
     /// Creates a group with the caller as creator, its initial goals and the
     /// `group_created` activity; caps are checked atomically by the repository.
+    #[tracing::instrument(level = "debug", name = "groups.create_group", skip_all)]
     pub async fn create_group(
         &self,
         caller: &UserRecord,
@@ -56,6 +57,7 @@ impl GroupService {
     }
 
     /// Edits the group (admin or creator); a name change writes `group_renamed`.
+    #[tracing::instrument(level = "debug", name = "groups.update_group", skip_all)]
     pub async fn update_group(
         &self,
         caller: &UserRecord,
@@ -81,6 +83,7 @@ impl GroupService {
     }
 
     /// Hard-deletes the group (creator only).
+    #[tracing::instrument(level = "debug", name = "groups.delete_group", skip_all)]
     pub async fn delete_group(&self, caller: &UserRecord, group: GroupId) -> Result<(), CoreError> {
         access(&*self.groups, group, caller.id, GroupAction::DeleteGroup).await?;
         Ok(self.groups.delete_group(group).await?)

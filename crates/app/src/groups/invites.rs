@@ -20,6 +20,7 @@ const CODE_ATTEMPTS: usize = 10;
 
 impl GroupService {
     /// Creates an invite code (admin or creator). `expires_at` must be in the future.
+    #[tracing::instrument(level = "debug", name = "groups.create_invite", skip_all)]
     pub async fn create_invite(
         &self,
         caller: &UserRecord,
@@ -50,6 +51,7 @@ impl GroupService {
     }
 
     /// Joins the group of an invite code (trimmed, case-insensitive) as `member`.
+    #[tracing::instrument(level = "debug", name = "groups.join", skip_all)]
     pub async fn join(&self, caller: &UserRecord, code: &str) -> Result<GroupRecord, CoreError> {
         let code = InviteCode::normalize_input(code);
         let invite = self

@@ -16,6 +16,7 @@ use crate::notify::{activity, push};
 impl GroupService {
     /// Changes another member's role (admin or creator; never one's own, never the
     /// creator's) and writes `member_promoted`.
+    #[tracing::instrument(level = "debug", name = "groups.change_role", skip_all)]
     pub async fn change_role(
         &self,
         caller: &UserRecord,
@@ -47,6 +48,7 @@ impl GroupService {
 
     /// Removes another member (admin or creator; never oneself, never the creator),
     /// with `member_removed` activity and push.
+    #[tracing::instrument(level = "debug", name = "groups.remove_member", skip_all)]
     pub async fn remove_member(
         &self,
         caller: &UserRecord,
@@ -87,6 +89,7 @@ impl GroupService {
 
     /// Leaves the group. The creator may leave only as the sole member, which deletes
     /// the group; otherwise `member_left` activity and push.
+    #[tracing::instrument(level = "debug", name = "groups.leave", skip_all)]
     pub async fn leave(&self, caller: &UserRecord, group: GroupId) -> Result<(), CoreError> {
         let (record, role) = access(&*self.groups, group, caller.id, GroupAction::Leave).await?;
         let others = self.groups.count_other_members(group, caller.id).await?;

@@ -7,7 +7,7 @@ use super::rules;
 use super::users::UserBody;
 
 /// `POST /api/auth/register`.
-#[derive(Debug, Deserialize, garde::Validate)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct RegisterRequest {
     /// E-mail (trimmed and lower-cased).
     #[garde(custom(|v: &String, c: &()| rules::email(v, c)))]
@@ -21,7 +21,7 @@ pub struct RegisterRequest {
 }
 
 /// `POST /api/auth/login`.
-#[derive(Debug, Deserialize, garde::Validate)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct LoginRequest {
     /// E-mail.
     #[garde(custom(|v: &String, c: &()| rules::email(v, c)))]
@@ -53,7 +53,7 @@ impl From<Session> for SessionBody {
 }
 
 /// `POST /api/auth/refresh` and `/logout`.
-#[derive(Debug, Deserialize, garde::Validate)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct RefreshRequest {
     /// The refresh token.
     #[garde(custom(|v: &String, c: &()| rules::non_empty(v, c)))]
@@ -61,7 +61,7 @@ pub struct RefreshRequest {
 }
 
 /// `POST /api/auth/forgot-password`.
-#[derive(Debug, Deserialize, garde::Validate)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct ForgotPasswordRequest {
     /// E-mail.
     #[garde(custom(|v: &String, c: &()| rules::email(v, c)))]
@@ -69,7 +69,7 @@ pub struct ForgotPasswordRequest {
 }
 
 /// `POST /api/auth/reset-password`.
-#[derive(Debug, Deserialize, garde::Validate)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct ResetPasswordRequest {
     /// The token from the e-mail link.
     #[garde(custom(|v: &String, c: &()| rules::non_empty(v, c)))]
@@ -80,7 +80,7 @@ pub struct ResetPasswordRequest {
 }
 
 /// `POST /api/auth/google` and `/link/google`.
-#[derive(Debug, Deserialize, garde::Validate)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct GoogleRequest {
     /// Google ID token.
     #[garde(custom(|v: &String, c: &()| rules::non_empty(v, c)))]

@@ -35,7 +35,7 @@ impl From<UserRecord> for UserBody {
 }
 
 /// `PATCH /api/users/me`.
-#[derive(Debug, serde::Deserialize, garde::Validate)]
+#[derive(Debug, serde::Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct UpdateMeRequest {
     /// New display name, 1–100 characters.
     #[garde(skip)]
@@ -43,7 +43,7 @@ pub struct UpdateMeRequest {
 }
 
 /// `POST /api/users/me/password`.
-#[derive(Debug, serde::Deserialize, garde::Validate)]
+#[derive(Debug, serde::Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct ChangePasswordRequest {
     /// Current password; `null`/absent when setting a first password.
     #[garde(skip)]
@@ -54,7 +54,7 @@ pub struct ChangePasswordRequest {
 }
 
 /// `DELETE /api/users/me`.
-#[derive(Debug, serde::Deserialize, garde::Validate)]
+#[derive(Debug, serde::Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct DeleteMeRequest {
     /// Current password (accounts with a password).
     #[garde(skip)]

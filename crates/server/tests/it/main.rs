@@ -15,6 +15,7 @@ mod images_s3;
 mod joining;
 mod latency;
 mod limits;
+mod observability;
 mod profile;
 mod progress;
 mod push;

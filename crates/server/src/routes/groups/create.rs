@@ -8,6 +8,14 @@ use crate::extract::{AuthUser, ValidJson};
 use crate::state::AppState;
 
 /// Creates a group with the caller as creator.
+#[utoipa::path(
+    post,
+    path = "/api/groups",
+    tag = "groups",
+    request_body = CreateGroupRequest,
+    security(("bearer" = [])),
+    responses((status = 201, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn create(
     state: web::Data<AppState>,
     user: AuthUser,

@@ -10,6 +10,15 @@ use crate::routes::ids;
 use crate::state::AppState;
 
 /// Creates an invite code (admin or creator).
+#[utoipa::path(
+    post,
+    path = "/api/groups/{group_id}/invites",
+    tag = "groups",
+    params(("group_id" = uuid::Uuid, Path)),
+    request_body = CreateInviteRequest,
+    security(("bearer" = [])),
+    responses((status = 201, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn create_invite(
     state: web::Data<AppState>,
     user: AuthUser,

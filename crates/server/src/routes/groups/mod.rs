@@ -57,3 +57,26 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/{group_id}/icon", web::get().to(icon_get::get_icon));
 }
+
+/// OpenAPI entries of these routes: one `#[utoipa::path]` per handler, listed here (see
+/// docs/API.md, OpenAPI).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    create::create,
+    join::join,
+    get::get,
+    update::update,
+    delete::delete,
+    members::members,
+    leave::leave,
+    change_role::change_role,
+    remove_member::remove_member,
+    create_invite::create_invite,
+    activity::activity,
+    create_goal::create_goal,
+    list_goals::list_goals,
+    icon_upload::upload_icon,
+    icon_delete::delete_icon,
+    icon_get::get_icon,
+))]
+pub(crate) struct Api;

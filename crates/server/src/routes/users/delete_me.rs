@@ -9,6 +9,14 @@ use crate::extract::{AuthUser, ValidJson};
 use crate::state::AppState;
 
 /// Soft-deletes the caller's account.
+#[utoipa::path(
+    delete,
+    path = "/api/users/me",
+    tag = "users",
+    request_body = DeleteMeRequest,
+    security(("bearer" = [])),
+    responses((status = 204, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn delete_me(
     state: web::Data<AppState>,
     user: AuthUser,
