@@ -50,3 +50,6 @@ images-migrate to *flags:
 # prints the Markdown report (see docs/BENCHMARKS.md). Not part of CI; < 15 min.
 bench *args:
     scripts/bench.sh {{args}}
+# Fuzz the API from its OpenAPI document with schemathesis (installed on first use).
+fuzz examples="250":
+    scripts/fuzz.sh {{examples}}

@@ -33,6 +33,7 @@ impl DeviceService {
     /// caller, so a phone that changes accounts stops notifying the previous one.
     ///
     /// Errors: [`DeviceError::Repo`].
+    #[tracing::instrument(level = "debug", name = "devices.register", skip_all)]
     pub async fn register(&self, caller: UserId, device: NewDevice) -> Result<Device, DeviceError> {
         Ok(self.devices.register(caller, device).await?)
     }
@@ -40,6 +41,7 @@ impl DeviceService {
     /// The caller's devices, most recently active first.
     ///
     /// Errors: [`DeviceError::Repo`].
+    #[tracing::instrument(level = "debug", name = "devices.list", skip_all)]
     pub async fn list(&self, caller: UserId) -> Result<Vec<Device>, DeviceError> {
         Ok(self.devices.list(caller).await?)
     }
@@ -48,6 +50,7 @@ impl DeviceService {
     ///
     /// Errors: [`DeviceError::NotFound`] when the caller has no such device,
     /// [`DeviceError::Repo`].
+    #[tracing::instrument(level = "debug", name = "devices.delete", skip_all)]
     pub async fn delete(&self, caller: UserId, id: DeviceId) -> Result<(), DeviceError> {
         if self.devices.delete(caller, id).await? {
             Ok(())

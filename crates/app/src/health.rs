@@ -72,6 +72,7 @@ impl HealthService {
     }
 
     /// Probes the database once and measures the round trip.
+    #[tracing::instrument(level = "debug", name = "health.database", skip_all)]
     async fn probe(&self) -> DatabaseStatus {
         let started = Instant::now();
         match self.database.ping().await {

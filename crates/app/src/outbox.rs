@@ -109,6 +109,7 @@ impl OutboxProcessor {
     }
 
     /// Claims and processes one batch; returns how many rows were claimed.
+    #[tracing::instrument(level = "debug", name = "outbox.process_batch", skip_all)]
     pub async fn process_batch(&self, now: DateTime<Utc>) -> Result<usize, RepoError> {
         if self.handlers.is_empty() {
             return Ok(0);

@@ -23,6 +23,7 @@ pub mod pool;
 pub mod probe;
 pub mod progress;
 mod purge;
+mod query_spans;
 pub mod schema;
 pub mod social;
 pub mod subscription_store;

@@ -28,6 +28,22 @@ impl PgOutbox {
     pub fn new(pool: PgPool) -> Self {
         Self { pool }
     }
+
+    /// Pending rows and the creation time of the oldest, for the backlog metrics.
+    ///
+    /// Errors: [`RepoError`].
+    pub async fn backlog(&self) -> Result<(i64, Option<DateTime<Utc>>), RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        outbox::table
+            .filter(outbox::status.eq("pending"))
+            .select((
+                diesel::dsl::count_star(),
+                diesel::dsl::min(outbox::created_at),
+            ))
+            .first::<(i64, Option<DateTime<Utc>>)>(&mut conn)
+            .await
+            .map_err(db_error)
+    }
 }
 
 fn parse_topic(topic: &str) -> Option<OutboxTopic> {

@@ -47,7 +47,11 @@ pub fn build_pool(url: &str, settings: &PoolSettings) -> anyhow::Result<PgPool> 
     config.custom_setup = Box::new(move |url| {
         let url = url.to_string();
         let gate = gate.clone();
-        Box::pin(async move { gate.establish(&url, statement_timeout).await })
+        Box::pin(async move {
+            let mut conn = gate.establish(&url, statement_timeout).await?;
+            conn.set_instrumentation(crate::query_spans::QuerySpans::default());
+            Ok(conn)
+        })
     });
     let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
     Pool::builder(manager)

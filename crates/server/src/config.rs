@@ -132,6 +132,10 @@ pub struct Config {
     pub log_format: LogFormat,
     /// OTLP collector endpoint; `None` exports no traces.
     pub otel_exporter_otlp_endpoint: Option<String>,
+    /// Browser origins allowed by CORS (`CORS_ORIGINS`, comma-separated).
+    pub cors_origins: Vec<String>,
+    /// Bearer token `/metrics` requires (`METRICS_TOKEN`); `None` leaves it open.
+    pub metrics_token: Option<Secret>,
     /// Seconds `/ready` reports 503 before the listener closes on SIGTERM.
     pub shutdown_delay_secs: u64,
     /// Trusted reverse proxies in front of the server: `0` takes the client IP from the TCP
@@ -380,6 +384,7 @@ impl Config {
 
         let accounts =
             crate::config_accounts::AccountConfig::from_vars(vars, environment, &mut errors);
+        let cors_origins = cors_origins(get("CORS_ORIGINS"), &frontend_url, &mut errors);
 
         if !errors.is_empty() {
             return Err(ConfigError(errors));
@@ -422,6 +427,8 @@ impl Config {
             run_worker,
             log_format,
             otel_exporter_otlp_endpoint: get("OTEL_EXPORTER_OTLP_ENDPOINT"),
+            cors_origins,
+            metrics_token: get("METRICS_TOKEN").map(Secret::new),
             shutdown_delay_secs,
             trust_proxy,
             request_timeout_secs,
@@ -433,6 +440,32 @@ impl Config {
             accounts,
         })
     }
+}
+
+/// `CORS_ORIGINS` (comma-separated origins), by default the web site's two origins and
+/// `FRONTEND_URL` (see docs/OPERATIONS.md, CORS).
+fn cors_origins(
+    value: Option<String>,
+    frontend_url: &str,
+    errors: &mut Vec<String>,
+) -> Vec<String> {
+    let listed = value.unwrap_or_else(|| {
+        format!("https://getpursue.app,https://www.getpursue.app,{frontend_url}")
+    });
+    let mut origins: Vec<String> = Vec::new();
+    for origin in listed.split(',').map(str::trim).filter(|o| !o.is_empty()) {
+        let origin = origin.trim_end_matches('/');
+        let scheme_ok = origin.starts_with("http://") || origin.starts_with("https://");
+        let host = origin.split_once("://").map(|(_, h)| h).unwrap_or("");
+        if !scheme_ok || host.is_empty() || host.contains('/') {
+            errors.push(format!(
+                "CORS_ORIGINS must list origins like `https://example.org`, not `{origin}`"
+            ));
+        } else if !origins.iter().any(|o| o == origin) {
+            origins.push(origin.to_string());
+        }
+    }
+    origins
 }
 
 fn parse_num<T: std::str::FromStr + Copy>(

@@ -93,7 +93,9 @@ pub fn image_service(
     let stores = Stores::build(config, pool.clone())?;
     let (main, other) = stores.split(config.image_store)?;
     let mut service = ImageService::new(
-        Arc::new(ImagePipeline::new(PipelineConfig::default())),
+        Arc::new(crate::monitoring::MeteredProcessor(ImagePipeline::new(
+            PipelineConfig::default(),
+        ))),
         main,
         Arc::new(PgImageRefs::new(pool)),
         groups,

@@ -12,6 +12,8 @@ mod error_map;
 pub mod extract;
 pub mod images;
 pub mod middleware;
+pub mod monitoring;
+pub mod openapi;
 pub mod routes;
 pub mod secrets;
 pub mod startup;

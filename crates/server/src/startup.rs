@@ -28,7 +28,8 @@ use crate::config::Config;
 use crate::database::Database;
 use crate::extract::{json_config, path_config, query_config};
 use crate::middleware::{
-    RequestDeadline, json_errors, rate_limits, request_context, request_deadline, security_headers,
+    RequestDeadline, cors, http_metrics, json_errors, rate_limits, request_context,
+    request_deadline, security_headers,
 };
 use crate::routes;
 use crate::state::{AppState, DeliveryModes};
@@ -217,6 +218,13 @@ impl Application {
             trust_proxy: config.trust_proxy,
             draining: Arc::new(AtomicBool::new(false)),
             started: Instant::now(),
+            cors: Arc::new(crate::middleware::CorsPolicy::new(
+                config.cors_origins.clone(),
+            )),
+            monitoring: crate::monitoring::Monitoring::new(
+                config.metrics_token.clone(),
+                Some(pool.clone()),
+            ),
         };
         let listener = TcpListener::bind((config.host, config.port))
             .with_context(|| format!("binding {}:{}", config.host, config.port))?;
@@ -341,7 +349,9 @@ pub fn http_app(
         .wrap(from_fn(request_deadline))
         .wrap(from_fn(json_errors))
         .wrap(security_headers())
+        .wrap(from_fn(cors))
         .wrap(from_fn(request_context))
+        .wrap(from_fn(http_metrics))
         .configure(routes)
         .default_service(web::to(routes::not_found))
 }

@@ -115,6 +115,8 @@ fn state() -> web::Data<AppState> {
         trust_proxy: 0,
         draining: Arc::new(AtomicBool::new(false)),
         started: Instant::now(),
+        cors: Arc::new(crate::middleware::CorsPolicy::default()),
+        monitoring: crate::monitoring::Monitoring::new(None, None),
     })
 }
 

@@ -53,6 +53,10 @@ pub struct AppState {
     pub started: Instant,
     /// Base URL of invite share links.
     pub share_base_url: String,
+    /// Browser origins allowed by CORS.
+    pub cors: Arc<crate::middleware::CorsPolicy>,
+    /// `/metrics`: the recorder, its token, the pool it samples.
+    pub monitoring: crate::monitoring::Monitoring,
 }
 
 /// How side effects are delivered (decision D6): for real, or to the log / files.

@@ -41,9 +41,14 @@ pub fn next_trim_after(now: chrono::DateTime<Utc>) -> chrono::DateTime<Utc> {
     }
 }
 
+/// How often the worker samples the outbox backlog for `/metrics`.
+const BACKLOG_SAMPLE_EVERY: Duration = Duration::from_secs(15);
+
 /// The worker loop's parts.
 pub struct Worker {
     processor: OutboxProcessor,
+    /// Sampled for the backlog metrics.
+    outbox: PgOutbox,
     accounts: AccountService,
     ledger: Arc<dyn PushLedger>,
     purge_every: Duration,
@@ -122,7 +127,9 @@ impl Worker {
             },
         );
         let retention: Arc<dyn InboxRetention> = Arc::new(PgSocial::new(pool.clone()));
-        let processor = OutboxProcessor::new(Arc::new(PgOutbox::new(pool.clone())), policy)
+        let outbox = PgOutbox::new(pool.clone());
+        let metered = crate::monitoring::MeteredOutbox::new(Arc::new(outbox.clone()));
+        let processor = OutboxProcessor::new(Arc::new(metered), policy)
             .with_handler(OutboxTopic::Email, Arc::new(MailHandler(mailer(config)?)))
             .with_handler(
                 OutboxTopic::Push,
@@ -131,6 +138,7 @@ impl Worker {
             .with_handler(OutboxTopic::Milestone, Arc::new(milestones));
         Ok(Self {
             processor,
+            outbox,
             accounts,
             ledger,
             purge_every: Duration::from_secs(config.account_purge_interval_secs),
@@ -150,6 +158,7 @@ impl Worker {
         let mut next_purge = Instant::now();
         let mut next_reverify = Instant::now();
         let mut next_trim = next_trim_after(Utc::now());
+        let mut next_sample = Instant::now();
         while !*stop.borrow() {
             let (mut rows, mut batches) = (0usize, 0usize);
             loop {
@@ -170,6 +179,15 @@ impl Worker {
             if batches > 1 {
                 // Only a backlog takes more than one batch: make it visible.
                 tracing::info!(rows, batches, "outbox backlog worked off");
+            }
+            if Instant::now() >= next_sample {
+                match self.outbox.backlog().await {
+                    Ok((pending, oldest)) => {
+                        crate::monitoring::record_outbox_backlog(pending, oldest, Utc::now())
+                    }
+                    Err(e) => tracing::warn!(error = %e, "sampling the outbox backlog failed"),
+                }
+                next_sample = Instant::now() + BACKLOG_SAMPLE_EVERY;
             }
             if Instant::now() >= next_purge {
                 match self.accounts.purge_due(Utc::now()).await {

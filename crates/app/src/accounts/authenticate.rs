@@ -19,6 +19,7 @@ pub enum AuthError {
 
 impl AccountService {
     /// Verifies an access token and checks that its user is still active.
+    #[tracing::instrument(level = "debug", name = "accounts.authenticate", skip_all)]
     pub async fn authenticate(&self, token: &str) -> Result<UserRecord, AuthError> {
         let claims = self
             .tokens

@@ -24,6 +24,7 @@ impl AccountService {
     /// Soft-deletes the caller's account in one write: no more sign-in, consent rows
     /// hashed, sessions revoked, devices removed, memberships removed with the creator
     /// hand-over, a confirmation e-mail queued. A password, when given, must verify.
+    #[tracing::instrument(level = "debug", name = "accounts.delete_account", skip_all)]
     pub async fn delete_account(
         &self,
         user: UserId,
@@ -54,6 +55,7 @@ impl AccountService {
 
     /// Purges every account soft-deleted more than the grace period before `now`;
     /// returns how many were purged.
+    #[tracing::instrument(level = "debug", name = "accounts.purge_due", skip_all)]
     pub async fn purge_due(&self, now: DateTime<Utc>) -> Result<usize, AccountError> {
         let cutoff = now - Duration::days(i64::from(self.settings.purge_days));
         let mut total = 0;

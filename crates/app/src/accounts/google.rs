@@ -55,6 +55,7 @@ impl AccountService {
     /// deletion grace period holds the identity or e-mail (`AccountDeleted`), and only
     /// with `consent_agreed` (`ConsentRequired`) — a new password-less user with the two
     /// policy consents.
+    #[tracing::instrument(level = "debug", name = "accounts.google_sign_in", skip_all)]
     pub async fn google_sign_in(
         &self,
         id_token: &str,
@@ -136,6 +137,7 @@ impl AccountService {
     }
 
     /// Links the Google account of `id_token` to the caller.
+    #[tracing::instrument(level = "debug", name = "accounts.link_google", skip_all)]
     pub async fn link_google(
         &self,
         user: UserId,

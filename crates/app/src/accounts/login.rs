@@ -9,6 +9,7 @@ impl AccountService {
     /// Signs in an active user. Unknown e-mail, password-less account and wrong password
     /// cost the same hashing work and give the same error. A legacy (bcrypt) hash is
     /// replaced by an argon2id one on success.
+    #[tracing::instrument(level = "debug", name = "accounts.login", skip_all)]
     pub async fn login(&self, email: Email, password: &str) -> Result<Session, AccountError> {
         let found = self.users.find_login(&email).await?;
         let stored = found.as_ref().and_then(|f| f.password_hash.clone());

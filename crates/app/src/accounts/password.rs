@@ -10,6 +10,7 @@ impl AccountService {
     /// With `current`, changes an existing password after checking it; without, sets a
     /// first password on a password-less (Google) account. Adds the `email` provider row
     /// if missing.
+    #[tracing::instrument(level = "debug", name = "accounts.change_password", skip_all)]
     pub async fn change_password(
         &self,
         user: UserId,

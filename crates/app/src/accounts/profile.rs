@@ -19,6 +19,7 @@ impl AccountService {
     /// Changes the display name when given and marks the age verified when an adult
     /// birth date is given (never unset; the date itself is not kept). An empty change
     /// is a no-op read.
+    #[tracing::instrument(level = "debug", name = "accounts.update_profile", skip_all)]
     pub async fn update_profile(
         &self,
         user: UserId,
@@ -32,6 +33,7 @@ impl AccountService {
     }
 
     /// The caller's providers and whether a password is set.
+    #[tracing::instrument(level = "debug", name = "accounts.providers", skip_all)]
     pub async fn providers(&self, user: UserId) -> Result<Providers, AccountError> {
         let creds = self
             .users
@@ -46,6 +48,7 @@ impl AccountService {
     }
 
     /// Unlinks a provider unless it is the last one.
+    #[tracing::instrument(level = "debug", name = "accounts.unlink", skip_all)]
     pub async fn unlink(&self, user: UserId, provider: AuthProvider) -> Result<(), AccountError> {
         match self.users.unlink_provider(user, provider).await? {
             UnlinkOutcome::Unlinked => Ok(()),

@@ -11,6 +11,7 @@ impl AccountService {
     /// Creates the account (e-mail unique among all users, soft-deleted included, age
     /// verified by `_adult`), hashes the password, and stores the user, its provider, the
     /// two policy consents (from `ip_address`) and a first session in one atomic write.
+    #[tracing::instrument(level = "debug", name = "accounts.register", skip_all)]
     pub async fn register(
         &self,
         email: Email,

@@ -12,6 +12,7 @@ pub const RESET_TTL_MINUTES: i64 = 60;
 impl AccountService {
     /// Queues a reset e-mail for an active account with `email`; does nothing (and says
     /// nothing) otherwise. The plain token only travels in the e-mail.
+    #[tracing::instrument(level = "debug", name = "accounts.forgot_password", skip_all)]
     pub async fn forgot_password(&self, email: Email) -> Result<(), AccountError> {
         let Some(found) = self.users.find_login(&email).await? else {
             return Ok(());
@@ -34,6 +35,7 @@ impl AccountService {
 
     /// Sets a new password with an open reset token, revokes every session and opens a
     /// new one.
+    #[tracing::instrument(level = "debug", name = "accounts.reset_password", skip_all)]
     pub async fn reset_password(
         &self,
         token: &str,

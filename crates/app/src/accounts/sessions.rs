@@ -8,6 +8,7 @@ use super::{AccountError, AccountService, TokenPair};
 impl AccountService {
     /// Exchanges a refresh token for a new pair and revokes it (decision D5). Presenting a
     /// revoked token again revokes every session of its user.
+    #[tracing::instrument(level = "debug", name = "accounts.refresh", skip_all)]
     pub async fn refresh(&self, refresh_token: &str) -> Result<TokenPair, AccountError> {
         let claims = self
             .tokens
@@ -38,6 +39,7 @@ impl AccountService {
 
     /// Revokes the caller's session named by `refresh_token`; anything else (bad token,
     /// someone else's) is silently ignored.
+    #[tracing::instrument(level = "debug", name = "accounts.logout", skip_all)]
     pub async fn logout(&self, caller: UserId, refresh_token: &str) -> Result<(), AccountError> {
         let Ok(claims) = self.tokens.verify_refresh(refresh_token) else {
             return Ok(());

@@ -42,6 +42,7 @@ fn check_range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<(), Cor
 
 impl GoalService {
     /// Every member's entries of an active goal in `[from, to]` (members only).
+    #[tracing::instrument(level = "debug", name = "goals.goal_progress", skip_all)]
     pub async fn goal_progress(
         &self,
         caller: &UserRecord,
@@ -79,6 +80,7 @@ impl GoalService {
     }
 
     /// The goal and the caller's entries of it in `[from, to]` (members only).
+    #[tracing::instrument(level = "debug", name = "goals.my_progress", skip_all)]
     pub async fn my_progress(
         &self,
         caller: &UserRecord,

@@ -58,6 +58,7 @@ pub struct MemberProgress {
 impl GoalService {
     /// Goals of the group (members only) under `filter`; with `include_progress`, the
     /// period containing today in `zone` for each goal's cadence.
+    #[tracing::instrument(level = "debug", name = "goals.list_goals", skip_all)]
     pub async fn list_goals(
         &self,
         caller: &UserRecord,

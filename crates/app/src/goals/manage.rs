@@ -17,6 +17,7 @@ use crate::notify::{activity, push};
 
 impl GoalService {
     /// Creates a goal (admin or creator) with `goal_added` activity and push.
+    #[tracing::instrument(level = "debug", name = "goals.create_goal", skip_all)]
     pub async fn create_goal(
         &self,
         caller: &UserRecord,
@@ -46,6 +47,7 @@ impl GoalService {
     }
 
     /// The active goal (members only).
+    #[tracing::instrument(level = "debug", name = "goals.get_goal", skip_all)]
     pub async fn get_goal(&self, caller: &UserRecord, id: GoalId) -> Result<GoalRecord, CoreError> {
         let goal = self.active_goal(id).await?;
         authorize_in(
@@ -60,6 +62,7 @@ impl GoalService {
 
     /// Edits title, description and active days of an active goal (admin or creator).
     /// Active days apply to daily goals only; a changed value writes `goal_updated`.
+    #[tracing::instrument(level = "debug", name = "goals.update_goal", skip_all)]
     pub async fn update_goal(
         &self,
         caller: &UserRecord,
@@ -100,6 +103,7 @@ impl GoalService {
     }
 
     /// Archives an active goal (admin or creator) with `goal_archived` activity and push.
+    #[tracing::instrument(level = "debug", name = "goals.archive_goal", skip_all)]
     pub async fn archive_goal(&self, caller: &UserRecord, id: GoalId) -> Result<(), CoreError> {
         let goal = self.active_goal(id).await?;
         let (record, _) = access(

@@ -36,6 +36,7 @@ impl GroupService {
     /// Creates a group with the caller as creator, its initial goals, its first invite
     /// code and the `group_created {group_name, invite_code}` activity; caps are checked
     /// atomically by the repository. Returns the group and its code.
+    #[tracing::instrument(level = "debug", name = "groups.create_group", skip_all)]
     pub async fn create_group(
         &self,
         caller: &UserRecord,
@@ -76,6 +77,7 @@ impl GroupService {
     }
 
     /// Edits the group (admin or creator); a name change writes `group_renamed`.
+    #[tracing::instrument(level = "debug", name = "groups.update_group", skip_all)]
     pub async fn update_group(
         &self,
         caller: &UserRecord,
@@ -101,6 +103,7 @@ impl GroupService {
     }
 
     /// Hard-deletes the group (creator only).
+    #[tracing::instrument(level = "debug", name = "groups.delete_group", skip_all)]
     pub async fn delete_group(&self, caller: &UserRecord, group: GroupId) -> Result<(), CoreError> {
         access(&*self.groups, group, caller.id, GroupAction::DeleteGroup).await?;
         Ok(self.groups.delete_group(group).await?)

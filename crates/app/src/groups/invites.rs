@@ -51,6 +51,7 @@ pub struct JoinRequested {
 
 impl GroupService {
     /// The group's live code (active members); a group without one gets one.
+    #[tracing::instrument(level = "debug", name = "groups.invite", skip_all)]
     pub async fn invite(
         &self,
         caller: &UserRecord,
@@ -74,6 +75,7 @@ impl GroupService {
 
     /// Revokes the live code and issues a new one (admins), with the
     /// `invite_code_regenerated` activity.
+    #[tracing::instrument(level = "debug", name = "groups.regenerate_invite", skip_all)]
     pub async fn regenerate_invite(
         &self,
         caller: &UserRecord,
@@ -104,6 +106,7 @@ impl GroupService {
     /// Asks to join the group of a live code (trimmed, case-insensitive); admins are told.
     /// (The subscription group limit, `GROUP_LIMIT_REACHED`, comes after the membership
     /// checks and before the caps; see docs/API.md, "Invites and the approval queue".)
+    #[tracing::instrument(level = "debug", name = "groups.join", skip_all)]
     pub async fn join(&self, caller: &UserRecord, code: &str) -> Result<JoinRequested, CoreError> {
         let code = InviteCode::normalize_input(code);
         let group = self

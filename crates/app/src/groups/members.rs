@@ -15,6 +15,7 @@ use crate::notify::{activity, push};
 impl GroupService {
     /// Changes another active member's role (admin or creator; never one's own, never
     /// the creator's) and writes `member_promoted`; a member made admin is told.
+    #[tracing::instrument(level = "debug", name = "groups.change_role", skip_all)]
     pub async fn change_role(
         &self,
         caller: &UserRecord,
@@ -46,6 +47,7 @@ impl GroupService {
 
     /// Removes another active member (admin or creator; never oneself, never the
     /// creator), with `member_removed` activity and push; the removed user is told.
+    #[tracing::instrument(level = "debug", name = "groups.remove_member", skip_all)]
     pub async fn remove_member(
         &self,
         caller: &UserRecord,
@@ -87,6 +89,7 @@ impl GroupService {
     /// Leaves the group or withdraws a pending request (docs/API.md, "Leaving"): the
     /// creator, or the last admin, hands the role on; the last active member's leave
     /// deletes the group.
+    #[tracing::instrument(level = "debug", name = "groups.leave", skip_all)]
     pub async fn leave(&self, caller: &UserRecord, group: GroupId) -> Result<(), CoreError> {
         access(&*self.groups, group, caller.id, GroupAction::Leave).await?;
         let request = LeaveRequest {

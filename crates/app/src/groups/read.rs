@@ -11,6 +11,7 @@ use crate::errors::CoreError;
 
 impl GroupService {
     /// The group and the caller's membership (active members and pending requests).
+    #[tracing::instrument(level = "debug", name = "groups.get_group", skip_all)]
     pub async fn get_group(
         &self,
         caller: &UserRecord,
@@ -20,6 +21,7 @@ impl GroupService {
     }
 
     /// The members, creator first (members only).
+    #[tracing::instrument(level = "debug", name = "groups.list_members", skip_all)]
     pub async fn list_members(
         &self,
         caller: &UserRecord,
@@ -30,6 +32,7 @@ impl GroupService {
     }
 
     /// One page of the activity feed (members only).
+    #[tracing::instrument(level = "debug", name = "groups.feed", skip_all)]
     pub async fn feed(
         &self,
         caller: &UserRecord,
@@ -43,6 +46,7 @@ impl GroupService {
 
     /// One page of the caller's groups (active and pending memberships, `joined_at`
     /// descending) and their total.
+    #[tracing::instrument(level = "debug", name = "groups.my_groups", skip_all)]
     pub async fn my_groups(
         &self,
         caller: &UserRecord,

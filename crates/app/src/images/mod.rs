@@ -134,6 +134,7 @@ impl ImageService {
     ///
     /// Errors: [`ImageFailure::Fetch`], [`ImageFailure::Rejected`], [`ImageFailure::Store`],
     /// [`ImageFailure::Core`].
+    #[tracing::instrument(level = "debug", name = "images.import_avatar", skip_all)]
     pub async fn import_avatar(&self, user: UserId, url: &str) -> Result<bool, ImageFailure> {
         let Some(fetcher) = &self.fetcher else {
             return Ok(false);
@@ -194,6 +195,7 @@ impl ImageService {
     ///
     /// Errors: [`ImageFailure::Rejected`] for a refused upload, [`ImageFailure::Store`],
     /// [`ImageFailure::Core`] (`NotFound` if the account vanished meanwhile, `Repo`).
+    #[tracing::instrument(level = "debug", name = "images.upload_avatar", skip_all)]
     pub async fn upload_avatar(
         &self,
         caller: &UserRecord,
@@ -215,6 +217,7 @@ impl ImageService {
     ///
     /// Errors: [`ImageFailure::Store`] when the blob could not be removed (the avatar is
     /// already gone for readers; a retry removes the blob), [`ImageFailure::Core`].
+    #[tracing::instrument(level = "debug", name = "images.delete_avatar", skip_all)]
     pub async fn delete_avatar(&self, caller: &UserRecord) -> Result<(), ImageFailure> {
         self.refs.clear_avatar(caller.id).await?;
         self.remove_blobs(&ImageKey::Avatar(caller.id.as_uuid()))
@@ -226,6 +229,7 @@ impl ImageService {
     ///
     /// Errors: [`CoreError::NotFound`] / [`CoreError::Forbidden`] (checked before the
     /// upload is decoded), [`ImageFailure::Rejected`], [`ImageFailure::Store`].
+    #[tracing::instrument(level = "debug", name = "images.upload_icon", skip_all)]
     pub async fn upload_icon(
         &self,
         caller: &UserRecord,
@@ -249,6 +253,7 @@ impl ImageService {
     /// blob; emoji and colour stay as they are (idempotent).
     ///
     /// Errors: [`CoreError::NotFound`], [`CoreError::Forbidden`], [`ImageFailure::Store`].
+    #[tracing::instrument(level = "debug", name = "images.delete_icon", skip_all)]
     pub async fn delete_icon(
         &self,
         caller: &UserRecord,
@@ -270,6 +275,7 @@ impl ImageService {
     /// not read at all).
     ///
     /// Errors: [`ImageFailure::Store`], [`ImageFailure::Core`] (`Repo`).
+    #[tracing::instrument(level = "debug", name = "images.read", skip_all)]
     pub async fn read(
         &self,
         key: &ImageKey,

@@ -27,6 +27,7 @@ impl ProgressService {
     }
 
     /// An entry, for its owner or any member of its group.
+    #[tracing::instrument(level = "debug", name = "progress.get_entry", skip_all)]
     pub async fn get_entry(
         &self,
         caller: &UserRecord,
@@ -40,6 +41,7 @@ impl ProgressService {
     }
 
     /// Deletes an entry (owner only).
+    #[tracing::instrument(level = "debug", name = "progress.delete_entry", skip_all)]
     pub async fn delete_entry(&self, caller: &UserRecord, id: EntryId) -> Result<(), CoreError> {
         let (entry, _) = self.live_entry(id).await?;
         if entry.user_id != caller.id {

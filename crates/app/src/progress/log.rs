@@ -56,6 +56,7 @@ impl LogProgress {
 impl ProgressService {
     /// Logs progress on an active goal of one of the caller's groups. Returns the entry
     /// and whether it was created now (`false` = an idempotent replay).
+    #[tracing::instrument(level = "debug", name = "progress.log_progress", skip_all)]
     pub async fn log_progress(
         &self,
         caller: &UserRecord,

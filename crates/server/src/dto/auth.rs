@@ -7,7 +7,7 @@ use super::rules;
 use super::users::UserBody;
 
 /// `POST /api/auth/register`.
-#[derive(Debug, Deserialize, garde::Validate)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct RegisterRequest {
     /// E-mail (trimmed and lower-cased).
     #[garde(custom(|v: &String, c: &()| rules::email(v, c)))]
@@ -33,7 +33,7 @@ pub struct RegisterRequest {
 }
 
 /// `POST /api/auth/login`.
-#[derive(Debug, Deserialize, garde::Validate)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct LoginRequest {
     /// E-mail (no format rule: a malformed one is simply unknown, 401).
     #[garde(custom(|v: &String, c: &()| rules::non_empty(v, c)))]
@@ -65,7 +65,7 @@ impl From<Session> for SessionBody {
 }
 
 /// `POST /api/auth/refresh` and `/logout`.
-#[derive(Debug, Deserialize, garde::Validate)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct RefreshRequest {
     /// The refresh token.
     #[garde(custom(|v: &String, c: &()| rules::non_empty(v, c)))]
@@ -73,7 +73,7 @@ pub struct RefreshRequest {
 }
 
 /// `POST /api/auth/forgot-password`.
-#[derive(Debug, Deserialize, garde::Validate)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct ForgotPasswordRequest {
     /// E-mail.
     #[garde(custom(|v: &String, c: &()| rules::email(v, c)))]
@@ -81,7 +81,7 @@ pub struct ForgotPasswordRequest {
 }
 
 /// `POST /api/auth/reset-password`.
-#[derive(Debug, Deserialize, garde::Validate)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct ResetPasswordRequest {
     /// The token from the e-mail link.
     #[garde(custom(|v: &String, c: &()| rules::non_empty(v, c)))]
@@ -92,7 +92,7 @@ pub struct ResetPasswordRequest {
 }
 
 /// `POST /api/auth/google` and `/link/google`.
-#[derive(Debug, Deserialize, garde::Validate)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct GoogleRequest {
     /// Google ID token.
     #[garde(custom(|v: &String, c: &()| rules::non_empty(v, c)))]

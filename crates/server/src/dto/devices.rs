@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::rules;
 
 /// `POST /api/devices/register`.
-#[derive(Debug, Deserialize, garde::Validate)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct RegisterDeviceRequest {
     /// FCM registration token, 1–256 characters.
     #[garde(custom(|v: &String, c: &()| rules::fcm_token(v, c)))]

@@ -15,7 +15,7 @@ use super::rules;
 use crate::error::ApiError;
 
 /// `POST /api/groups/:id/goals` (and an `initial_goals` item).
-#[derive(Debug, Deserialize, garde::Validate)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct CreateGoalRequest {
     /// Title, 1–200.
     #[garde(custom(|v: &String, c: &()| rules::goal_title(v, c)))]
@@ -86,7 +86,7 @@ impl CreateGoalRequest {
 }
 
 /// `PATCH /api/goals/:id`.
-#[derive(Debug, Deserialize, garde::Validate)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct UpdateGoalRequest {
     /// New title (`null` is refused).
     #[garde(skip)]
@@ -366,7 +366,7 @@ impl From<EntryRecord> for EntryBody {
 }
 
 /// `POST /api/progress`.
-#[derive(Debug, Deserialize, garde::Validate)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct LogProgressRequest {
     /// Goal id.
     #[garde(skip)]

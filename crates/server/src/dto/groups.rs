@@ -19,7 +19,7 @@ use super::rules;
 use crate::error::ApiError;
 
 /// `POST /api/groups`.
-#[derive(Debug, Deserialize, garde::Validate)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct CreateGroupRequest {
     /// Name, 1–100.
     #[garde(custom(|v: &String, c: &()| rules::group_name(v, c)))]
@@ -76,7 +76,7 @@ impl CreateGroupRequest {
 }
 
 /// `PATCH /api/groups/:id`: absent keys stay, `null` clears (not the name).
-#[derive(Debug, Deserialize, garde::Validate)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct UpdateGroupRequest {
     /// New name (`null` is refused: a group always has a name).
     #[garde(skip)]
@@ -128,7 +128,7 @@ impl UpdateGroupRequest {
 }
 
 /// `PATCH /api/groups/:id/members/:user_id`.
-#[derive(Debug, Deserialize, garde::Validate)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct ChangeRoleRequest {
     /// `admin` or `member`.
     #[garde(custom(|v: &String, c: &()| rules::assignable_role(v, c)))]
@@ -136,7 +136,7 @@ pub struct ChangeRoleRequest {
 }
 
 /// `POST /api/groups/join`.
-#[derive(Debug, Deserialize, garde::Validate)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct JoinRequest {
     /// The code (trimmed, case-insensitive).
     #[garde(custom(|v: &String, c: &()| rules::non_empty(v.trim(), c)))]

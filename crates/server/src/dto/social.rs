@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::error::ApiError;
 
 /// `PUT /api/activities/:id/reactions`.
-#[derive(Debug, Deserialize, garde::Validate)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct ReactionRequest {
     /// One of the picker's emoji.
     #[garde(skip)]
@@ -26,7 +26,7 @@ impl ReactionRequest {
 }
 
 /// `POST /api/nudges`.
-#[derive(Debug, Deserialize, garde::Validate)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct NudgeRequest {
     /// Recipient id.
     #[garde(skip)]

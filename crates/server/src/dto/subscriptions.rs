@@ -34,7 +34,7 @@ pub fn eligibility_body(s: &SubscriptionState) -> Value {
 }
 
 /// `POST /api/subscriptions/upgrade` and `/verify`.
-#[derive(Debug, Deserialize, garde::Validate)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct UpgradeRequest {
     /// `google_play` or `app_store`.
     #[garde(pattern("^(google_play|app_store)$"))]
@@ -48,7 +48,7 @@ pub struct UpgradeRequest {
 }
 
 /// `POST /api/subscriptions/downgrade/select-group`.
-#[derive(Debug, Deserialize, garde::Validate)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct SelectGroupRequest {
     /// The group to keep writable.
     #[garde(custom(|v: &String, _: &()| uuid::Uuid::parse_str(v).map(drop).map_err(|_| garde::Error::new("must be a UUID"))))]

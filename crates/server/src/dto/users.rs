@@ -38,7 +38,7 @@ impl From<UserRecord> for UserBody {
 }
 
 /// `PATCH /api/users/me`.
-#[derive(Debug, serde::Deserialize, garde::Validate)]
+#[derive(Debug, serde::Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct UpdateMeRequest {
     /// New display name, 1–100 characters.
     #[garde(skip)]
@@ -49,7 +49,7 @@ pub struct UpdateMeRequest {
 }
 
 /// `POST /api/users/me/consents`.
-#[derive(Debug, serde::Deserialize, garde::Validate)]
+#[derive(Debug, serde::Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct RecordConsentsRequest {
     /// 1–10 types of 1–50 characters.
     #[garde(length(min = 1, max = 10), inner(length(chars, min = 1, max = 50)))]
@@ -60,7 +60,7 @@ pub struct RecordConsentsRequest {
 }
 
 /// `POST /api/users/me/password`.
-#[derive(Debug, serde::Deserialize, garde::Validate)]
+#[derive(Debug, serde::Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct ChangePasswordRequest {
     /// Current password; `null`/absent when setting a first password.
     #[garde(skip)]
@@ -71,7 +71,7 @@ pub struct ChangePasswordRequest {
 }
 
 /// `DELETE /api/users/me`.
-#[derive(Debug, serde::Deserialize, garde::Validate)]
+#[derive(Debug, serde::Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct DeleteMeRequest {
     /// Current password; when sent it must verify.
     #[garde(skip)]

@@ -28,12 +28,25 @@ pub async fn request_context(
         .unwrap_or_else(RequestId::generate);
     req.extensions_mut().insert(request_id.clone());
     let method = req.method().to_string();
+    // The template is known before routing (from the resource map), so the span is named
+    // after it from the start: exported span names cannot change once the span started.
+    let template = req
+        .match_pattern()
+        .unwrap_or_else(|| crate::middleware::UNMATCHED_ROUTE.into());
     let span = tracing::info_span!(
         "request",
         request_id = %request_id.0,
         method = %method,
         user_id = tracing::field::Empty,
+        trace_id = tracing::field::Empty,
+        otel.name = %format!("{method} {template}"),
+        otel.kind = "server",
+        http.route = %template,
+        http.response.status_code = tracing::field::Empty,
     );
+    if let Some(trace_id) = crate::telemetry::continue_trace(&span, req.headers()) {
+        span.record("trace_id", trace_id);
+    }
     let started = Instant::now();
     let result = next.call(req).instrument(span.clone()).await;
     let elapsed = started.elapsed();
@@ -45,6 +58,7 @@ pub async fn request_context(
                 .request()
                 .match_pattern()
                 .unwrap_or_else(|| "<unmatched>".into());
+            span.record("http.response.status_code", status);
             if let Ok(value) = HeaderValue::from_str(&request_id.0) {
                 response
                     .headers_mut()

@@ -11,6 +11,12 @@ use crate::state::AppState;
 const MEMORY_WARNING_MB: u64 = 900;
 
 /// Probes the database and reports process health; 503 when the database is unavailable.
+#[utoipa::path(
+    get,
+    path = "/health",
+    tag = "health",
+    responses((status = 200, description = "Success"), (status = 503, description = "Unhealthy or not ready"))
+)]
 pub async fn health(state: web::Data<AppState>) -> HttpResponse {
     let database = state.health.database().await;
     let memory_mb = resident_memory_mb();

@@ -19,9 +19,37 @@ use actix_web::{HttpResponse, web};
 
 use crate::error::ApiError;
 
+/// OpenAPI entries of `/health` and `/ready`: one `#[utoipa::path]` per handler, listed here (see
+/// docs/API.md, OpenAPI).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(health::health, ready::ready,))]
+pub(crate) struct Api;
+
+/// The OpenAPI document of every route, merged from each module's `Api`.
+pub(crate) fn api_doc() -> utoipa::openapi::OpenApi {
+    use utoipa::OpenApi;
+    let mut doc = Api::openapi();
+    for part in [
+        auth::Api::openapi(),
+        users::Api::openapi(),
+        groups::Api::openapi(),
+        goals::Api::openapi(),
+        progress::Api::openapi(),
+        devices::Api::openapi(),
+        subscriptions::Api::openapi(),
+        activities::Api::openapi(),
+        nudges::Api::openapi(),
+        notifications::Api::openapi(),
+    ] {
+        doc.merge(part);
+    }
+    doc
+}
+
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/health", web::get().to(health::health))
+    cfg.configure(crate::openapi::configure)
+        .route("/health", web::get().to(health::health))
         .route("/ready", web::get().to(ready::ready))
         .service(web::scope("/api/auth").configure(auth::configure))
         .service(web::scope("/api/users").configure(users::configure))

@@ -7,6 +7,12 @@ use crate::middleware::RawBody;
 use crate::state::AppState;
 
 /// Readiness for load balancers and orchestrators.
+#[utoipa::path(
+    get,
+    path = "/ready",
+    tag = "health",
+    responses((status = 200, description = "Success"), (status = 503, description = "Unhealthy or not ready"))
+)]
 pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
     let ready = !state.is_draining() && state.readiness.database().await.is_healthy();
     let mut response = if ready {

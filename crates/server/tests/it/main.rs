@@ -29,6 +29,7 @@ mod joining;
 mod latency;
 mod limits;
 mod newcomer;
+mod observability;
 mod profile;
 mod progress;
 mod progress_views;

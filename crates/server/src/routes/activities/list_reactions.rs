@@ -10,6 +10,20 @@ use crate::extract::AuthUser;
 use crate::state::AppState;
 
 /// The reactions on an activity, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/activities/{activity_id}/reactions",
+    tag = "activities",
+    params(("activity_id" = uuid::Uuid, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "{activity_id, reactions, total}, newest first"),
+        (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
+        (status = 403, description = "FORBIDDEN: not a member of the group", body = crate::openapi::ErrorBody),
+        (status = 404, description = "NOT_FOUND: unknown activity", body = crate::openapi::ErrorBody),
+        (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)
+    )
+)]
 pub async fn list_reactions(
     state: web::Data<AppState>,
     user: AuthUser,

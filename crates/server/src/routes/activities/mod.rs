@@ -31,3 +31,13 @@ pub(crate) fn path_uuid(s: &str) -> Result<Uuid, ApiError> {
         .map(|id| id.as_uuid())
         .ok_or_else(|| ApiError::not_found("Resource not found"))
 }
+
+/// OpenAPI entries of these routes: one `#[utoipa::path]` per handler, listed here (see
+/// docs/API.md, OpenAPI).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    put_reaction::put_reaction,
+    delete_reaction::delete_reaction,
+    list_reactions::list_reactions,
+))]
+pub(crate) struct Api;

@@ -10,6 +10,22 @@ use crate::extract::{AuthUser, ValidJson};
 use crate::state::AppState;
 
 /// Adds or replaces the caller's reaction.
+#[utoipa::path(
+    put,
+    path = "/api/activities/{activity_id}/reactions",
+    tag = "activities",
+    params(("activity_id" = uuid::Uuid, Path)),
+    request_body = ReactionRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "{reaction, replaced}"),
+        (status = 400, description = "VALIDATION_ERROR: not one of the picker emoji", body = crate::openapi::ErrorBody),
+        (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
+        (status = 403, description = "FORBIDDEN: not a member of the group", body = crate::openapi::ErrorBody),
+        (status = 404, description = "NOT_FOUND: unknown activity", body = crate::openapi::ErrorBody),
+        (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)
+    )
+)]
 pub async fn put_reaction(
     state: web::Data<AppState>,
     user: AuthUser,

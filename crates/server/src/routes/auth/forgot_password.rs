@@ -14,6 +14,13 @@ pub const MESSAGE: &str =
     "If an account exists with this email, a password reset link has been sent.";
 
 /// Queues a reset e-mail for an active account.
+#[utoipa::path(
+    post,
+    path = "/api/auth/forgot-password",
+    tag = "auth",
+    request_body = ForgotPasswordRequest,
+    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn forgot_password(
     state: web::Data<AppState>,
     body: ValidJson<ForgotPasswordRequest>,

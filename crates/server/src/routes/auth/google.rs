@@ -26,6 +26,13 @@ fn import_picture(state: &AppState, user: UserId, url: String) {
 }
 
 /// Signs in (or up) with a Google ID token.
+#[utoipa::path(
+    post,
+    path = "/api/auth/google",
+    tag = "auth",
+    request_body = GoogleRequest,
+    responses((status = 201, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn google(
     state: web::Data<AppState>,
     req: HttpRequest,

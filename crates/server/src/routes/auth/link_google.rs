@@ -9,6 +9,14 @@ use crate::extract::{AuthUser, ValidJson};
 use crate::state::AppState;
 
 /// Links a Google account to the caller.
+#[utoipa::path(
+    post,
+    path = "/api/auth/link/google",
+    tag = "auth",
+    request_body = GoogleRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn link_google(
     state: web::Data<AppState>,
     user: AuthUser,

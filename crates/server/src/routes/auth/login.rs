@@ -12,6 +12,13 @@ use crate::extract::ValidJson;
 use crate::state::AppState;
 
 /// Signs in with e-mail and password.
+#[utoipa::path(
+    post,
+    path = "/api/auth/login",
+    tag = "auth",
+    request_body = LoginRequest,
+    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn login(
     state: web::Data<AppState>,
     body: ValidJson<LoginRequest>,

@@ -30,3 +30,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/link/google", web::post().to(link_google::link_google))
         .route("/unlink/{provider}", web::delete().to(unlink::unlink));
 }
+
+/// OpenAPI entries of these routes: one `#[utoipa::path]` per handler, listed here (see
+/// docs/API.md, OpenAPI).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    register::register,
+    login::login,
+    google::google,
+    refresh::refresh,
+    logout::logout,
+    forgot_password::forgot_password,
+    reset_password::reset_password,
+    link_google::link_google,
+    unlink::unlink,
+))]
+pub(crate) struct Api;

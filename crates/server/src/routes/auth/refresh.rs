@@ -8,6 +8,13 @@ use crate::extract::ValidJson;
 use crate::state::AppState;
 
 /// Exchanges a refresh token for a new pair.
+#[utoipa::path(
+    post,
+    path = "/api/auth/refresh",
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn refresh(
     state: web::Data<AppState>,
     body: ValidJson<RefreshRequest>,

@@ -10,6 +10,13 @@ use crate::state::AppState;
 
 /// Creates an e-mail/password account of an adult, records the policy consents and signs
 /// it in.
+#[utoipa::path(
+    post,
+    path = "/api/auth/register",
+    tag = "auth",
+    request_body = RegisterRequest,
+    responses((status = 201, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn register(
     state: web::Data<AppState>,
     req: HttpRequest,

@@ -9,6 +9,13 @@ use crate::extract::ValidJson;
 use crate::state::AppState;
 
 /// Sets a new password with a reset token; every other session ends.
+#[utoipa::path(
+    post,
+    path = "/api/auth/reset-password",
+    tag = "auth",
+    request_body = ResetPasswordRequest,
+    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn reset_password(
     state: web::Data<AppState>,
     body: ValidJson<ResetPasswordRequest>,

@@ -10,6 +10,14 @@ use crate::extract::AuthUser;
 use crate::state::AppState;
 
 /// Unlinks `google` or `email` unless it is the caller's last sign-in method.
+#[utoipa::path(
+    delete,
+    path = "/api/auth/unlink/{provider}",
+    tag = "auth",
+    params(("provider" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn unlink(
     state: web::Data<AppState>,
     user: AuthUser,

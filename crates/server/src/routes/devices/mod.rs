@@ -12,3 +12,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/register", web::post().to(register::register))
         .route("/{device_id}", web::delete().to(delete::delete));
 }
+
+/// OpenAPI entries of these routes: one `#[utoipa::path]` per handler, listed here (see
+/// docs/API.md, OpenAPI).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list::list, register::register, delete::delete,))]
+pub(crate) struct Api;

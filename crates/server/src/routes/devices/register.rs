@@ -9,6 +9,14 @@ use crate::extract::{AuthUser, ValidJson};
 use crate::state::AppState;
 
 /// Registers (or re-assigns) the caller's device token.
+#[utoipa::path(
+    post,
+    path = "/api/devices/register",
+    tag = "devices",
+    request_body = RegisterDeviceRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn register(
     state: web::Data<AppState>,
     user: AuthUser,

@@ -33,3 +33,15 @@ pub(crate) fn query_date(
         })
         .transpose()
 }
+
+/// OpenAPI entries of these routes: one `#[utoipa::path]` per handler, listed here (see
+/// docs/API.md, OpenAPI).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    get::get,
+    update::update,
+    archive::archive,
+    progress::progress,
+    my_progress::my_progress,
+))]
+pub(crate) struct Api;

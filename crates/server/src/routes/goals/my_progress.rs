@@ -12,6 +12,14 @@ use crate::routes::ids;
 use crate::state::AppState;
 
 /// The caller's entries in the date range (members only).
+#[utoipa::path(
+    get,
+    path = "/api/goals/{goal_id}/progress/me",
+    tag = "goals",
+    params(("goal_id" = uuid::Uuid, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn my_progress(
     state: web::Data<AppState>,
     user: AuthUser,

@@ -10,6 +10,15 @@ use crate::routes::ids;
 use crate::state::AppState;
 
 /// Edits title, description and active days (admin or creator).
+#[utoipa::path(
+    patch,
+    path = "/api/goals/{goal_id}",
+    tag = "goals",
+    params(("goal_id" = uuid::Uuid, Path)),
+    request_body = UpdateGoalRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn update(
     state: web::Data<AppState>,
     user: AuthUser,

@@ -13,6 +13,14 @@ use crate::state::AppState;
 
 /// One page of the feed, newest first (members only), with each item's reactions
 /// (one more read for the whole page; see docs/API.md, Reactions).
+#[utoipa::path(
+    get,
+    path = "/api/groups/{group_id}/activity",
+    tag = "groups",
+    params(("group_id" = uuid::Uuid, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn activity(
     state: web::Data<AppState>,
     user: AuthUser,

@@ -11,6 +11,15 @@ use crate::routes::ids;
 use crate::state::AppState;
 
 /// Sets another member's role (admin or creator).
+#[utoipa::path(
+    patch,
+    path = "/api/groups/{group_id}/members/{user_id}",
+    tag = "groups",
+    params(("group_id" = uuid::Uuid, Path), ("user_id" = uuid::Uuid, Path)),
+    request_body = ChangeRoleRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn change_role(
     state: web::Data<AppState>,
     user: AuthUser,

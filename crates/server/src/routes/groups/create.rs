@@ -10,6 +10,14 @@ use crate::state::AppState;
 
 /// Creates a group with the caller as creator and its first invite code; the
 /// subscription's group limit comes before the caps (`403 GROUP_LIMIT_REACHED`).
+#[utoipa::path(
+    post,
+    path = "/api/groups",
+    tag = "groups",
+    request_body = CreateGroupRequest,
+    security(("bearer" = [])),
+    responses((status = 201, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn create(
     state: web::Data<AppState>,
     user: AuthUser,

@@ -9,6 +9,15 @@ use crate::routes::ids;
 use crate::state::AppState;
 
 /// Creates a goal (admin or creator).
+#[utoipa::path(
+    post,
+    path = "/api/groups/{group_id}/goals",
+    tag = "groups",
+    params(("group_id" = uuid::Uuid, Path)),
+    request_body = CreateGoalRequest,
+    security(("bearer" = [])),
+    responses((status = 201, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn create_goal(
     state: web::Data<AppState>,
     user: AuthUser,

@@ -9,6 +9,20 @@ use crate::routes::ids;
 use crate::state::AppState;
 
 /// Declines (deletes) a pending join request (admins); 404 when none is pending.
+#[utoipa::path(
+    post,
+    path = "/api/groups/{group_id}/members/{user_id}/decline",
+    tag = "groups",
+    params(("group_id" = uuid::Uuid, Path), ("user_id" = uuid::Uuid, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "{success: true}"),
+        (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
+        (status = 403, description = "FORBIDDEN: not an admin", body = crate::openapi::ErrorBody),
+        (status = 404, description = "NOT_FOUND: no pending request", body = crate::openapi::ErrorBody),
+        (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)
+    )
+)]
 pub async fn decline(
     state: web::Data<AppState>,
     user: AuthUser,

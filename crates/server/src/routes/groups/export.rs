@@ -20,6 +20,22 @@ const MAX_DAYS: i64 = 730;
 
 /// One sheet per active member with goal completion over the range (active members;
 /// 10 per hour per user).
+#[utoipa::path(
+    get,
+    path = "/api/groups/{group_id}/export-progress",
+    tag = "groups",
+    params(("group_id" = uuid::Uuid, Path), ("start_date" = String, Query, description = "YYYY-MM-DD"), ("end_date" = String, Query, description = "YYYY-MM-DD, not after today"), ("user_timezone" = String, Query, description = "IANA zone")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The .xlsx workbook as an attachment"),
+        (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::ErrorBody),
+        (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
+        (status = 403, description = "FORBIDDEN: not an active member; SUBSCRIPTION_REQUIRED: over the tier maximum", body = crate::openapi::ErrorBody),
+        (status = 404, description = "NOT_FOUND: unknown group", body = crate::openapi::ErrorBody),
+        (status = 429, description = "EXPORT_RATE_LIMIT_EXCEEDED: 10 per hour", body = crate::openapi::ErrorBody),
+        (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)
+    )
+)]
 pub async fn export(
     state: web::Data<AppState>,
     user: AuthUser,

@@ -11,6 +11,21 @@ use crate::state::AppState;
 
 /// Checks a range against the caller's tier: 200 when valid, else 400 with a flat body
 /// (not the error envelope) that the app parses like the 200.
+#[utoipa::path(
+    get,
+    path = "/api/groups/{group_id}/export-progress/validate-range",
+    tag = "groups",
+    params(("group_id" = uuid::Uuid, Path), ("start_date" = String, Query, description = "YYYY-MM-DD"), ("end_date" = String, Query, description = "YYYY-MM-DD")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "{valid: true, max_days_allowed, requested_days, subscription_tier}"),
+        (status = 400, description = "VALIDATION_ERROR in the envelope, or the flat body with valid: false and error absolute_maximum_exceeded or date_range_exceeds_tier_limit"),
+        (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
+        (status = 403, description = "FORBIDDEN: not an active member", body = crate::openapi::ErrorBody),
+        (status = 404, description = "NOT_FOUND: unknown group", body = crate::openapi::ErrorBody),
+        (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)
+    )
+)]
 pub async fn validate_range(
     state: web::Data<AppState>,
     user: AuthUser,

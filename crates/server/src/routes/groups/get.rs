@@ -11,6 +11,14 @@ use crate::state::AppState;
 
 /// The group with the caller's role, membership state (active members and pending
 /// requests) and `is_read_only` (docs/API.md, Subscriptions).
+#[utoipa::path(
+    get,
+    path = "/api/groups/{group_id}",
+    tag = "groups",
+    params(("group_id" = uuid::Uuid, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn get(
     state: web::Data<AppState>,
     user: AuthUser,

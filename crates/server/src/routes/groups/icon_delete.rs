@@ -9,6 +9,14 @@ use crate::routes::ids;
 use crate::state::AppState;
 
 /// Removes the group's icon image, keeping emoji and colour (admin or creator; idempotent).
+#[utoipa::path(
+    delete,
+    path = "/api/groups/{group_id}/icon",
+    tag = "groups",
+    params(("group_id" = uuid::Uuid, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn delete_icon(
     state: web::Data<AppState>,
     user: AuthUser,

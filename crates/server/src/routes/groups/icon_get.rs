@@ -18,6 +18,13 @@ fn no_icon() -> ApiError {
 }
 
 /// The group's icon with its ETag; `304` when the client's copy is current.
+#[utoipa::path(
+    get,
+    path = "/api/groups/{group_id}/icon",
+    tag = "groups",
+    params(("group_id" = uuid::Uuid, Path)),
+    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 304, description = "Not modified (If-None-Match)"), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn get_icon(
     state: web::Data<AppState>,
     req: HttpRequest,

@@ -9,6 +9,20 @@ use crate::routes::ids;
 use crate::state::AppState;
 
 /// The group's standing invite code with its share link (active members).
+#[utoipa::path(
+    get,
+    path = "/api/groups/{group_id}/invite",
+    tag = "groups",
+    params(("group_id" = uuid::Uuid, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "{invite_code, share_url, created_at}"),
+        (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
+        (status = 403, description = "FORBIDDEN: not an active member", body = crate::openapi::ErrorBody),
+        (status = 404, description = "NOT_FOUND: unknown group", body = crate::openapi::ErrorBody),
+        (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)
+    )
+)]
 pub async fn invite(
     state: web::Data<AppState>,
     user: AuthUser,

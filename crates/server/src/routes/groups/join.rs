@@ -9,6 +9,14 @@ use crate::extract::{AuthUser, ValidJson};
 use crate::state::AppState;
 
 /// Asks to join the group of an invite code; the request awaits an admin.
+#[utoipa::path(
+    post,
+    path = "/api/groups/join",
+    tag = "groups",
+    request_body = JoinRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn join(
     state: web::Data<AppState>,
     user: AuthUser,

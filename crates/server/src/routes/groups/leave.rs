@@ -8,6 +8,14 @@ use crate::routes::ids;
 use crate::state::AppState;
 
 /// Leaves the group.
+#[utoipa::path(
+    delete,
+    path = "/api/groups/{group_id}/members/me",
+    tag = "groups",
+    params(("group_id" = uuid::Uuid, Path)),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn leave(
     state: web::Data<AppState>,
     user: AuthUser,

@@ -15,6 +15,14 @@ use crate::state::AppState;
 
 /// Goals of the group, optionally with current-period progress; invalid query values
 /// count as absent.
+#[utoipa::path(
+    get,
+    path = "/api/groups/{group_id}/goals",
+    tag = "groups",
+    params(("group_id" = uuid::Uuid, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn list_goals(
     state: web::Data<AppState>,
     user: AuthUser,

@@ -12,6 +12,14 @@ use crate::state::AppState;
 
 /// The active members, creator first, each with `logged_this_period` / `last_log_at`
 /// (members only).
+#[utoipa::path(
+    get,
+    path = "/api/groups/{group_id}/members",
+    tag = "groups",
+    params(("group_id" = uuid::Uuid, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn members(
     state: web::Data<AppState>,
     user: AuthUser,

@@ -91,3 +91,34 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/{group_id}/icon", web::get().to(icon_get::get_icon));
 }
+
+/// OpenAPI entries of these routes: one `#[utoipa::path]` per handler, listed here (see
+/// docs/API.md, OpenAPI).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    create::create,
+    join::join,
+    get::get,
+    update::update,
+    delete::delete,
+    members::members,
+    leave::leave,
+    change_role::change_role,
+    remove_member::remove_member,
+    activity::activity,
+    create_goal::create_goal,
+    list_goals::list_goals,
+    icon_upload::upload_icon,
+    icon_delete::delete_icon,
+    icon_get::get_icon,
+    pending::pending,
+    approve::approve,
+    decline::decline,
+    member_progress::member_progress,
+    export_range::validate_range,
+    export::export,
+    invite::invite,
+    regenerate_invite::regenerate,
+    nudges_sent_today::sent_today,
+))]
+pub(crate) struct Api;

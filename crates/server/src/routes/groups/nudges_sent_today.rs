@@ -11,6 +11,21 @@ use crate::routes::ids;
 use crate::state::AppState;
 
 /// Members of the group the caller nudged on that date (in any group).
+#[utoipa::path(
+    get,
+    path = "/api/groups/{group_id}/nudges/sent-today",
+    tag = "groups",
+    params(("group_id" = uuid::Uuid, Path), ("sender_local_date" = String, Query, description = "YYYY-MM-DD")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "{nudged_user_ids}"),
+        (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::ErrorBody),
+        (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
+        (status = 403, description = "FORBIDDEN: not a member", body = crate::openapi::ErrorBody),
+        (status = 404, description = "NOT_FOUND: unknown group", body = crate::openapi::ErrorBody),
+        (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)
+    )
+)]
 pub async fn sent_today(
     state: web::Data<AppState>,
     user: AuthUser,

@@ -10,6 +10,20 @@ use crate::routes::ids;
 use crate::state::AppState;
 
 /// Pending join requests, oldest first (admins).
+#[utoipa::path(
+    get,
+    path = "/api/groups/{group_id}/members/pending",
+    tag = "groups",
+    params(("group_id" = uuid::Uuid, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "{pending_members}, oldest first"),
+        (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
+        (status = 403, description = "FORBIDDEN: not an admin", body = crate::openapi::ErrorBody),
+        (status = 404, description = "NOT_FOUND: unknown group", body = crate::openapi::ErrorBody),
+        (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)
+    )
+)]
 pub async fn pending(
     state: web::Data<AppState>,
     user: AuthUser,

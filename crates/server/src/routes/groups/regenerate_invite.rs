@@ -9,6 +9,20 @@ use crate::routes::ids;
 use crate::state::AppState;
 
 /// Revokes the invite code and issues a new one (admins).
+#[utoipa::path(
+    post,
+    path = "/api/groups/{group_id}/invite/regenerate",
+    tag = "groups",
+    params(("group_id" = uuid::Uuid, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "{invite_code, share_url, created_at, previous_code_revoked}"),
+        (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
+        (status = 403, description = "FORBIDDEN: not an admin", body = crate::openapi::ErrorBody),
+        (status = 404, description = "NOT_FOUND: unknown group", body = crate::openapi::ErrorBody),
+        (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)
+    )
+)]
 pub async fn regenerate(
     state: web::Data<AppState>,
     user: AuthUser,

@@ -10,6 +10,15 @@ use crate::routes::ids;
 use crate::state::AppState;
 
 /// Edits name, description, emoji or colour (admin or creator).
+#[utoipa::path(
+    patch,
+    path = "/api/groups/{group_id}",
+    tag = "groups",
+    params(("group_id" = uuid::Uuid, Path)),
+    request_body = UpdateGroupRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn update(
     state: web::Data<AppState>,
     user: AuthUser,

@@ -9,6 +9,19 @@ use crate::extract::AuthUser;
 use crate::state::AppState;
 
 /// One page of the caller's inbox, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/notifications",
+    tag = "notifications",
+    params(("limit" = Option<u32>, Query, description = "1-50, default 30"), ("before_id" = Option<uuid::Uuid>, Query, description = "continue after this row")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "{notifications, unread_count, has_more}, newest first"),
+        (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::ErrorBody),
+        (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
+        (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)
+    )
+)]
 pub async fn list(
     state: web::Data<AppState>,
     user: AuthUser,

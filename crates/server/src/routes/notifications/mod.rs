@@ -16,3 +16,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/{id}/read", web::patch().to(mark_read::mark_read))
         .route("/{id}", web::delete().to(delete::delete));
 }
+
+/// OpenAPI entries of these routes: one `#[utoipa::path]` per handler, listed here (see
+/// docs/API.md, OpenAPI).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list::list,
+    unread::unread,
+    mark_all::mark_all,
+    mark_read::mark_read,
+    delete::delete,
+))]
+pub(crate) struct Api;

@@ -10,6 +10,23 @@ use crate::extract::{AuthUser, ValidJson};
 use crate::state::AppState;
 
 /// Nudges a member of a shared group.
+#[utoipa::path(
+    post,
+    path = "/api/nudges",
+    tag = "nudges",
+    request_body = NudgeRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "{nudge}"),
+        (status = 400, description = "VALIDATION_ERROR, CANNOT_NUDGE_SELF, GOAL_OFF_DAY", body = crate::openapi::ErrorBody),
+        (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
+        (status = 403, description = "FORBIDDEN, PENDING_APPROVAL, RECIPIENT_NOT_IN_GROUP", body = crate::openapi::ErrorBody),
+        (status = 404, description = "NOT_FOUND: unknown group", body = crate::openapi::ErrorBody),
+        (status = 409, description = "ALREADY_NUDGED_TODAY", body = crate::openapi::ErrorBody),
+        (status = 429, description = "DAILY_SEND_LIMIT: 20 per day", body = crate::openapi::ErrorBody),
+        (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)
+    )
+)]
 pub async fn send(
     state: web::Data<AppState>,
     user: AuthUser,

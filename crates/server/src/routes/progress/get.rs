@@ -9,6 +9,14 @@ use crate::routes::ids;
 use crate::state::AppState;
 
 /// An entry (its owner or any member of its group).
+#[utoipa::path(
+    get,
+    path = "/api/progress/{entry_id}",
+    tag = "progress",
+    params(("entry_id" = uuid::Uuid, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn get(
     state: web::Data<AppState>,
     user: AuthUser,

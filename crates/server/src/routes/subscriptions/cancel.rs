@@ -10,6 +10,19 @@ use crate::extract::AuthUser;
 use crate::state::AppState;
 
 /// Cancels the caller's premium subscription.
+#[utoipa::path(
+    post,
+    path = "/api/subscriptions/cancel",
+    tag = "subscriptions",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "{status, access_until, auto_renew, message}"),
+        (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
+        (status = 404, description = "SUBSCRIPTION_NOT_FOUND", body = crate::openapi::ErrorBody),
+        (status = 503, description = "PURCHASE_VERIFICATION_FAILED: Google Play unavailable", body = crate::openapi::ErrorBody),
+        (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)
+    )
+)]
 pub async fn cancel(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
     let c = state.subscriptions.cancel(user.0.id).await?;
     Ok(HttpResponse::Ok().json(json!({

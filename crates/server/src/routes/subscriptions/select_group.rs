@@ -13,6 +13,19 @@ use crate::extract::{AuthUser, ValidJson};
 use crate::state::AppState;
 
 /// Records the kept group; the others turn read-only for 30 days.
+#[utoipa::path(
+    post,
+    path = "/api/subscriptions/downgrade/select-group",
+    tag = "subscriptions",
+    request_body = SelectGroupRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "{status, kept_group, removed_groups, read_only_access_until}"),
+        (status = 400, description = "VALIDATION_ERROR, INVALID_STATE, INVALID_GROUP", body = crate::openapi::ErrorBody),
+        (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
+        (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)
+    )
+)]
 pub async fn select_group(
     state: web::Data<AppState>,
     user: AuthUser,

@@ -8,6 +8,13 @@ use crate::extract::AuthUser;
 use crate::state::AppState;
 
 /// Removes the caller's avatar (idempotent).
+#[utoipa::path(
+    delete,
+    path = "/api/users/me/avatar",
+    tag = "users",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success"), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn delete_avatar(
     state: web::Data<AppState>,
     user: AuthUser,

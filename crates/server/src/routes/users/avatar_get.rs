@@ -18,6 +18,13 @@ fn no_avatar() -> ApiError {
 }
 
 /// The user's avatar with its ETag; `304` when the client's copy is current.
+#[utoipa::path(
+    get,
+    path = "/api/users/{user_id}/avatar",
+    tag = "users",
+    params(("user_id" = uuid::Uuid, Path)),
+    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 304, description = "Not modified (If-None-Match)"), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn get_avatar(
     state: web::Data<AppState>,
     req: HttpRequest,

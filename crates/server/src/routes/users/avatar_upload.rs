@@ -9,6 +9,14 @@ use crate::extract::{AuthUser, read_upload};
 use crate::state::AppState;
 
 /// Replaces the caller's avatar with the processed upload (multipart part `avatar`).
+#[utoipa::path(
+    post,
+    path = "/api/users/me/avatar",
+    tag = "users",
+    request_body(content_type = "multipart/form-data", description = "The picture as a form part"),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success"), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn upload_avatar(
     state: web::Data<AppState>,
     user: AuthUser,

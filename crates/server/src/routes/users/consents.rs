@@ -12,6 +12,17 @@ use crate::extract::{AuthUser, ValidJson};
 use crate::state::AppState;
 
 /// The caller's consent rows, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/users/me/consents",
+    tag = "users",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "{consents}, newest first"),
+        (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
+        (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)
+    )
+)]
 pub async fn list(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
     let rows = state.accounts.consents(user.0.id).await?;
     let consents: Vec<_> = rows
@@ -28,6 +39,19 @@ pub async fn list(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResp
 }
 
 /// Appends one row per type (same instant, no deduplication) → 201 `{success: true}`.
+#[utoipa::path(
+    post,
+    path = "/api/users/me/consents",
+    tag = "users",
+    request_body = RecordConsentsRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "{success: true}"),
+        (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::ErrorBody),
+        (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
+        (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)
+    )
+)]
 pub async fn record(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -56,6 +80,17 @@ pub async fn record(
 }
 
 /// The newest action per consent type: `{status: {<type>: {action, updated_at}}}`.
+#[utoipa::path(
+    get,
+    path = "/api/users/me/consents/status",
+    tag = "users",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "{status: {<type>: {action, updated_at}}}"),
+        (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
+        (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)
+    )
+)]
 pub async fn status(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
     let rows = state.accounts.consent_status(user.0.id).await?;
     let mut status = Map::new();

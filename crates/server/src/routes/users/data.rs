@@ -9,6 +9,18 @@ use crate::extract::AuthUser;
 use crate::state::AppState;
 
 /// The caller's data, as a download named `pursue-data-<YYYY-MM-DD>.json`.
+#[utoipa::path(
+    get,
+    path = "/api/users/me/data",
+    tag = "users",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller's data as a JSON attachment"),
+        (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
+        (status = 429, description = "EXPORT_RATE_LIMIT_EXCEEDED: 5 per hour", body = crate::openapi::ErrorBody),
+        (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)
+    )
+)]
 pub async fn export(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
     let now = chrono::Utc::now();
     let doc = state.export.export(user.0.id, now).await?;

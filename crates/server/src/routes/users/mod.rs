@@ -38,3 +38,26 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/me/avatar", web::delete().to(avatar_delete::delete_avatar))
         .route("/{user_id}/avatar", web::get().to(avatar_get::get_avatar));
 }
+
+/// OpenAPI entries of these routes: one `#[utoipa::path]` per handler, listed here (see
+/// docs/API.md, OpenAPI).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    me::get_me,
+    update_me::update_me,
+    delete_me::delete_me,
+    password::change_password,
+    providers::providers,
+    my_groups::my_groups,
+    avatar_upload::upload_avatar,
+    avatar_delete::delete_avatar,
+    avatar_get::get_avatar,
+    progress::my_progress,
+    consents::list,
+    consents::record,
+    consents::status,
+    data::export,
+    subscription::get,
+    subscription::eligibility,
+))]
+pub(crate) struct Api;

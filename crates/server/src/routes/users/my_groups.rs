@@ -11,6 +11,13 @@ use crate::state::AppState;
 
 /// One page of the caller's groups with their role and `is_read_only`, newest membership
 /// first.
+#[utoipa::path(
+    get,
+    path = "/api/users/me/groups",
+    tag = "users",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn my_groups(
     state: web::Data<AppState>,
     user: AuthUser,

@@ -10,6 +10,14 @@ use crate::extract::{AuthUser, ValidJson};
 use crate::state::AppState;
 
 /// Changes the caller's password, or sets a first one.
+#[utoipa::path(
+    post,
+    path = "/api/users/me/password",
+    tag = "users",
+    request_body = ChangePasswordRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn change_password(
     state: web::Data<AppState>,
     user: AuthUser,

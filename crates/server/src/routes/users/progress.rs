@@ -8,6 +8,19 @@ use crate::extract::AuthUser;
 use crate::state::AppState;
 
 /// Streaks, the week, the heatmap and per-goal breakdowns over the caller's goals.
+#[utoipa::path(
+    get,
+    path = "/api/users/me/progress",
+    tag = "users",
+    params(("start_date" = Option<String>, Query, description = "YYYY-MM-DD, default today - 29"), ("end_date" = Option<String>, Query, description = "YYYY-MM-DD, default today"), ("user_timezone" = Option<String>, Query, description = "IANA zone")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "{streak, weekly_activity, heatmap, goal_breakdown, ...}"),
+        (status = 400, description = "VALIDATION_ERROR: bad dates or over 90 days", body = crate::openapi::ErrorBody),
+        (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
+        (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)
+    )
+)]
 pub async fn my_progress(
     state: web::Data<AppState>,
     user: AuthUser,

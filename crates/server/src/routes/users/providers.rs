@@ -9,6 +9,13 @@ use crate::extract::AuthUser;
 use crate::state::AppState;
 
 /// The caller's sign-in methods by `linked_at`.
+#[utoipa::path(
+    get,
+    path = "/api/users/me/providers",
+    tag = "users",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success"), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn providers(
     state: web::Data<AppState>,
     user: AuthUser,

@@ -10,6 +10,14 @@ use crate::state::AppState;
 
 /// Changes the caller's display name and verifies the age from a birth date (an empty
 /// body changes nothing; under 18 changes nothing and answers `UNDER_AGE`).
+#[utoipa::path(
+    patch,
+    path = "/api/users/me",
+    tag = "users",
+    request_body = UpdateMeRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+)]
 pub async fn update_me(
     state: web::Data<AppState>,
     user: AuthUser,
