@@ -88,6 +88,8 @@ impl<T: Send + 'static> Task for Typed<T> {
 
 struct Job {
     task: Box<dyn Task>,
+    /// When the job entered the queue (for `password_hash_wait_seconds`).
+    queued_at: Instant,
     deadline: Instant,
     /// Held until the job is done: the queue's bound.
     _slot: OwnedSemaphorePermit,
@@ -96,6 +98,8 @@ struct Job {
 #[derive(Default)]
 struct Counters {
     running: AtomicUsize,
+    /// Jobs sent and not yet taken by a thread (`password_hash_queue_depth`).
+    queued: AtomicUsize,
     peak: AtomicUsize,
     completed: AtomicU64,
     rejected: AtomicU64,
@@ -147,18 +151,25 @@ impl HashPool {
             return Err(self.refused());
         };
         let (reply, answer) = oneshot::channel();
+        let now = Instant::now();
         let job = Job {
             task: Box::new(Typed { work, reply }),
-            deadline: Instant::now() + self.settings.wait,
+            queued_at: now,
+            deadline: now + self.settings.wait,
             _slot: slot,
         };
-        let sent = self
-            .jobs
-            .lock()
-            .map_err(|_| CryptoError(anyhow::anyhow!("hashing pool lock poisoned")))?
-            .send(job);
-        if sent.is_err() {
-            return Err(CryptoError(anyhow::anyhow!("hashing threads are gone")));
+        // Counted before sending, so a thread taking the job never sees the count at zero.
+        let depth = self.counters.queued.fetch_add(1, Ordering::SeqCst) + 1;
+        record_queue_depth(depth);
+        let sent = match self.jobs.lock() {
+            Ok(jobs) => jobs
+                .send(job)
+                .map_err(|_| CryptoError(anyhow::anyhow!("hashing threads are gone"))),
+            Err(_) => Err(CryptoError(anyhow::anyhow!("hashing pool lock poisoned"))),
+        };
+        if let Err(e) = sent {
+            self.counters.queued.fetch_sub(1, Ordering::SeqCst);
+            return Err(e);
         }
         answer
             .await
@@ -186,6 +197,15 @@ impl HashPool {
     }
 }
 
+/// Gauge of the jobs waiting for a thread (see docs/OPERATIONS.md, Metrics).
+const HASH_QUEUE_DEPTH: &str = "password_hash_queue_depth";
+/// Histogram of how long a job waited for a thread.
+const HASH_WAIT: &str = "password_hash_wait_seconds";
+
+fn record_queue_depth(depth: usize) {
+    metrics::gauge!(HASH_QUEUE_DEPTH).set(depth as f64);
+}
+
 fn busy() -> CryptoError {
     CryptoError::busy(HasherBusy {
         retry_after_secs: RETRY_AFTER_SECS,
@@ -200,6 +220,12 @@ fn worker(rx: &Mutex<mpsc::Receiver<Job>>, counters: &Counters, blocks: usize) {
             Err(_) => return,
         };
         let Ok(job) = job else { return };
+        let depth = counters
+            .queued
+            .fetch_sub(1, Ordering::SeqCst)
+            .saturating_sub(1);
+        record_queue_depth(depth);
+        metrics::histogram!(HASH_WAIT).record(job.queued_at.elapsed().as_secs_f64());
         if !job.task.wanted() {
             continue; // the caller went away (client disconnected)
         }

@@ -204,16 +204,6 @@ pub fn record_sign_in(method: &'static str, status: u16) {
     metrics::counter!(SIGN_INS, "method" => method, "outcome" => outcome).increment(1);
 }
 
-/// For the password-hashing pool: jobs now waiting for a thread.
-pub fn record_hash_queue_depth(depth: usize) {
-    metrics::gauge!(HASH_QUEUE_DEPTH).set(depth as f64);
-}
-
-/// For the password-hashing pool: how long one job waited for a thread.
-pub fn record_hash_wait(wait: Duration) {
-    metrics::histogram!(HASH_WAIT).record(wait.as_secs_f64());
-}
-
 /// Records the outbox backlog the worker sampled.
 pub fn record_outbox_backlog(pending: i64, oldest: Option<DateTime<Utc>>, now: DateTime<Utc>) {
     metrics::gauge!(OUTBOX_BACKLOG).set(pending as f64);

@@ -157,6 +157,9 @@ async fn request_counters_and_latency_histograms_move() {
     let sign_ins = |text: &str| metric_value(text, "sign_in_total{", &failed);
     assert!(sign_ins(&after) - sign_ins(&before) >= 1.0);
     assert!(metric_value(&after, "db_pool_max_connections", &[]) >= 1.0);
+    // Register and the failed login each ran a job on the password-hashing pool.
+    assert!(metric_value(&after, "password_hash_wait_seconds_count", &[]) >= 1.0);
+    assert!(after.contains("password_hash_queue_depth"), "{after}");
 }
 
 #[tokio::test]
