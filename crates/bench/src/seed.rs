@@ -168,7 +168,10 @@ pub async fn seed(api: &Api, groups: usize, group_size: usize, days: i64) -> any
         stream::iter(members.iter().skip(1))
             .map(|&m| {
                 let path = format!("/api/groups/{id}/members/{}/approve", accounts[m].1);
-                api.expect(200, "POST", &path, Some(owner_token), Some(json!({})))
+                async move {
+                    api.expect(200, "POST", &path, Some(owner_token), Some(json!({})))
+                        .await
+                }
             })
             .buffer_unordered(SEED_CONCURRENCY)
             .try_collect::<Vec<_>>()
