@@ -3,8 +3,8 @@
 
 pub mod cli;
 pub mod config;
-mod config_hashing;
 pub mod config_accounts;
+mod config_hashing;
 pub mod database;
 pub mod dto;
 pub mod error;
