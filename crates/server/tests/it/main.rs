@@ -38,4 +38,5 @@ mod routing;
 mod sessions;
 mod shutdown;
 mod subscriptions;
+mod subscriptions_gates;
 mod support;
