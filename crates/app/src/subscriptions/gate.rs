@@ -38,12 +38,15 @@ impl SubscriptionGate {
 
     /// The write check for `group`, run after the membership and role checks and before
     /// the business rules: `SUBSCRIPTION_GROUP_SELECTION_REQUIRED` or `GROUP_READ_ONLY`.
+    /// Challenge groups are never refused (asked only when the check refuses).
     pub(crate) async fn check_write(&self, user: UserId, group: GroupId) -> Result<(), CoreError> {
-        match self.state(user).await? {
-            Some(state) => state
-                .write_check(group.as_uuid())
-                .map_err(CoreError::WriteDenied),
-            None => Ok(()),
+        let (Some(store), Some(state)) = (&self.store, self.state(user).await?) else {
+            return Ok(());
+        };
+        match state.write_check(group.as_uuid()) {
+            Ok(()) => Ok(()),
+            Err(_) if store.is_challenge_group(group).await? => Ok(()),
+            Err(denied) => Err(CoreError::WriteDenied(denied)),
         }
     }
 
@@ -72,7 +75,7 @@ pub(crate) mod fixtures {
     use pursue_domain::subscription_state::{KeptSelection, PremiumRow, SubscriptionFacts};
     use pursue_ports::subscription_store::MockSubscriptionStore;
 
-    /// A store answering `facts` (any number of times).
+    /// A store answering `facts` (any number of times); no group is a challenge.
     pub(crate) fn store(
         premium: bool,
         group_count: u32,
@@ -94,11 +97,62 @@ pub(crate) mod fixtures {
                 }),
             })
         });
+        s.expect_is_challenge_group().returning(|_| Ok(false));
         s
     }
 
     /// The read-only end for [`store`]'s kept selection: 2026-03-31.
     pub(crate) fn read_only_until() -> chrono::NaiveDate {
         chrono::NaiveDate::from_ymd_opt(2026, 3, 31).unwrap()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use pursue_domain::ids::{GroupId, UserId};
+    use pursue_domain::subscription_state::{SubscriptionFacts, WriteDenied};
+    use pursue_ports::subscription_store::MockSubscriptionStore;
+    use uuid::Uuid;
+
+    use super::SubscriptionGate;
+    use crate::errors::CoreError;
+
+    /// Free, in two groups, nothing kept; `group` is a challenge or not.
+    fn over_limit(challenge: bool) -> MockSubscriptionStore {
+        let mut s = MockSubscriptionStore::new();
+        s.expect_facts().returning(|_, _| {
+            Ok(SubscriptionFacts {
+                premium: None,
+                has_expired_premium: true,
+                group_count: 2,
+                kept: None,
+            })
+        });
+        s.expect_is_challenge_group()
+            .times(1)
+            .returning(move |_| Ok(challenge));
+        s
+    }
+
+    #[tokio::test]
+    async fn challenge_groups_are_never_refused() {
+        let user = UserId::from_uuid(Uuid::from_u128(1));
+        let group = GroupId::from_uuid(Uuid::from_u128(2));
+        let gate = SubscriptionGate::new(Arc::new(over_limit(true)));
+        assert!(gate.check_write(user, group).await.is_ok());
+        let gate = SubscriptionGate::new(Arc::new(over_limit(false)));
+        assert!(matches!(
+            gate.check_write(user, group).await,
+            Err(CoreError::WriteDenied(WriteDenied::SelectionRequired))
+        ));
+        // Without a store nothing is checked.
+        assert!(
+            SubscriptionGate::default()
+                .check_write(user, group)
+                .await
+                .is_ok()
+        );
     }
 }
