@@ -41,10 +41,11 @@ impl ProgressService {
 
     /// Deletes an entry (owner only).
     pub async fn delete_entry(&self, caller: &UserRecord, id: EntryId) -> Result<(), CoreError> {
-        let (entry, _) = self.live_entry(id).await?;
+        let (entry, group) = self.live_entry(id).await?;
         if entry.user_id != caller.id {
             return Err(CoreError::NotOwner);
         }
+        self.subscriptions.check_write(caller.id, group).await?;
         Ok(self.progress.delete_entry(id).await?)
     }
 }
