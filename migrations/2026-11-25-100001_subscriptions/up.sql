@@ -1,43 +1,12 @@
 -- Subscriptions (docs/API.md, Subscriptions): the users cache columns, downgrade history
 -- and transactions. Safe on a database the upstream Node server created (same names).
--- `user_subscriptions` is created by 2026-11-25-090000_inbox_and_tier; it is repeated
--- here, identically and idempotently, so this migration also stands alone.
+-- `user_subscriptions` itself is created by 2026-11-25-090000_inbox_and_tier.
 
 ALTER TABLE users ADD COLUMN IF NOT EXISTS current_subscription_tier VARCHAR(20) NOT NULL DEFAULT 'free';
 ALTER TABLE users ADD COLUMN IF NOT EXISTS subscription_status VARCHAR(20) NOT NULL DEFAULT 'active';
 ALTER TABLE users ADD COLUMN IF NOT EXISTS group_limit INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE users ADD COLUMN IF NOT EXISTS current_group_count INTEGER NOT NULL DEFAULT 0;
 
-CREATE TABLE IF NOT EXISTS user_subscriptions (
-    id UUID PRIMARY KEY DEFAULT uuid_generate_v4(),
-    user_id UUID NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    tier VARCHAR(20),
-    status VARCHAR(20),
-    started_at TIMESTAMPTZ NOT NULL DEFAULT NOW(),
-    expires_at TIMESTAMPTZ,
-    cancelled_at TIMESTAMPTZ,
-    platform VARCHAR(20),
-    platform_subscription_id VARCHAR(255),
-    platform_purchase_token TEXT,
-    auto_renew BOOLEAN DEFAULT TRUE,
-    created_at TIMESTAMPTZ DEFAULT NOW(),
-    updated_at TIMESTAMPTZ DEFAULT NOW(),
-    CONSTRAINT user_subscriptions_user_id_started_at_key UNIQUE (user_id, started_at)
-);
-CREATE INDEX IF NOT EXISTS idx_user_subscriptions_user ON user_subscriptions(user_id);
-DO $$
-BEGIN
-    IF to_regclass('uq_user_subscriptions_purchase_token') IS NULL
-       AND NOT EXISTS (
-            SELECT 1 FROM user_subscriptions
-            WHERE platform_purchase_token IS NOT NULL
-            GROUP BY platform, platform_purchase_token HAVING COUNT(*) > 1)
-    THEN
-        CREATE UNIQUE INDEX uq_user_subscriptions_purchase_token
-            ON user_subscriptions(platform, platform_purchase_token);
-    END IF;
-END
-$$;
 CREATE INDEX IF NOT EXISTS idx_user_subscriptions_expiring
     ON user_subscriptions(expires_at) WHERE status IN ('active', 'cancelled', 'grace_period');
 

@@ -59,6 +59,13 @@ pub enum CoreError {
     /// The caller's tier does not allow this (message for the client).
     #[error("{0}")]
     SubscriptionRequired(String),
+    /// The subscription makes the group read-only for the caller, or a group to keep
+    /// must be chosen first (docs/API.md, Subscriptions).
+    #[error("write denied by the subscription: {0:?}")]
+    WriteDenied(pursue_domain::subscription_state::WriteDenied),
+    /// The subscription's group limit is reached.
+    #[error("group limit reached")]
+    GroupLimit(crate::subscriptions::GroupLimitReached),
     /// A date range the rules refuse (message for the client).
     #[error("{0}")]
     InvalidDateRange(String),
@@ -95,6 +102,13 @@ impl From<JoinError> for CoreError {
             JoinError::InvalidCode => CoreError::InvalidInvite,
             JoinError::AlreadyMember => CoreError::AlreadyMember,
             JoinError::AlreadyPending => CoreError::AlreadyPending,
+            // `GroupService::join` answers with the tier it read; free is the default.
+            JoinError::GroupLimit => {
+                CoreError::GroupLimit(crate::subscriptions::GroupLimitReached {
+                    premium: false,
+                    action: crate::subscriptions::GroupLimitAction::Join,
+                })
+            }
             JoinError::Cap(c) => CoreError::Cap(c),
             JoinError::Repo(r) => CoreError::Repo(r),
         }

@@ -183,6 +183,10 @@ pub enum JoinError {
     /// The user already asked to join.
     #[error("join request already pending")]
     AlreadyPending,
+    /// The caller said the user is at the subscription's group limit (checked after the
+    /// membership and before the caps).
+    #[error("group limit reached")]
+    GroupLimit,
     /// A cap would be passed.
     #[error(transparent)]
     Cap(#[from] CapExceeded),
@@ -325,17 +329,21 @@ pub trait GroupRepository: Send + Sync {
     ) -> Result<Option<(InviteRecord, Option<String>)>, RepoError>;
 
     /// Atomically asks to join the group of the live invite `code` as `user` (locks the
-    /// group; a `declined` row is replaced): checks existing membership and the member
-    /// and joined-groups caps, inserts the pending `member` row with `joined_at = now`,
-    /// stores the `join_request` activity and tells every admin. Returns the group.
+    /// group; a `declined` row is replaced): checks existing membership, then refuses when
+    /// `at_group_limit` (the user's subscription group limit, read by the caller), then
+    /// the member and joined-groups caps; inserts the pending `member` row with
+    /// `joined_at = now`, stores the `join_request` activity and tells every admin.
+    /// Returns the group.
     ///
     /// Errors: [`JoinError::InvalidCode`], [`JoinError::AlreadyMember`],
-    /// [`JoinError::AlreadyPending`], [`JoinError::Cap`], [`JoinError::Repo`].
+    /// [`JoinError::AlreadyPending`], [`JoinError::GroupLimit`], [`JoinError::Cap`],
+    /// [`JoinError::Repo`].
     async fn request_join(
         &self,
         code: &str,
         user: UserId,
         now: DateTime<Utc>,
+        at_group_limit: bool,
     ) -> Result<GroupRecord, JoinError>;
 
     /// Pending join requests of `group` (soft-deleted users excluded), oldest first.

@@ -82,6 +82,12 @@ pub trait SubscriptionStore: Send + Sync {
     async fn facts(&self, user: UserId, now: DateTime<Utc>)
     -> Result<SubscriptionFacts, RepoError>;
 
+    /// Whether `group` is a challenge group (challenges are outside the group limit and
+    /// the write check); `false` on databases without challenges.
+    ///
+    /// Errors: [`RepoError`].
+    async fn is_challenge_group(&self, group: GroupId) -> Result<bool, RepoError>;
+
     /// Whether another user holds the Google Play `purchase_token`.
     ///
     /// Errors: [`RepoError`].

@@ -406,6 +406,23 @@ impl SubscriptionStore for PgSubscriptions {
             .map_err(db_error)
     }
 
+    async fn is_challenge_group(&self, group: GroupId) -> Result<bool, RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        let cols = columns(&self.columns, &mut conn).await.map_err(db_error)?;
+        if !cols.is_challenge {
+            return Ok(false);
+        }
+        let f: Flag = diesel::sql_query(
+            "SELECT EXISTS (SELECT 1 FROM groups WHERE id = $1 \
+             AND COALESCE(is_challenge, FALSE)) AS flag",
+        )
+        .bind::<SqlUuid, _>(group.as_uuid())
+        .get_result(&mut conn)
+        .await
+        .map_err(db_error)?;
+        Ok(f.flag)
+    }
+
     async fn token_held_by_other(&self, user: UserId, token: &str) -> Result<bool, RepoError> {
         let mut conn = self.pool.get().await.map_err(pool_error)?;
         let f: Flag = diesel::sql_query(

@@ -214,6 +214,8 @@ impl From<CoreError> for ApiError {
             CoreError::SubscriptionRequired(message) => {
                 ApiError::new(StatusCode::FORBIDDEN, "SUBSCRIPTION_REQUIRED", message)
             }
+            CoreError::WriteDenied(denied) => write_denied_error(denied),
+            CoreError::GroupLimit(limit) => group_limit_error(limit),
             CoreError::InvalidDateRange(message) => {
                 ApiError::bad_request("INVALID_DATE_RANGE", message)
             }
@@ -270,6 +272,27 @@ impl From<pursue_app::subscriptions::SubscriptionError> for ApiError {
             ),
             E::Repo(e) => e.into(),
         }
+    }
+}
+
+/// The subscription write check refused a group write: `403
+/// SUBSCRIPTION_GROUP_SELECTION_REQUIRED` or `403 GROUP_READ_ONLY` with the date.
+pub fn write_denied_error(denied: pursue_domain::subscription_state::WriteDenied) -> ApiError {
+    use pursue_domain::subscription_state::WriteDenied as W;
+    match denied {
+        W::SelectionRequired => ApiError::new(
+            StatusCode::FORBIDDEN,
+            "SUBSCRIPTION_GROUP_SELECTION_REQUIRED",
+            "Select which group to keep in your subscription settings.",
+        ),
+        W::ReadOnly { until } => ApiError::new(
+            StatusCode::FORBIDDEN,
+            "GROUP_READ_ONLY",
+            format!(
+                "This group is read-only until {}.",
+                until.format("%Y-%m-%d")
+            ),
+        ),
     }
 }
 

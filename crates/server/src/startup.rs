@@ -193,11 +193,14 @@ impl Application {
             groups.clone(),
             goals.clone(),
         );
+        let store: Arc<pursue_postgres::PgSubscriptions> =
+            Arc::new(pursue_postgres::PgSubscriptions::new(pool.clone()));
         let state = AppState {
             share_base_url: config.share_base_url.clone(),
             social,
-            groups: GroupService::new(groups.clone()),
-            goals: GoalService::new(groups.clone(), goals.clone()),
+            groups: GroupService::new(groups.clone()).with_subscriptions(store.clone()),
+            goals: GoalService::new(groups.clone(), goals.clone())
+                .with_subscriptions(store.clone()),
             insights: InsightService::new(
                 groups.clone(),
                 goals.clone(),
@@ -205,7 +208,8 @@ impl Application {
                 Arc::new(PgTiers::new(pool.clone())),
             ),
             images: crate::images::image_service(config, pool.clone(), groups.clone())?,
-            progress: ProgressService::new(groups, goals, Arc::new(PgProgress::new(pool.clone()))),
+            progress: ProgressService::new(groups, goals, Arc::new(PgProgress::new(pool.clone())))
+                .with_subscriptions(store),
             accounts,
             devices: DeviceService::new(Arc::new(PgDevices::new(pool.clone()))),
             export: export_service(pool.clone(), subscriptions.clone()),

@@ -27,8 +27,10 @@ impl FaultyCluster {
             .map(|d| d.as_nanos())
             .unwrap_or(0);
         let root = crate::db::clusters_dir().join(format!("faults-{}-{nanos}", std::process::id()));
+        // Durable: an immediate kill must not lose commits the test relies on afterwards
+        // (with `synchronous_commit=off` the last ~200 ms of commits may vanish).
         let options = ClusterOptions {
-            durable: false,
+            durable: true,
             ..ClusterOptions::new(root)
         };
         let cluster = tokio::task::spawn_blocking(move || LocalCluster::start(options))

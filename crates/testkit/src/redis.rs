@@ -1,7 +1,10 @@
-//! A private `redis-server` for one test, on a free loopback port, stopped on drop
-//! (`scripts/install-redis.sh` installs the binary when it is missing).
+//! A private `redis-server` for one test, on a free loopback port, stopped on drop. When
+//! the binary is missing, the project's `scripts/install-redis.sh` installs it first (once
+//! per test process), so `cargo test` needs nothing installed by hand.
 
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// A running `redis-server` owned by the test.
@@ -12,13 +15,35 @@ pub struct TestRedis {
     _dir: tempfile::TempDir,
 }
 
+fn find_binary() -> Option<String> {
+    ["/usr/bin/redis-server", "/usr/local/bin/redis-server"]
+        .into_iter()
+        .find(|c| Path::new(c).exists())
+        .map(str::to_owned)
+}
+
+/// The `redis-server` binary, installed by the project's script when missing.
 fn binary() -> String {
-    for candidate in ["/usr/bin/redis-server", "/usr/local/bin/redis-server"] {
-        if std::path::Path::new(candidate).exists() {
-            return candidate.to_owned();
-        }
-    }
-    "redis-server".to_owned()
+    static BINARY: OnceLock<String> = OnceLock::new();
+    BINARY
+        .get_or_init(|| {
+            if let Some(found) = find_binary() {
+                return found;
+            }
+            let script =
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/install-redis.sh");
+            let status = Command::new("bash")
+                .arg(&script)
+                .stdin(Stdio::null())
+                .status();
+            assert!(
+                matches!(status, Ok(s) if s.success()),
+                "installing redis-server with {} failed",
+                script.display()
+            );
+            find_binary().unwrap_or_else(|| "redis-server".to_owned())
+        })
+        .clone()
 }
 
 impl TestRedis {

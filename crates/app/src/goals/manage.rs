@@ -25,6 +25,7 @@ impl GoalService {
         spec: NewGoalSpec,
     ) -> Result<GoalRecord, CoreError> {
         let (record, _) = access(&*self.groups, group, caller.id, GroupAction::ManageGoals).await?;
+        self.subscriptions.check_write(caller.id, group).await?;
         let id = GoalId::from_uuid(Uuid::new_v4());
         let title = spec.title().as_str().to_string();
         let act = activity(
@@ -77,6 +78,9 @@ impl GoalService {
             GroupAction::ManageGoals,
         )
         .await?;
+        self.subscriptions
+            .check_write(caller.id, goal.group_id)
+            .await?;
         if matches!(patch.active_days, Some(Some(_))) && goal.cadence != Cadence::Daily {
             return Err(CoreError::invalid(
                 "active_days",
@@ -113,6 +117,9 @@ impl GoalService {
             GroupAction::ManageGoals,
         )
         .await?;
+        self.subscriptions
+            .check_write(caller.id, goal.group_id)
+            .await?;
         let act = activity(
             ActivityType::GoalArchived,
             caller.id,

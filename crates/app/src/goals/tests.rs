@@ -291,3 +291,91 @@ async fn active_days_patches_record_only_changes_on_daily_goals() {
         );
     }
 }
+
+#[tokio::test]
+async fn goal_writes_run_the_subscription_write_check_after_the_role() {
+    use crate::subscriptions::fixtures::{read_only_until, store};
+    use pursue_domain::goal::{GoalTitle, NewGoalSpec};
+    use pursue_domain::subscription_state::WriteDenied;
+    use pursue_ports::goals::GoalPatch;
+    let spec = || {
+        NewGoalSpec::new(
+            GoalTitle::parse("Run").unwrap(),
+            None,
+            Cadence::Daily,
+            MetricType::Binary,
+            None,
+            None,
+        )
+        .unwrap()
+    };
+    let found = || {
+        let mut goals = MockGoalRepository::new();
+        goals
+            .expect_find_goal()
+            .returning(|_| Ok(Some(goal(5, Cadence::Daily))));
+        goals
+    };
+    let id = goal(5, Cadence::Daily).id;
+    let other = GroupId::from_uuid(Uuid::from_u128(77));
+
+    // A plain member: the role answers before the subscription.
+    let mut groups = MockGroupRepository::new();
+    groups.expect_find_group().returning(|_| Ok(Some(group())));
+    groups
+        .expect_role_of()
+        .returning(|_, _| Ok(Some(Role::Member)));
+    let s = GoalService::new(Arc::new(groups), Arc::new(found()))
+        .with_subscriptions(Arc::new(store(false, 2, None)));
+    assert!(matches!(
+        s.create_goal(&caller(), gid(), spec()).await,
+        Err(CoreError::Forbidden(Denied::RoleTooLow))
+    ));
+
+    // No selection: every goal write asks for one; nothing is written.
+    let s = GoalService::new(Arc::new(admin_groups()), Arc::new(found()))
+        .with_subscriptions(Arc::new(store(false, 2, None)));
+    let denied = |r: Result<(), CoreError>, read_only: bool| match r {
+        Err(CoreError::WriteDenied(WriteDenied::ReadOnly { until })) => {
+            read_only && until == read_only_until()
+        }
+        Err(CoreError::WriteDenied(WriteDenied::SelectionRequired)) => !read_only,
+        _ => false,
+    };
+    assert!(denied(
+        s.create_goal(&caller(), gid(), spec()).await.map(drop),
+        false
+    ));
+    assert!(denied(
+        s.update_goal(&caller(), id, GoalPatch::default())
+            .await
+            .map(drop),
+        false
+    ));
+    assert!(denied(s.archive_goal(&caller(), id).await, false));
+
+    // Another group kept: read-only.
+    let s = GoalService::new(Arc::new(admin_groups()), Arc::new(found()))
+        .with_subscriptions(Arc::new(store(false, 2, Some(other))));
+    assert!(denied(
+        s.create_goal(&caller(), gid(), spec()).await.map(drop),
+        true
+    ));
+    assert!(denied(
+        s.update_goal(&caller(), id, GoalPatch::default())
+            .await
+            .map(drop),
+        true
+    ));
+    assert!(denied(s.archive_goal(&caller(), id).await, true));
+
+    // The kept group writes.
+    let mut goals = found();
+    goals
+        .expect_archive_goal()
+        .times(1)
+        .returning(|_, _, _, _| Ok(true));
+    let s = GoalService::new(Arc::new(admin_groups()), Arc::new(goals))
+        .with_subscriptions(Arc::new(store(false, 2, Some(gid()))));
+    assert!(s.archive_goal(&caller(), id).await.is_ok());
+}

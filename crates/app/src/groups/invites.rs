@@ -8,7 +8,7 @@ use pursue_domain::ids::{GroupId, UserId};
 use pursue_domain::push::PushKind;
 use pursue_domain::role::GroupAction;
 use pursue_ports::error::RepoError;
-use pursue_ports::groups::{GroupRecord, InviteRecord, PendingRecord};
+use pursue_ports::groups::{GroupRecord, InviteRecord, JoinError, PendingRecord};
 use pursue_ports::users::UserRecord;
 use rand::Rng;
 use serde_json::json;
@@ -16,6 +16,7 @@ use serde_json::json;
 use super::{GroupService, access};
 use crate::errors::CoreError;
 use crate::notify::{activity, push};
+use crate::subscriptions::GroupLimitAction;
 
 /// How many random codes are tried before giving up.
 pub(crate) const CODE_ATTEMPTS: usize = 10;
@@ -104,15 +105,24 @@ impl GroupService {
     }
 
     /// Asks to join the group of a live code (trimmed, case-insensitive); admins are told.
-    /// (The subscription group limit, `GROUP_LIMIT_REACHED`, comes after the membership
-    /// checks and before the caps; see docs/API.md, "Invites and the approval queue".)
+    /// The subscription group limit, `GROUP_LIMIT_REACHED`, is read first and applied by
+    /// the repository after the membership checks and before the caps (see docs/API.md,
+    /// "Invites and the approval queue").
     #[tracing::instrument(level = "debug", name = "groups.join", skip_all)]
     pub async fn join(&self, caller: &UserRecord, code: &str) -> Result<JoinRequested, CoreError> {
         let code = InviteCode::normalize_input(code);
+        let limit = self
+            .subscriptions
+            .group_limit(caller.id, GroupLimitAction::Join)
+            .await?;
         let group = self
             .groups
-            .request_join(&code, caller.id, Utc::now())
-            .await?;
+            .request_join(&code, caller.id, Utc::now(), limit.is_some())
+            .await
+            .map_err(|e| match (e, limit) {
+                (JoinError::GroupLimit, Some(limit)) => CoreError::GroupLimit(limit),
+                (e, _) => e.into(),
+            })?;
         Ok(JoinRequested { group })
     }
 
@@ -147,7 +157,13 @@ impl GroupService {
         )
         .await?;
         let pending = self.pending_request(group, target).await?;
-        // The joiner's subscription group limit is checked here (GROUP_LIMIT_REACHED).
+        if let Some(limit) = self
+            .subscriptions
+            .group_limit(target, GroupLimitAction::Approve)
+            .await?
+        {
+            return Err(CoreError::GroupLimit(limit));
+        }
         let act = activity(
             ActivityType::MemberApproved,
             caller.id,

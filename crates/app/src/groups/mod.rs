@@ -13,22 +13,34 @@ use std::sync::Arc;
 use pursue_domain::ids::{GroupId, UserId};
 use pursue_domain::role::{GroupAction, Membership, Role, authorize, authorize_membership};
 use pursue_ports::groups::{GroupRecord, GroupRepository};
+use pursue_ports::subscription_store::SubscriptionStore;
 
 pub use create::CreateGroup;
 pub use invites::{JoinRequested, Regenerated};
 
 use crate::errors::CoreError;
+use crate::subscriptions::SubscriptionGate;
 
 /// Group use cases.
 #[derive(Clone)]
 pub struct GroupService {
     groups: Arc<dyn GroupRepository>,
+    subscriptions: SubscriptionGate,
 }
 
 impl GroupService {
     /// Wires the port.
     pub fn new(groups: Arc<dyn GroupRepository>) -> Self {
-        Self { groups }
+        Self {
+            groups,
+            subscriptions: SubscriptionGate::default(),
+        }
+    }
+
+    /// Checks the subscription's group limit on join and approve through `store`.
+    pub fn with_subscriptions(mut self, store: Arc<dyn SubscriptionStore>) -> Self {
+        self.subscriptions = SubscriptionGate::new(store);
+        self
     }
 }
 

@@ -425,8 +425,10 @@ async fn join_normalises_the_code_and_maps_outcomes() {
         let mut r = MockGroupRepository::new();
         let mut once = Some(outcome);
         r.expect_request_join()
-            .withf(|code, user, _| code == "PURSUE-ABCDEF-GHJKLM" && *user == uid(1))
-            .returning(move |_, _, _| Err(once.take().unwrap_or(JoinError::InvalidCode)));
+            .withf(|code, user, _, limit| {
+                code == "PURSUE-ABCDEF-GHJKLM" && *user == uid(1) && !*limit
+            })
+            .returning(move |_, _, _, _| Err(once.take().unwrap_or(JoinError::InvalidCode)));
         let err = service(r)
             .join(&caller(), " pursue-abcdef-ghjklm ")
             .await
@@ -439,7 +441,7 @@ async fn join_normalises_the_code_and_maps_outcomes() {
         assert!(ok, "{check}: {err:?}");
     }
     let mut r = MockGroupRepository::new();
-    r.expect_request_join().returning(|_, _, _| Ok(group()));
+    r.expect_request_join().returning(|_, _, _, _| Ok(group()));
     let done = service(r)
         .join(&caller(), "PURSUE-ABCDEF-GHJKLM")
         .await
@@ -535,4 +537,92 @@ async fn create_retries_a_colliding_invite_code() {
     };
     let (_, code) = service(r).create_group(&caller(), input).await.unwrap();
     assert!(InviteCode::parse(&code).is_ok());
+}
+
+#[tokio::test]
+async fn join_passes_the_group_limit_and_answers_with_the_tier() {
+    use crate::subscriptions::fixtures::store;
+    use crate::subscriptions::{GroupLimitAction, GroupLimitReached};
+    for (premium, count, at_limit) in [(false, 1, true), (true, 10, true), (false, 0, false)] {
+        let mut r = MockGroupRepository::new();
+        r.expect_request_join()
+            .withf(move |_, _, _, limit| *limit == at_limit)
+            .returning(|_, _, _, limit| {
+                if limit {
+                    Err(JoinError::GroupLimit)
+                } else {
+                    Ok(group())
+                }
+            });
+        let s = service(r).with_subscriptions(Arc::new(store(premium, count, None)));
+        let result = s.join(&caller(), "PURSUE-ABCDEF-GHJKLM").await;
+        if at_limit {
+            let err = result.unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    CoreError::GroupLimit(GroupLimitReached {
+                        premium: p,
+                        action: GroupLimitAction::Join,
+                    }) if p == premium
+                ),
+                "{err:?}"
+            );
+        } else {
+            assert!(result.is_ok());
+        }
+    }
+    // The membership answers come from the repository before the limit.
+    let mut r = MockGroupRepository::new();
+    r.expect_request_join()
+        .returning(|_, _, _, _| Err(JoinError::AlreadyMember));
+    let s = service(r).with_subscriptions(Arc::new(store(false, 1, None)));
+    assert!(matches!(
+        s.join(&caller(), "PURSUE-ABCDEF-GHJKLM").await,
+        Err(CoreError::AlreadyMember)
+    ));
+}
+
+#[tokio::test]
+async fn approve_refuses_a_joiner_at_the_group_limit() {
+    use crate::subscriptions::fixtures::store;
+    use crate::subscriptions::{GroupLimitAction, GroupLimitReached};
+    for (premium, count) in [(false, 1), (true, 10)] {
+        let mut r = repo(Some(Role::Admin));
+        r.expect_list_pending()
+            .returning(|_| Ok(vec![pending_record(2)]));
+        r.expect_approve().never();
+        let err = service(r)
+            .with_subscriptions(Arc::new(store(premium, count, None)))
+            .approve(&caller(), gid(), uid(2))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                CoreError::GroupLimit(GroupLimitReached {
+                    premium: p,
+                    action: GroupLimitAction::Approve,
+                }) if p == premium
+            ),
+            "{err:?}"
+        );
+    }
+    // Nothing pending: 404 comes first; under the limit: approved.
+    let mut r = repo(Some(Role::Admin));
+    r.expect_list_pending().returning(|_| Ok(vec![]));
+    let err = service(r)
+        .with_subscriptions(Arc::new(store(false, 1, None)))
+        .approve(&caller(), gid(), uid(2))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, CoreError::NotFound));
+    let mut r = repo(Some(Role::Admin));
+    r.expect_list_pending()
+        .returning(|_| Ok(vec![pending_record(2)]));
+    r.expect_approve()
+        .times(1)
+        .returning(|_, _, _, _, _, _| Ok(true));
+    let s = service(r).with_subscriptions(Arc::new(store(false, 0, None)));
+    assert!(s.approve(&caller(), gid(), uid(2)).await.is_ok());
 }

@@ -43,10 +43,11 @@ impl ProgressService {
     /// Deletes an entry (owner only).
     #[tracing::instrument(level = "debug", name = "progress.delete_entry", skip_all)]
     pub async fn delete_entry(&self, caller: &UserRecord, id: EntryId) -> Result<(), CoreError> {
-        let (entry, _) = self.live_entry(id).await?;
+        let (entry, group) = self.live_entry(id).await?;
         if entry.user_id != caller.id {
             return Err(CoreError::NotOwner);
         }
+        self.subscriptions.check_write(caller.id, group).await?;
         Ok(self.progress.delete_entry(id).await?)
     }
 }

@@ -73,6 +73,9 @@ impl ProgressService {
             GroupAction::LogOwnProgress,
         )
         .await?;
+        self.subscriptions
+            .check_write(caller.id, goal.group_id)
+            .await?;
         let zone = Timezone::parse(&input.user_timezone)
             .map_err(|e| CoreError::invalid("user_timezone", e))?;
         check_not_future(input.user_date.date(), zone.tz(), Utc::now())

@@ -12,6 +12,9 @@ use std::sync::Arc;
 use pursue_ports::goals::GoalRepository;
 use pursue_ports::groups::GroupRepository;
 use pursue_ports::progress::ProgressRepository;
+use pursue_ports::subscription_store::SubscriptionStore;
+
+use crate::subscriptions::SubscriptionGate;
 
 pub use log::LogProgress;
 
@@ -21,6 +24,7 @@ pub struct ProgressService {
     groups: Arc<dyn GroupRepository>,
     goals: Arc<dyn GoalRepository>,
     progress: Arc<dyn ProgressRepository>,
+    subscriptions: SubscriptionGate,
 }
 
 impl ProgressService {
@@ -34,6 +38,13 @@ impl ProgressService {
             groups,
             goals,
             progress,
+            subscriptions: SubscriptionGate::default(),
         }
+    }
+
+    /// Runs the subscription write check on logging and deleting through `store`.
+    pub fn with_subscriptions(mut self, store: Arc<dyn SubscriptionStore>) -> Self {
+        self.subscriptions = SubscriptionGate::new(store);
+        self
     }
 }

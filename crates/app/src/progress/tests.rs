@@ -271,3 +271,75 @@ async fn journal_logs_need_a_title_and_follow_the_binary_rules() {
     titled.value = 1.0;
     assert!(s.log_progress(&caller(), titled).await.unwrap().1);
 }
+
+#[tokio::test]
+async fn writes_run_the_subscription_write_check_after_membership() {
+    use crate::subscriptions::fixtures::{read_only_until, store};
+    use pursue_domain::subscription_state::WriteDenied;
+    let group = goal(false).group_id;
+    let other = GroupId::from_uuid(Uuid::from_u128(77));
+    let with = |g, p, st| service(g, goals(false), p).with_subscriptions(Arc::new(st));
+
+    // Not a member: 403 FORBIDDEN comes first.
+    let s = with(
+        groups(None),
+        MockProgressRepository::new(),
+        store(false, 2, None),
+    );
+    assert!(matches!(
+        s.log_progress(&caller(), input(1.0, 0, "UTC")).await,
+        Err(CoreError::Forbidden(Denied::NotMember))
+    ));
+    // Free, two groups, nothing kept: a selection is required, even for a bad value.
+    let s = with(
+        groups(Some(Role::Member)),
+        MockProgressRepository::new(),
+        store(false, 2, None),
+    );
+    assert!(matches!(
+        s.log_progress(&caller(), input(1.0, 5, "UTC")).await,
+        Err(CoreError::WriteDenied(WriteDenied::SelectionRequired))
+    ));
+    // Another group kept: read-only until downgrade + 30 days, for logging and deleting.
+    let s = with(
+        groups(Some(Role::Member)),
+        MockProgressRepository::new(),
+        store(false, 2, Some(other)),
+    );
+    assert!(matches!(
+        s.log_progress(&caller(), input(1.0, 0, "UTC")).await,
+        Err(CoreError::WriteDenied(WriteDenied::ReadOnly { until })) if until == read_only_until()
+    ));
+    let mut p = MockProgressRepository::new();
+    p.expect_find_entry().returning(|_| Ok(Some(entry(1))));
+    p.expect_delete_entry().never();
+    let s = with(groups(Some(Role::Member)), p, store(false, 2, Some(other)));
+    assert!(matches!(
+        s.delete_entry(&caller(), entry(1).id).await,
+        Err(CoreError::WriteDenied(WriteDenied::ReadOnly { .. }))
+    ));
+    // Someone else's entry: the owner rule answers before the subscription.
+    let mut p = MockProgressRepository::new();
+    p.expect_find_entry().returning(|_| Ok(Some(entry(2))));
+    let s = with(groups(Some(Role::Member)), p, store(false, 2, None));
+    assert!(matches!(
+        s.delete_entry(&caller(), entry(2).id).await,
+        Err(CoreError::NotOwner)
+    ));
+    // The kept group, and premium users, write.
+    for st in [store(false, 2, Some(group)), store(true, 5, None)] {
+        let mut p = MockProgressRepository::new();
+        p.expect_log_progress()
+            .times(1)
+            .returning(|_, _, _, _| Ok(LogOutcome::Created(entry(1))));
+        p.expect_find_entry().returning(|_| Ok(Some(entry(1))));
+        p.expect_delete_entry().times(1).returning(|_| Ok(()));
+        let s = with(groups(Some(Role::Member)), p, st);
+        assert!(
+            s.log_progress(&caller(), input(1.0, 0, "UTC"))
+                .await
+                .is_ok()
+        );
+        assert!(s.delete_entry(&caller(), entry(1).id).await.is_ok());
+    }
+}

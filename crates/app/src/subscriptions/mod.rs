@@ -1,8 +1,13 @@
 //! Subscriptions: the computed state, purchases verified with Google Play, cancellation,
 //! the downgrade choice and the re-verification job (docs/API.md, Subscriptions).
 
+mod gate;
 mod jobs;
 mod limits;
+
+pub(crate) use gate::SubscriptionGate;
+#[cfg(test)]
+pub(crate) use gate::fixtures;
 
 pub use jobs::ReverifyReport;
 pub use limits::{GroupLimitAction, GroupLimitReached};

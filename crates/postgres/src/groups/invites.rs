@@ -158,6 +158,7 @@ enum Refusal {
     Invalid,
     AlreadyMember,
     AlreadyPending,
+    GroupLimit,
     Cap(CapExceeded),
 }
 
@@ -166,6 +167,7 @@ pub(super) async fn request_join(
     code: &str,
     user: UserId,
     now: DateTime<Utc>,
+    at_group_limit: bool,
 ) -> Result<GroupRecord, JoinError> {
     let mut conn = pool.get().await.map_err(pool_error)?;
     let code = code.to_string();
@@ -207,6 +209,9 @@ pub(super) async fn request_join(
                 }
                 None => {}
             }
+            if at_group_limit {
+                return Err(TxError::Business(Refusal::GroupLimit));
+            }
             lock_user(conn, uid).await?;
             let rows = count_members(conn, gid).await?;
             check_cap(CappedResource::GroupMembers, rows)
@@ -241,6 +246,7 @@ pub(super) async fn request_join(
             Refusal::Invalid => JoinError::InvalidCode,
             Refusal::AlreadyMember => JoinError::AlreadyMember,
             Refusal::AlreadyPending => JoinError::AlreadyPending,
+            Refusal::GroupLimit => JoinError::GroupLimit,
             Refusal::Cap(c) => JoinError::Cap(c),
         }),
         Err(TxError::Db(e)) => {

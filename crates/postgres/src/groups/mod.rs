@@ -141,8 +141,9 @@ impl GroupRepository for PgGroups {
         code: &str,
         user: UserId,
         now: DateTime<Utc>,
+        at_group_limit: bool,
     ) -> Result<GroupRecord, JoinError> {
-        invites::request_join(&self.pool, code, user, now).await
+        invites::request_join(&self.pool, code, user, now, at_group_limit).await
     }
 
     async fn list_pending(&self, group: GroupId) -> Result<Vec<PendingRecord>, RepoError> {

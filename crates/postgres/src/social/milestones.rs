@@ -9,7 +9,6 @@ use diesel_async::{AsyncConnection, RunQueryDsl};
 use pursue_domain::ids::{GoalId, GroupId, UserId};
 use pursue_ports::error::RepoError;
 use pursue_ports::social::{MilestoneFacts, MilestoneRepository, Notice};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::notice::store_notice;
@@ -39,19 +38,11 @@ impl PgMilestones {
 
 /// HMAC-SHA256 of `message` under `key`.
 fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    let mut block = [0u8; 64];
-    if key.len() > 64 {
-        block[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        block[..key.len()].copy_from_slice(key);
-    }
-    let mut inner = Sha256::new();
-    inner.update(block.map(|b| b ^ 0x36));
-    inner.update(message);
-    let mut outer = Sha256::new();
-    outer.update(block.map(|b| b ^ 0x5c));
-    outer.update(inner.finalize());
-    outer.finalize().into()
+    let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, key);
+    let tag = aws_lc_rs::hmac::sign(&key, message);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(tag.as_ref());
+    out
 }
 
 /// The first 12 hex digits of HMAC-SHA256(`secret`, `input`).

@@ -41,4 +41,5 @@ mod sessions;
 mod shutdown;
 mod social;
 mod subscriptions;
+mod subscriptions_gates;
 mod support;

@@ -89,6 +89,7 @@ async fn my_groups_is_constant_in_the_number_of_groups() {
     let ann = register(&app, "ann").await;
     let bob = register(&app, "bob").await;
     crate::support::make_premium(&app, &ann).await;
+    crate::support::make_premium(&app, &bob).await;
     let (pool, counter) = app.db.counting_pool();
     let service = GroupService::new(Arc::new(PgGroups::new(pool)));
     let mut counts = Vec::new();
