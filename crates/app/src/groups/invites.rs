@@ -182,6 +182,7 @@ impl GroupService {
             .approve(group, target, caller.id, Utc::now(), act, event)
             .await?
         {
+            self.subscriptions.refresh_cache(&[target]).await;
             Ok(())
         } else {
             Err(CoreError::NotFound)

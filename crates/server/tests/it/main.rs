@@ -40,5 +40,6 @@ mod sessions;
 mod shutdown;
 mod social;
 mod subscriptions;
+mod subscriptions_downgrade;
 mod subscriptions_gates;
 mod support;
