@@ -172,6 +172,18 @@ impl SubscriptionState {
         matches!(self.write_check(group), Err(WriteDenied::ReadOnly { .. }))
     }
 
+    /// The group to keep when the daily downgrade job must act at `now`: free, more than
+    /// one group, and a kept selection at least [`READ_ONLY_DAYS`] old; else `None`.
+    pub fn downgrade_due(&self, now: DateTime<Utc>) -> Option<uuid::Uuid> {
+        if self.premium || self.group_count <= FREE_GROUP_LIMIT {
+            return None;
+        }
+        self.kept
+            .as_ref()
+            .filter(|k| k.downgrade_date + Duration::days(READ_ONLY_DAYS) <= now)
+            .map(|k| k.group_id)
+    }
+
     /// The write check for a non-challenge group `group` the user is active in.
     pub fn write_check(&self, group: uuid::Uuid) -> Result<(), WriteDenied> {
         if self.premium || self.group_count <= FREE_GROUP_LIMIT {
@@ -202,6 +214,32 @@ mod tests {
             group_count: count,
             kept: None,
         }
+    }
+
+    #[test]
+    fn the_downgrade_is_due_thirty_days_after_the_selection_of_a_free_user() {
+        let chosen = Utc::now() - Duration::days(40);
+        let kept = uuid::Uuid::from_u128(5);
+        let with = |premium: Option<RowStatus>, count: u32| {
+            let mut f = facts(premium, true, count);
+            f.kept = Some(KeptSelection {
+                group_id: kept,
+                downgrade_date: chosen,
+            });
+            SubscriptionState::compute(&f)
+        };
+        let free = with(None, 3);
+        assert_eq!(free.downgrade_due(chosen + Duration::days(30)), Some(kept));
+        assert_eq!(free.downgrade_due(chosen + Duration::days(29)), None);
+        assert_eq!(with(None, 1).downgrade_due(Utc::now()), None);
+        assert_eq!(
+            with(Some(RowStatus::Active), 3).downgrade_due(Utc::now()),
+            None
+        );
+        assert_eq!(
+            SubscriptionState::compute(&facts(None, true, 3)).downgrade_due(Utc::now()),
+            None
+        );
     }
 
     #[test]

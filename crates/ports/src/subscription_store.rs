@@ -72,6 +72,18 @@ pub enum SelectOutcome {
     InvalidGroup,
 }
 
+/// A free user whose kept selection may be more than 30 days old while still in more
+/// than one active non-challenge group (docs/API.md, Subscriptions, "Jobs").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DowngradeCandidate {
+    /// The user.
+    pub user: UserId,
+    /// Their display name (the `member_left` push).
+    pub display_name: String,
+    /// Their active non-challenge groups, `joined_at` ascending (at most 1000).
+    pub groups: Vec<GroupId>,
+}
+
 /// Storage of subscriptions.
 #[cfg_attr(feature = "mocks", mockall::automock)]
 #[async_trait]
@@ -144,4 +156,23 @@ pub trait SubscriptionStore: Send + Sync {
     ///
     /// Errors: [`RepoError`].
     async fn expire(&self, subscription_id: Uuid) -> Result<(), RepoError>;
+
+    /// Up to `limit` users, by id after `after`, not deleted, without an entitled premium
+    /// row at `now`, with a downgrade row holding a kept group made before
+    /// `selected_before`, and in more than one active non-challenge group.
+    ///
+    /// Errors: [`RepoError`].
+    async fn downgrade_candidates(
+        &self,
+        selected_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+        after: Option<UserId>,
+        limit: i64,
+    ) -> Result<Vec<DowngradeCandidate>, RepoError>;
+
+    /// Recomputes the users cache columns of `user` (tier, status, group limit and
+    /// count), writing only when a value changed.
+    ///
+    /// Errors: [`RepoError`].
+    async fn refresh_cache(&self, user: UserId) -> Result<(), RepoError>;
 }

@@ -14,6 +14,9 @@ use crate::pool::PgPool;
 /// Advisory-lock key of the hourly purchase re-verification.
 pub const REVERIFY_PURCHASES: i64 = 0x7075_7273_7565_0001;
 
+/// Advisory-lock key of the daily downgrade job.
+pub const DOWNGRADE_OVERDUE: i64 = 0x7075_7273_7565_0002;
+
 #[derive(diesel::QueryableByName)]
 struct Got {
     #[diesel(sql_type = Bool)]

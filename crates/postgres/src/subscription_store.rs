@@ -17,7 +17,8 @@ use pursue_domain::subscription_state::{
 };
 use pursue_ports::error::RepoError;
 use pursue_ports::subscription_store::{
-    GroupName, NewPurchase, SelectOutcome, StoreOutcome, StoredPurchase, SubscriptionStore,
+    DowngradeCandidate, GroupName, NewPurchase, SelectOutcome, StoreOutcome, StoredPurchase,
+    SubscriptionStore,
 };
 use uuid::Uuid;
 
@@ -547,5 +548,61 @@ impl SubscriptionStore for PgSubscriptions {
         })
         .await
         .map_err(db_error)
+    }
+
+    async fn downgrade_candidates(
+        &self,
+        selected_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+        after: Option<UserId>,
+        limit: i64,
+    ) -> Result<Vec<DowngradeCandidate>, RepoError> {
+        #[derive(QueryableByName)]
+        struct CandidateSql {
+            #[diesel(sql_type = SqlUuid)]
+            id: Uuid,
+            #[diesel(sql_type = Text)]
+            display_name: String,
+            #[diesel(sql_type = Array<SqlUuid>)]
+            groups: Vec<Uuid>,
+        }
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        let cols = columns(&self.columns, &mut conn).await.map_err(db_error)?;
+        let active = cols.active_non_challenge();
+        let rows: Vec<CandidateSql> = diesel::sql_query(format!(
+            "SELECT u.id, u.display_name, ARRAY(SELECT m.group_id FROM group_memberships m \
+                 JOIN groups g ON g.id = m.group_id WHERE m.user_id = u.id AND {active} \
+                 ORDER BY m.joined_at ASC, g.id ASC LIMIT 1000) AS groups \
+             FROM users u WHERE u.deleted_at IS NULL AND u.id > $3 \
+             AND EXISTS (SELECT 1 FROM subscription_downgrade_history h WHERE h.user_id = u.id \
+                 AND h.kept_group_id IS NOT NULL AND h.downgrade_date < $1) \
+             AND NOT EXISTS (SELECT 1 FROM user_subscriptions WHERE user_id = u.id AND {ENTITLED}) \
+             AND (SELECT COUNT(*) FROM group_memberships m JOIN groups g ON g.id = m.group_id \
+                 WHERE m.user_id = u.id AND {active}) > 1 \
+             ORDER BY u.id ASC LIMIT $4"
+        ))
+        .bind::<Timestamptz, _>(selected_before)
+        .bind::<Timestamptz, _>(now)
+        .bind::<SqlUuid, _>(after.map(|u| u.as_uuid()).unwrap_or(Uuid::nil()))
+        .bind::<BigInt, _>(limit)
+        .load(&mut conn)
+        .await
+        .map_err(db_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| DowngradeCandidate {
+                user: UserId::from_uuid(r.id),
+                display_name: r.display_name,
+                groups: r.groups.into_iter().map(GroupId::from_uuid).collect(),
+            })
+            .collect())
+    }
+
+    async fn refresh_cache(&self, user: UserId) -> Result<(), RepoError> {
+        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        let cols = columns(&self.columns, &mut conn).await.map_err(db_error)?;
+        refresh_cache(&mut conn, cols, user.as_uuid())
+            .await
+            .map_err(db_error)
     }
 }

@@ -27,6 +27,9 @@ pub struct AccountConfig {
     pub google_play_service_account: Option<PathBuf>,
     /// Seconds between two re-verifications of expiring purchases.
     pub reverify_interval_secs: u64,
+    /// Seconds between two runs of the downgrade job
+    /// (`SUBSCRIPTION_DOWNGRADE_INTERVAL_SECS`).
+    pub downgrade_interval_secs: u64,
 }
 
 impl AccountConfig {
@@ -84,8 +87,22 @@ impl AccountConfig {
                     3600
                 }),
         };
+        let downgrade_interval_secs = match get("SUBSCRIPTION_DOWNGRADE_INTERVAL_SECS") {
+            None => 86_400,
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .unwrap_or_else(|| {
+                    errors.push(format!(
+                        "SUBSCRIPTION_DOWNGRADE_INTERVAL_SECS must be a positive number, not `{v}`"
+                    ));
+                    86_400
+                }),
+        };
         Self {
             reverify_interval_secs,
+            downgrade_interval_secs,
             terms_version,
             privacy_version,
             consent_hash_salt,
@@ -126,6 +143,19 @@ mod tests {
             "https://androidpublisher.googleapis.com"
         );
         assert!(c.google_play_service_account.is_none());
+        assert_eq!(c.downgrade_interval_secs, 86_400);
+    }
+
+    #[test]
+    fn a_bad_downgrade_interval_is_refused() {
+        let (_, errors) = parse(
+            &[("SUBSCRIPTION_DOWNGRADE_INTERVAL_SECS", "0")],
+            Environment::Development,
+        );
+        assert_eq!(
+            errors,
+            ["SUBSCRIPTION_DOWNGRADE_INTERVAL_SECS must be a positive number, not `0`"]
+        );
     }
 
     #[test]

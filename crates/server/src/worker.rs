@@ -1,6 +1,6 @@
 //! The background worker: delivers the outbox (decision D6), purges deleted accounts
-//! (decision D8) and re-verifies expiring Google Play purchases (one runner at a time
-//! across instances). It runs inside `serve` by default and alone as
+//! (decision D8), re-verifies expiring Google Play purchases and runs the daily
+//! downgrade job (each one runner at a time across instances). It runs inside `serve` by default and alone as
 //! `pursue-server worker`.
 
 use std::sync::Arc;
@@ -55,6 +55,9 @@ pub struct Worker {
     subscriptions: pursue_app::subscriptions::SubscriptionService,
     pool: PgPool,
     reverify_every: Duration,
+    /// The downgrade job (docs/API.md, Subscriptions, "Jobs") and its interval.
+    downgrades: pursue_app::subscriptions::DowngradeJob,
+    downgrade_every: Duration,
     /// The inbox's daily trim (03:30 UTC) and its limits.
     retention: Arc<dyn InboxRetention>,
     retention_days: i64,
@@ -136,6 +139,10 @@ impl Worker {
                 Arc::new(PushHandler::new(ledger.clone(), push)),
             )
             .with_handler(OutboxTopic::Milestone, Arc::new(milestones));
+        let downgrades = pursue_app::subscriptions::DowngradeJob::new(
+            Arc::new(pursue_postgres::PgSubscriptions::new(pool.clone())),
+            Arc::new(pursue_postgres::PgGroups::new(pool.clone())),
+        );
         Ok(Self {
             processor,
             outbox,
@@ -145,6 +152,8 @@ impl Worker {
             subscriptions,
             pool,
             reverify_every: Duration::from_secs(config.accounts.reverify_interval_secs),
+            downgrades,
+            downgrade_every: Duration::from_secs(config.accounts.downgrade_interval_secs),
             retention,
             retention_days: i64::from(config.notification_retention_days),
             retention_max: i64::from(config.notification_retention_max),
@@ -157,6 +166,7 @@ impl Worker {
         tracing::info!("worker started");
         let mut next_purge = Instant::now();
         let mut next_reverify = Instant::now();
+        let mut next_downgrade = Instant::now();
         let mut next_trim = next_trim_after(Utc::now());
         let mut next_sample = Instant::now();
         while !*stop.borrow() {
@@ -204,6 +214,10 @@ impl Worker {
                 self.reverify_purchases().await;
                 next_reverify = Instant::now() + self.reverify_every;
             }
+            if Instant::now() >= next_downgrade {
+                self.downgrade_overdue().await;
+                next_downgrade = Instant::now() + self.downgrade_every;
+            }
             if Utc::now() >= next_trim {
                 match self
                     .retention
@@ -239,6 +253,24 @@ impl Worker {
             Ok(Some(Ok(report))) => tracing::info!(?report, "purchases re-verified"),
             Ok(Some(Err(e))) => tracing::warn!(error = %e, "purchase re-verification failed"),
             Err(e) => tracing::warn!(error = %e, "purchase re-verification lock failed"),
+        }
+    }
+
+    /// Runs the downgrade job unless another instance is doing it right now.
+    async fn downgrade_overdue(&self) {
+        let job = self.downgrades.run(Utc::now());
+        match pursue_postgres::jobs::run_exclusive(
+            &self.pool,
+            pursue_postgres::jobs::DOWNGRADE_OVERDUE,
+            job,
+        )
+        .await
+        {
+            Ok(None) => tracing::debug!("the downgrade job runs elsewhere"),
+            Ok(Some(Ok(report))) if report == Default::default() => {}
+            Ok(Some(Ok(report))) => tracing::info!(?report, "overdue downgrades applied"),
+            Ok(Some(Err(e))) => tracing::warn!(error = %e, "the downgrade job failed"),
+            Err(e) => tracing::warn!(error = %e, "the downgrade job's lock failed"),
         }
     }
 }

@@ -68,7 +68,10 @@ impl GroupService {
             };
             let act = activity(ActivityType::GroupCreated, caller.id, metadata);
             match self.groups.create_group(group, act).await {
-                Ok(record) => return Ok((record, code.into_inner())),
+                Ok(record) => {
+                    self.subscriptions.refresh_cache(&[caller.id]).await;
+                    return Ok((record, code.into_inner()));
+                }
                 Err(CapError::CodeTaken) => {}
                 Err(e) => return Err(e.into()),
             }
@@ -106,6 +109,20 @@ impl GroupService {
     #[tracing::instrument(level = "debug", name = "groups.delete_group", skip_all)]
     pub async fn delete_group(&self, caller: &UserRecord, group: GroupId) -> Result<(), CoreError> {
         access(&*self.groups, group, caller.id, GroupAction::DeleteGroup).await?;
-        Ok(self.groups.delete_group(group).await?)
+        // The members whose cached group count changes (best effort, like the refresh).
+        let members: Vec<_> = if self.subscriptions.is_wired() {
+            match self.groups.list_members(group).await {
+                Ok(members) => members.into_iter().map(|m| m.user_id).collect(),
+                Err(e) => {
+                    tracing::warn!(error = %e, "listing members for the cache refresh failed");
+                    Vec::new()
+                }
+            }
+        } else {
+            Vec::new()
+        };
+        self.groups.delete_group(group).await?;
+        self.subscriptions.refresh_cache(&members).await;
+        Ok(())
     }
 }

@@ -185,6 +185,7 @@ impl GroupService {
             .approve(group, target, caller.id, Utc::now(), act, event)
             .await?
         {
+            self.subscriptions.refresh_cache(&[target]).await;
             Ok(())
         } else {
             Err(CoreError::NotFound)

@@ -80,6 +80,7 @@ impl GroupService {
             .remove_member(group, target, caller.id, act, event)
             .await?
         {
+            self.subscriptions.refresh_cache(&[target]).await;
             Ok(())
         } else {
             Err(CoreError::NotFound)
@@ -98,7 +99,9 @@ impl GroupService {
         };
         match self.groups.leave_group(group, request).await? {
             LeaveResult::NotMember => Err(CoreError::Forbidden(Denied::NotMember)),
-            LeaveResult::WithdrewRequest | LeaveResult::Left { .. } | LeaveResult::GroupDeleted => {
+            LeaveResult::WithdrewRequest => Ok(()),
+            LeaveResult::Left { .. } | LeaveResult::GroupDeleted => {
+                self.subscriptions.refresh_cache(&[caller.id]).await;
                 Ok(())
             }
         }

@@ -623,6 +623,16 @@ async fn approve_refuses_a_joiner_at_the_group_limit() {
     r.expect_approve()
         .times(1)
         .returning(|_, _, _, _, _, _| Ok(true));
-    let s = service(r).with_subscriptions(Arc::new(store(false, 0, None)));
+    // The approved user's cache is refreshed; a failure there never fails the approval.
+    let mut st = store(false, 0, None);
+    st.expect_refresh_cache()
+        .withf(|u| *u == uid(2))
+        .times(1)
+        .returning(|_| {
+            Err(pursue_ports::error::RepoError::Unavailable(
+                anyhow::anyhow!("down"),
+            ))
+        });
+    let s = service(r).with_subscriptions(Arc::new(st));
     assert!(s.approve(&caller(), gid(), uid(2)).await.is_ok());
 }

@@ -27,6 +27,24 @@ impl SubscriptionGate {
         Self { store: Some(store) }
     }
 
+    /// Whether a store is wired (the server always wires one).
+    pub(crate) fn is_wired(&self) -> bool {
+        self.store.is_some()
+    }
+
+    /// Refreshes the users cache columns of `users` after a membership change, best
+    /// effort: a failure is logged, never returned (the next write refreshes again).
+    pub(crate) async fn refresh_cache(&self, users: &[UserId]) {
+        let Some(store) = &self.store else {
+            return;
+        };
+        for user in users {
+            if let Err(e) = store.refresh_cache(*user).await {
+                tracing::warn!(user = %user, error = %e, "refreshing the subscription cache failed");
+            }
+        }
+    }
+
     async fn state(&self, user: UserId) -> Result<Option<SubscriptionState>, RepoError> {
         match &self.store {
             Some(store) => Ok(Some(SubscriptionState::compute(

@@ -1,6 +1,7 @@
 //! Subscriptions: the computed state, purchases verified with Google Play, cancellation,
 //! the downgrade choice and the re-verification job (docs/API.md, Subscriptions).
 
+mod downgrade;
 mod gate;
 mod jobs;
 mod limits;
@@ -9,8 +10,11 @@ pub(crate) use gate::SubscriptionGate;
 #[cfg(test)]
 pub(crate) use gate::fixtures;
 
+pub use downgrade::{DowngradeJob, DowngradeReport};
 pub use jobs::ReverifyReport;
 pub use limits::{GroupLimitAction, GroupLimitReached};
+#[cfg(test)]
+mod downgrade_tests;
 #[cfg(test)]
 mod tests;
 

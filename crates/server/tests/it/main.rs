@@ -41,5 +41,6 @@ mod sessions;
 mod shutdown;
 mod social;
 mod subscriptions;
+mod subscriptions_downgrade;
 mod subscriptions_gates;
 mod support;
