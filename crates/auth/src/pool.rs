@@ -6,6 +6,7 @@
 //! [`HasherBusy`] instead of piling up threads and memory. Each thread owns one argon2 block
 //! buffer for its whole life, so a burst of logins does not allocate per hash.
 
+use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -91,8 +92,9 @@ struct Job {
     /// When the job entered the queue (for `password_hash_wait_seconds`).
     queued_at: Instant,
     deadline: Instant,
-    /// Held until the job is done: the queue's bound.
-    _slot: OwnedSemaphorePermit,
+    /// Held until the job's answer is ready: the queue's bound. Released before the answer
+    /// is sent, so a caller that got its answer can be admitted again at once.
+    slot: OwnedSemaphorePermit,
 }
 
 #[derive(Default)]
@@ -156,7 +158,7 @@ impl HashPool {
             task: Box::new(Typed { work, reply }),
             queued_at: now,
             deadline: now + self.settings.wait,
-            _slot: slot,
+            slot,
         };
         // Counted before sending, so a thread taking the job never sees the count at zero.
         let depth = self.counters.queued.fetch_add(1, Ordering::SeqCst) + 1;
@@ -219,26 +221,37 @@ fn worker(rx: &Mutex<mpsc::Receiver<Job>>, counters: &Counters, blocks: usize) {
             Ok(rx) => rx.recv(),
             Err(_) => return,
         };
-        let Ok(job) = job else { return };
+        let Ok(Job {
+            task,
+            queued_at,
+            deadline,
+            slot,
+        }) = job
+        else {
+            return;
+        };
         let depth = counters
             .queued
             .fetch_sub(1, Ordering::SeqCst)
             .saturating_sub(1);
         record_queue_depth(depth);
-        metrics::histogram!(HASH_WAIT).record(job.queued_at.elapsed().as_secs_f64());
-        if !job.task.wanted() {
+        metrics::histogram!(HASH_WAIT).record(queued_at.elapsed().as_secs_f64());
+        if !task.wanted() {
             continue; // the caller went away (client disconnected)
         }
-        if Instant::now() > job.deadline {
+        if Instant::now() > deadline {
             counters.rejected.fetch_add(1, Ordering::Relaxed);
-            job.task.refuse();
+            drop(slot);
+            task.refuse();
             continue;
         }
         let now = counters.running.fetch_add(1, Ordering::SeqCst) + 1;
         counters.peak.fetch_max(now, Ordering::SeqCst);
-        job.task.run(&mut buffer, &|| {
+        let slot = Cell::new(Some(slot));
+        task.run(&mut buffer, &|| {
             counters.running.fetch_sub(1, Ordering::SeqCst);
             counters.completed.fetch_add(1, Ordering::SeqCst);
+            drop(slot.take());
         });
     }
 }
