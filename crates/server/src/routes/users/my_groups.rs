@@ -26,14 +26,17 @@ pub async fn my_groups(
     let (limit, offset) = query.resolve()?;
     let (groups, total) = state.groups.my_groups(&user.0, limit, offset).await?;
     let sub = state.subscriptions.state(user.0.id).await?;
-    let mut items = Vec::with_capacity(groups.len());
-    for g in groups {
-        let id = g.group.id.as_uuid();
-        let mut item = serde_json::to_value(MyGroupBody::from(g))
-            .map_err(|e| ApiError::internal(&e.into()))?;
-        item["is_read_only"] = serde_json::Value::Bool(sub.is_read_only(id));
-        items.push(item);
-    }
-    let groups = items;
+    let groups: Vec<MyGroupBody> = groups
+        .into_iter()
+        .map(|g| {
+            let read_only = sub.is_read_only(g.group.id.as_uuid());
+            let mut body = MyGroupBody::from(g);
+            body.extras.insert(
+                "is_read_only".to_owned(),
+                serde_json::Value::Bool(read_only),
+            );
+            body
+        })
+        .collect();
     Ok(HttpResponse::Ok().json(json!({ "groups": groups, "total": total })))
 }
