@@ -25,19 +25,6 @@ struct Id {
     id: Uuid,
 }
 
-/// Whether `group_memberships.status` exists (databases of the upstream server, and ours
-/// once the approval queue is built). Without it every membership is active.
-pub(crate) async fn has_membership_status(conn: &mut AsyncPgConnection) -> QueryResult<bool> {
-    let found: Flag = diesel::sql_query(
-        "SELECT EXISTS (SELECT 1 FROM information_schema.columns \
-         WHERE table_schema = current_schema() AND table_name = 'group_memberships' \
-         AND column_name = 'status') AS flag",
-    )
-    .get_result(conn)
-    .await?;
-    Ok(found.flag)
-}
-
 /// Whether the table `name` exists in the current schema.
 pub(crate) async fn table_exists(conn: &mut AsyncPgConnection, name: &str) -> QueryResult<bool> {
     let found: Flag = diesel::sql_query("SELECT to_regclass($1) IS NOT NULL AS flag")
@@ -84,25 +71,17 @@ pub(crate) async fn soft_delete(
 
 /// Removes every membership of `user` inside the caller's transaction.
 async fn remove_memberships(conn: &mut AsyncPgConnection, user: Uuid) -> QueryResult<()> {
-    let with_status = has_membership_status(conn).await?;
-    if with_status {
-        remove_pending(conn, user).await?;
-    }
-    let active_filter = if with_status {
-        " AND m.status = 'active'"
-    } else {
-        ""
-    };
+    remove_pending(conn, user).await?;
     // Lock the groups in id order so concurrent deletions cannot deadlock.
-    let groups_of: Vec<Id> = diesel::sql_query(format!(
+    let groups_of: Vec<Id> = diesel::sql_query(
         "SELECT g.id FROM groups g JOIN group_memberships m ON m.group_id = g.id \
-         WHERE m.user_id = $1{active_filter} ORDER BY g.id FOR UPDATE OF g"
-    ))
+         WHERE m.user_id = $1 AND m.status = 'active' ORDER BY g.id FOR UPDATE OF g",
+    )
     .bind::<SqlUuid, _>(user)
     .load(conn)
     .await?;
     for Id { id: group } in groups_of {
-        leave_group(conn, user, group, active_filter).await?;
+        leave_group(conn, user, group).await?;
     }
     Ok(())
 }
@@ -117,7 +96,7 @@ async fn remove_pending(conn: &mut AsyncPgConnection, user: Uuid) -> QueryResult
     .bind::<SqlUuid, _>(user)
     .load(conn)
     .await?;
-    if pending.is_empty() || !table_exists(conn, "user_notifications").await? {
+    if pending.is_empty() {
         return Ok(());
     }
     let ids: Vec<Uuid> = pending.into_iter().map(|p| p.id).collect();
@@ -135,12 +114,7 @@ async fn remove_pending(conn: &mut AsyncPgConnection, user: Uuid) -> QueryResult
 /// Removes the active membership of `user` in the locked `group`: the creator role and
 /// `groups.creator_user_id` pass to the longest-standing active admin, else member; a
 /// group left without active members is deleted; otherwise a `member_left` activity.
-async fn leave_group(
-    conn: &mut AsyncPgConnection,
-    user: Uuid,
-    group: Uuid,
-    active_filter: &str,
-) -> QueryResult<()> {
+async fn leave_group(conn: &mut AsyncPgConnection, user: Uuid, group: Uuid) -> QueryResult<()> {
     let creator: Uuid = groups::table
         .find(group)
         .select(groups::creator_user_id)
@@ -153,13 +127,13 @@ async fn leave_group(
     )
     .execute(conn)
     .await?;
-    let successor: Option<Id> = diesel::sql_query(format!(
+    let successor: Option<Id> = diesel::sql_query(
         "SELECT m.user_id AS id FROM group_memberships m JOIN users u ON u.id = m.user_id \
-         WHERE m.group_id = $1 AND u.deleted_at IS NULL{active_filter} \
+         WHERE m.group_id = $1 AND u.deleted_at IS NULL AND m.status = 'active' \
          ORDER BY CASE WHEN m.role IN ('creator', 'admin') THEN 0 ELSE 1 END, \
                   m.joined_at ASC, m.user_id ASC \
-         LIMIT 1"
-    ))
+         LIMIT 1",
+    )
     .bind::<SqlUuid, _>(group)
     .get_result(conn)
     .await
