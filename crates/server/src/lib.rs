@@ -7,6 +7,7 @@ pub mod config_accounts;
 mod config_hashing;
 pub mod database;
 pub mod dto;
+pub mod edge;
 pub mod error;
 mod error_map;
 pub mod extract;

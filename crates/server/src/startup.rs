@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
-use actix_web::{App, HttpServer, web};
+use actix_web::{App, web};
 use anyhow::Context;
 use pursue_app::accounts::{AccountService, AccountSettings};
 use pursue_app::devices::DeviceService;
@@ -239,16 +239,21 @@ impl Application {
         )));
         let shutdown_delay =
             Duration::from_secs(config.shutdown_delay_secs.min(DRAIN_TIMEOUT_SECS - 1));
-        let server = HttpServer::new(move || {
-            http_app(data.clone(), routes::configure).app_data(deadline.clone())
-        })
-        .listen(listener)
-        .context("starting the HTTP listener")?
-        .disable_signals()
-        .client_request_timeout(HEADER_READ_TIMEOUT)
-        .client_disconnect_timeout(Duration::from_secs(1))
-        .shutdown_timeout(DRAIN_TIMEOUT_SECS - shutdown_delay.as_secs())
-        .run();
+        let limits = crate::edge::HeadLimits {
+            head_timeout: HEADER_READ_TIMEOUT,
+            ..Default::default()
+        };
+        let server = crate::edge::serve(
+            listener,
+            move || http_app(data.clone(), routes::configure).app_data(deadline.clone()),
+            crate::edge::ListenSettings {
+                limits,
+                shutdown_timeout: Duration::from_secs(
+                    DRAIN_TIMEOUT_SECS - shutdown_delay.as_secs(),
+                ),
+            },
+        )
+        .context("starting the HTTP listener")?;
         Ok(Self {
             server,
             address,
@@ -350,6 +355,7 @@ pub fn http_app(
         .app_data(path_config())
         .app_data(query_config())
         .wrap(from_fn(rate_limits))
+        .wrap(from_fn(crate::edge::edge_errors))
         .wrap(from_fn(request_deadline))
         .wrap(from_fn(json_errors))
         .wrap(security_headers())

@@ -1,7 +1,8 @@
 //! Three server instances on one database and one Redis (see docs/SECURITY.md, "Several
 //! instances"): limits hold across them, each push leaves once, and a rolling restart —
 //! each instance stopped gracefully in turn (in-process, as SIGTERM would) and replaced
-//! while a client keeps sending through a ready-checking balancer — fails no request.
+//! while a client keeps sending through a ready-checking balancer — fails no request. The
+//! same restart with real processes and SIGTERM is in `shutdown.rs`.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};

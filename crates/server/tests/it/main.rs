@@ -12,6 +12,7 @@ mod data_export;
 mod deletion;
 mod deletion_flow;
 mod devices;
+mod edge;
 mod export;
 mod faults;
 mod goal_extensions;

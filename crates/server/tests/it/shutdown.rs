@@ -1,6 +1,9 @@
-//! Graceful drain of the real binary on SIGTERM.
+//! Graceful drain of the real binary on SIGTERM: one process with a request in flight, and
+//! a rolling restart of three processes sharing one database and one Redis.
 
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use diesel_async::RunQueryDsl;
@@ -17,40 +20,100 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// A `pursue-server` process of its own.
+struct Process {
+    child: Child,
+    base: String,
+    _data_dir: tempfile::TempDir,
+}
+
+impl Process {
+    /// Starts the binary on `database_url` (and Redis when given) and waits until
+    /// `/health` answers 200.
+    async fn start(database_url: &str, redis_url: Option<&str>) -> Self {
+        let data_dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_pursue-server"));
+        command
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATABASE_URL", database_url)
+            .env("PORT", port.to_string())
+            .env("PURSUE_DATA_DIR", data_dir.path())
+            .env("JWT_SECRET", TEST_JWT_SECRET)
+            .env("JWT_REFRESH_SECRET", TEST_JWT_REFRESH_SECRET)
+            .env("SHUTDOWN_DELAY_SECS", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if let Some(redis) = redis_url {
+            // Shared state on; the limits themselves off, as the client below sends far
+            // more than one user's per-minute budget (limits across instances are tested
+            // in `instances.rs`).
+            command.env("REDIS_URL", redis).env("RATE_LIMITS", "off");
+        }
+        let child = command.spawn().unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        let started = Instant::now();
+        while client
+            .get(format!("{base}/health"))
+            .send()
+            .await
+            .map(|r| r.status() != 200)
+            .unwrap_or(true)
+        {
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "server did not come up"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Self {
+            child,
+            base,
+            _data_dir: data_dir,
+        }
+    }
+
+    fn sigterm(&self) {
+        kill(Pid::from_raw(self.child.id() as i32), Signal::SIGTERM).unwrap();
+    }
+
+    /// Waits for the process to exit (within the 30 s drain budget and a margin) and
+    /// asserts it exited 0.
+    async fn exits_zero(mut self) -> Duration {
+        let started = Instant::now();
+        let deadline = started + Duration::from_secs(35);
+        let exit = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "server did not exit after draining"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        assert!(exit.success(), "exit status {exit:?}");
+        started.elapsed()
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_drains_in_flight_requests_then_exits_zero() {
     let db = fresh_database().await;
-    let data_dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pursue-server"))
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATABASE_URL", &db.url)
-        .env("PORT", port.to_string())
-        .env("PURSUE_DATA_DIR", data_dir.path())
-        .env("JWT_SECRET", TEST_JWT_SECRET)
-        .env("JWT_REFRESH_SECRET", TEST_JWT_REFRESH_SECRET)
-        .env("SHUTDOWN_DELAY_SECS", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
+    let process = Process::start(&db.url, None).await;
+    let base = process.base.clone();
     let client = reqwest::Client::new();
-    let started = Instant::now();
-    while client
-        .get(format!("{base}/health"))
-        .send()
-        .await
-        .map(|r| r.status() != 200)
-        .unwrap_or(true)
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "server did not come up"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 
     // Make /health slow: its probe query waits for this lock.
     let mut locker = db.connect().await;
@@ -71,7 +134,7 @@ async fn sigterm_drains_in_flight_requests_then_exits_zero() {
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
 
-    kill(Pid::from_raw(child.id() as i32), Signal::SIGTERM).unwrap();
+    process.sigterm();
     tokio::time::sleep(Duration::from_millis(200)).await;
     let ready = reqwest::Client::new()
         .get(format!("{base}/ready"))
@@ -88,16 +151,126 @@ async fn sigterm_drains_in_flight_requests_then_exits_zero() {
     let status = slow.await.unwrap().unwrap();
     assert_eq!(status, 200);
 
-    let deadline = Instant::now() + Duration::from_secs(35);
-    let exit = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "server did not exit after draining"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
+    process.exits_zero().await;
+}
+
+/// Instances in rotation: base URL and whether `/ready` last said yes.
+type Rotation = Arc<Mutex<Vec<(String, bool)>>>;
+
+/// Three processes on one database and one Redis are replaced one at a time — a new one
+/// started, then the old one sent SIGTERM — while a client keeps sending through a
+/// balancer that follows `/ready`: no request fails, and every old process exits 0 within
+/// the drain budget.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_rolling_restart_with_sigterm_fails_no_request() {
+    let redis = pursue_testkit::redis::TestRedis::start().await;
+    let db = fresh_database().await;
+    let mut processes = Vec::new();
+    for _ in 0..3 {
+        processes.push(Process::start(&db.url, Some(&redis.url)).await);
+    }
+    let client = reqwest::Client::new();
+    let token = {
+        let response = client
+            .post(format!("{}/api/auth/register", processes[0].base))
+            .json(&serde_json::json!({
+                "email": "rolling@example.com",
+                "password": "Rolling-restart1",
+                "display_name": "Rolling",
+                "date_of_birth": "1990-01-01",
+                "consent_agreed": true,
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        let body: serde_json::Value = response.json().await.unwrap();
+        body["access_token"].as_str().unwrap().to_owned()
     };
-    assert!(exit.success(), "exit status {exit:?}");
+    let rotation: Rotation = Arc::new(Mutex::new(
+        processes.iter().map(|p| (p.base.clone(), true)).collect(),
+    ));
+    let stop = Arc::new(AtomicBool::new(false));
+    let checker = {
+        let (rotation, stop, client) = (rotation.clone(), stop.clone(), client.clone());
+        tokio::spawn(async move {
+            while !AtomicBool::load(&stop, Ordering::SeqCst) {
+                let bases: Vec<String> = rotation
+                    .lock()
+                    .unwrap()
+                    .iter()
+                    .map(|e| e.0.clone())
+                    .collect();
+                for base in bases {
+                    let ready = client
+                        .get(format!("{base}/ready"))
+                        .timeout(Duration::from_millis(500))
+                        .send()
+                        .await
+                        .is_ok_and(|r| r.status() == 200);
+                    for entry in rotation.lock().unwrap().iter_mut() {
+                        if entry.0 == base {
+                            entry.1 = ready;
+                        }
+                    }
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        })
+    };
+    let sender = {
+        let (rotation, stop, client) = (rotation.clone(), stop.clone(), client.clone());
+        tokio::spawn(async move {
+            let (mut sent, mut failures) = (0usize, Vec::new());
+            while !AtomicBool::load(&stop, Ordering::SeqCst) {
+                let target = {
+                    let live: Vec<String> = rotation
+                        .lock()
+                        .unwrap()
+                        .iter()
+                        .filter(|e| e.1)
+                        .map(|e| e.0.clone())
+                        .collect();
+                    live.get(sent % live.len().max(1)).cloned()
+                };
+                let Some(base) = target else {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    continue;
+                };
+                match client
+                    .get(format!("{base}/api/users/me"))
+                    .bearer_auth(&token)
+                    .send()
+                    .await
+                {
+                    Ok(r) if r.status() == 200 => {}
+                    Ok(r) => failures.push(format!("{base}: {}", r.status())),
+                    Err(e) => failures.push(format!("{base}: {e}")),
+                }
+                sent += 1;
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            (sent, failures)
+        })
+    };
+    for slot in processes.iter_mut() {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let old = std::mem::replace(slot, Process::start(&db.url, Some(&redis.url)).await);
+        rotation.lock().unwrap().push((slot.base.clone(), false));
+        old.sigterm();
+        let old_base = old.base.clone();
+        let took = old.exits_zero().await;
+        assert!(took < Duration::from_secs(30), "drain took {took:?}");
+        rotation.lock().unwrap().retain(|e| e.0 != old_base);
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    stop.store(true, Ordering::SeqCst);
+    let (sent, failures) = sender.await.unwrap();
+    checker.await.unwrap();
+    assert!(sent > 50, "only {sent} requests");
+    assert!(
+        failures.is_empty(),
+        "{} of {sent} failed: {failures:?}",
+        failures.len()
+    );
 }
