@@ -56,11 +56,12 @@ impl Report {
     pub fn new(base: &str, seed: &Seed, pid: Option<u32>) -> Self {
         let header = format!(
             "Target {base}{}; seeded through the API: {} accounts in {} groups of 5, \
-             5 goals each, {} progress entries ({:.0} s).",
+             5 goals each, {} progress entries, {} reactions ({:.0} s).",
             pid.map_or(String::new(), |p| format!(" (pid {p})")),
             seed.users.len(),
             seed.group_goals.len(),
             seed.entries,
+            seed.reactions,
             seed.seconds
         );
         Self {

@@ -52,6 +52,8 @@ pub struct Seed {
     pub goal_groups: Vec<GoalGroup>,
     /// Progress entries written while seeding.
     pub entries: usize,
+    /// Reactions written while seeding (0 against a server without reactions).
+    pub reactions: usize,
     /// Seconds the seeding took.
     pub seconds: f64,
 }
@@ -113,6 +115,74 @@ fn goal_bodies() -> Vec<Value> {
         json!({"title": "Run", "cadence": "weekly", "metric_type": "numeric", "target_value": 20, "unit": "km"}),
         json!({"title": "Practice", "cadence": "monthly", "metric_type": "duration", "target_value": 36000}),
     ]
+}
+
+/// The emoji members react with, in turn.
+const EMOJI: [&str; 6] = ["🔥", "💪", "❤️", "👏", "🤩", "🎉"];
+
+/// Reacts to the first feed page of every group: each activity gets a reaction from every
+/// member but its actor, so the feed's reaction fields have real rows to compute. A server
+/// that does not serve reactions (`404 ROUTE_NOT_FOUND`) gets none, so the same run can
+/// measure a feed without them.
+async fn react(api: &Api, users: &[User], group_size: usize) -> anyhow::Result<usize> {
+    let mut written = 0;
+    for members in users.chunks(group_size) {
+        let Some(owner) = members.first() else {
+            continue;
+        };
+        let path = format!("/api/groups/{}/activity?limit=50", owner.group);
+        let page = api
+            .expect(200, "GET", &path, Some(&owner.token), None)
+            .await?;
+        let activities: Vec<(String, String)> = page["activities"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|a| {
+                Some((
+                    a["id"].as_str()?.to_owned(),
+                    a["user"]["id"].as_str()?.to_owned(),
+                ))
+            })
+            .collect();
+        let mut jobs = Vec::new();
+        for (i, (activity, actor)) in activities.iter().enumerate() {
+            for (k, member) in members.iter().enumerate() {
+                if &member.id != actor {
+                    jobs.push((
+                        activity.clone(),
+                        member.token.clone(),
+                        EMOJI[(i + k) % EMOJI.len()],
+                    ));
+                }
+            }
+        }
+        if let Some((activity, token, emoji)) = jobs.first() {
+            let path = format!("/api/activities/{activity}/reactions");
+            let body = json!({ "emoji": emoji });
+            if api.status("PUT", &path, Some(token), Some(&body)).await == 404 {
+                eprintln!("seed: reactions are not served; the feed is measured without them");
+                return Ok(0);
+            }
+        }
+        written += jobs.len();
+        stream::iter(jobs)
+            .map(|(activity, token, emoji)| async move {
+                let path = format!("/api/activities/{activity}/reactions");
+                api.expect(
+                    200,
+                    "PUT",
+                    &path,
+                    Some(&token),
+                    Some(json!({ "emoji": emoji })),
+                )
+                .await
+            })
+            .buffer_unordered(SEED_CONCURRENCY)
+            .try_collect::<Vec<_>>()
+            .await?;
+    }
+    Ok(written)
 }
 
 /// Seeds `groups` groups of `group_size` accounts with five goals and `days` of history.
@@ -213,6 +283,9 @@ pub async fn seed(api: &Api, groups: usize, group_size: usize, days: i64) -> any
         .try_collect::<Vec<_>>()
         .await?;
 
+    let reactions = react(api, &users, group_size).await?;
+    eprintln!("seed: {reactions} reactions");
+
     let mut goal_groups = Vec::new();
     for (n, size) in [1usize, 10, 100].into_iter().enumerate() {
         let owner = groups * group_size + n; // the extra accounts
@@ -245,6 +318,7 @@ pub async fn seed(api: &Api, groups: usize, group_size: usize, days: i64) -> any
         group_goals,
         goal_groups,
         entries: logged,
+        reactions,
         seconds: started.elapsed().as_secs_f64(),
     })
 }
