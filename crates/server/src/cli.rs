@@ -92,11 +92,26 @@ pub enum StoreArg {
     S3,
 }
 
-impl From<StoreArg> for crate::config::ImageStoreKind {
+impl From<StoreArg> for pursue_runtime::config::ImageStoreKind {
     fn from(store: StoreArg) -> Self {
         match store {
             StoreArg::Postgres => Self::Postgres,
             StoreArg::S3 => Self::S3,
+        }
+    }
+}
+
+impl Command {
+    /// The migration `migrate [--revert-all | --redo]` asks for.
+    pub fn migration_action(
+        revert_all: bool,
+        redo: bool,
+    ) -> pursue_runtime::commands::MigrationAction {
+        use pursue_runtime::commands::MigrationAction;
+        match (revert_all, redo) {
+            (true, _) => MigrationAction::RevertAll,
+            (_, true) => MigrationAction::Redo,
+            _ => MigrationAction::Run,
         }
     }
 }

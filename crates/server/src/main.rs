@@ -1,24 +1,16 @@
-//! `pursue-server`: serves the Pursue API (default) or migrates the database.
+//! `pursue-server`: serves the Pursue API (default) or runs one of the runtime's commands.
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use pursue_postgres::migrations::MigrationAction;
+use pursue_runtime::config::Environment;
+use pursue_runtime::{Config, Runtime, commands};
 use pursue_server::cli::{Cli, Command, ImagesCommand};
-use pursue_server::config::{Config, Environment, ImageStoreKind};
-use pursue_server::database::Database;
 use pursue_server::{Application, telemetry};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // `.env` is a development convenience; production reads the real environment only.
-    if std::env::var("PURSUE_ENV")
-        .map(|v| v != "production")
-        .unwrap_or(true)
-    {
-        let _ = dotenvy::dotenv();
-    }
-    let config = match Config::from_env() {
+    let config = match Config::load() {
         Ok(config) => config,
         Err(e) => {
             eprintln!("pursue-server: {e}");
@@ -63,103 +55,37 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             if config.environment == Environment::Production && config.database_url.is_none() {
                 tracing::warn!("production without DATABASE_URL: using the private local cluster");
             }
-            let database = Database::open(&config).await?;
-            let app = Application::build(&config, database).await?;
+            let app = Application::build(Runtime::start(config).await?).await?;
             app.run_until_stopped().await
         }
-        Command::Worker => {
-            let database = Database::open(&config).await?;
-            pursue_server::startup::run_worker_only(&config, database).await
-        }
-        Command::ConsentHash { email } => {
-            let salt = pursue_server::secrets::consent_salt(&config)?;
-            println!(
-                "{}",
-                pursue_domain::user::consent_email_hash(&email, salt.expose())
-            );
-            Ok(())
-        }
+        Command::Worker => commands::run_worker(&config).await,
+        Command::ConsentHash { email } => commands::consent_hash(&config, &email),
         Command::Migrate { revert_all, redo } => {
-            let action = match (revert_all, redo) {
-                (true, _) => MigrationAction::RevertAll,
-                (_, true) => MigrationAction::Redo,
-                _ => MigrationAction::Run,
-            };
-            let database = Database::open(&config).await?;
-            let touched = database.migrate(action).await?;
-            println!(
-                "{action:?}: {} migration(s) {}",
-                touched.len(),
-                touched.join(", ")
-            );
-            Ok(())
+            commands::migrate(&config, Command::migration_action(revert_all, redo)).await
         }
-        Command::Images {
-            command:
-                ImagesCommand::Migrate {
-                    to,
-                    delete_source,
-                    limit,
-                    batch_size,
-                },
-        } => {
-            let target = ImageStoreKind::from(to);
-            let database = Database::open(&config).await?;
-            database.migrate(MigrationAction::Run).await?;
-            let pool = database.pool(config.db_pool_size)?;
-            let options = pursue_app::images::MigrationOptions {
-                batch_size,
-                limit,
+        Command::Images { command } => match command {
+            ImagesCommand::Migrate {
+                to,
                 delete_source,
-                ..Default::default()
-            };
-            let report = pursue_server::images::migrate(&config, pool, target, options).await?;
-            println!("{}", pursue_server::images::summary(target, &report));
-            if report.failed > 0 {
-                anyhow::bail!("{} picture(s) failed; run the command again", report.failed);
-            }
-            if !report.complete && limit.is_none() {
-                anyhow::bail!("the source could not be listed to the end; run the command again");
-            }
-            Ok(())
-        }
-        Command::Images {
-            command:
-                ImagesCommand::Prune {
-                    store,
-                    grace_secs,
-                    batch_size,
-                },
-        } => {
-            let store = ImageStoreKind::from(store);
-            let database = Database::open(&config).await?;
-            database.migrate(MigrationAction::Run).await?;
-            let pool = database.pool(config.db_pool_size)?;
-            let report = pursue_server::images::prune(
-                &config,
-                pool,
-                store,
-                std::time::Duration::from_secs(grace_secs),
+                limit,
                 batch_size,
-            )
-            .await?;
-            println!(
-                "images prune {}: deleted {}, kept {}, failed {}",
-                match store {
-                    ImageStoreKind::Postgres => "postgres",
-                    ImageStoreKind::S3 => "s3",
-                },
-                report.deleted,
-                report.kept,
-                report.failed
-            );
-            if report.failed > 0 {
-                anyhow::bail!(
-                    "{} blob(s) could not be removed; run the command again",
-                    report.failed
-                );
+            } => {
+                let options = pursue_app::images::MigrationOptions {
+                    batch_size,
+                    limit,
+                    delete_source,
+                    ..Default::default()
+                };
+                commands::images_migrate(&config, to.into(), options).await
             }
-            Ok(())
-        }
+            ImagesCommand::Prune {
+                store,
+                grace_secs,
+                batch_size,
+            } => {
+                let grace = std::time::Duration::from_secs(grace_secs);
+                commands::images_prune(&config, store.into(), grace, batch_size).await
+            }
+        },
     }
 }

@@ -1,14 +1,14 @@
 //! `GET /api/users/me/data`: every key, the caller's rows only, no secrets, the download
 //! name, and the 5-per-hour limit.
 
+use crate::app::{spawn_app, spawn_app_with};
 use diesel_async::RunQueryDsl;
-use pursue_testkit::{spawn_app, spawn_app_with};
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::support::{User, create_group, register};
 
-async fn export(app: &pursue_testkit::TestApp, user: &User) -> reqwest::Response {
+async fn export(app: &crate::app::TestApp, user: &User) -> reqwest::Response {
     app.client
         .get(app.url("/api/users/me/data"))
         .bearer_auth(&user.token)

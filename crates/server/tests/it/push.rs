@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use crate::app::{TestApp, spawn_app, spawn_app_on, spawn_app_with};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use pursue_server::Config;
 use pursue_testkit::fakes::{FcmFake, FcmReply, ReceivedMessage};
-use pursue_testkit::{TestApp, spawn_app, spawn_app_on, spawn_app_with};
 use serde_json::json;
 
 use crate::support::*;

@@ -3,10 +3,10 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::app::{TEST_JWT_REFRESH_SECRET, TEST_JWT_SECRET};
 use diesel_async::RunQueryDsl;
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
-use pursue_testkit::app::{TEST_JWT_REFRESH_SECRET, TEST_JWT_SECRET};
 use pursue_testkit::fresh_database;
 
 fn free_port() -> u16 {
