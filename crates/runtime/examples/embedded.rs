@@ -43,7 +43,7 @@ async fn main() -> anyhow::Result<()> {
         .accounts
         .register(
             Email::parse("ada@example.org")?,
-            Password::parse("correct horse battery staple")?,
+            Password::parse("Correct-horse-battery-7")?,
             DisplayName::parse("Ada")?,
             AdultBirthDate::parse("1990-12-10", today)?,
             None,

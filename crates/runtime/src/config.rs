@@ -2,7 +2,7 @@
 //! everything else receives these typed values.
 //!
 //! The variables are collected with figment's environment provider, restricted to the
-//! names in [`VARIABLES`] and kept as raw text; [`Config::from_vars`] then parses each one
+//! names in `config_env::VARIABLES` and kept as raw text; [`Config::from_vars`] parses each one
 //! into its typed value, collecting one message per bad variable before failing (a serde
 //! extraction would stop at the first bad field).
 
@@ -170,77 +170,6 @@ pub struct ConfigError(pub Vec<String>);
 /// Minimum length of the JWT secrets.
 pub const MIN_SECRET_LEN: usize = 32;
 
-/// Every environment variable the configuration reads (README.md, Configuration).
-pub const VARIABLES: &[&str] = &[
-    "ACCOUNT_PURGE_DAYS",
-    "ACCOUNT_PURGE_INTERVAL_SECS",
-    "CONSENT_HASH_SALT",
-    "CORS_ORIGINS",
-    "DATABASE_URL",
-    "DB_POOL_SIZE",
-    "DB_STATEMENT_TIMEOUT_MS",
-    "FCM_BASE_URL",
-    "FCM_PROJECT_ID",
-    "FROM_EMAIL",
-    "FRONTEND_URL",
-    "GOOGLE_APPLICATION_CREDENTIALS",
-    "GOOGLE_CLIENT_ID",
-    "GOOGLE_JWKS_URL",
-    "GOOGLE_PLAY_API_BASE_URL",
-    "GOOGLE_PLAY_PACKAGE_NAME",
-    "GOOGLE_PLAY_SERVICE_ACCOUNT",
-    "HOST",
-    "IMAGE_STORE",
-    "JWT_REFRESH_SECRET",
-    "JWT_SECRET",
-    "LOG_FORMAT",
-    "METRICS_TOKEN",
-    "NOTIFICATION_RETENTION_DAYS",
-    "NOTIFICATION_RETENTION_MAX",
-    "OTEL_EXPORTER_OTLP_ENDPOINT",
-    "OUTBOX_POLL_MS",
-    "OUTBOX_RETRY_BASE_MS",
-    "PASSWORD_HASH_CONCURRENCY",
-    "PASSWORD_HASH_ITERATIONS",
-    "PASSWORD_HASH_MEMORY_KIB",
-    "PASSWORD_HASH_QUEUE",
-    "PASSWORD_HASH_WAIT_MS",
-    "POLICY_PRIVACY_VERSION",
-    "POLICY_TERMS_VERSION",
-    "PORT",
-    "PURSUE_DATA_DIR",
-    "PURSUE_ENV",
-    "PURSUE_MILESTONE_ASSET_BASE_URL",
-    "PURSUE_SHARE_BASE_URL",
-    "PURSUE_WORKER",
-    "RATE_LIMITS",
-    "REDIS_URL",
-    "REFERRAL_SECRET",
-    "REQUEST_TIMEOUT_SECS",
-    "RESEND_API_KEY",
-    "RESEND_BASE_URL",
-    "S3_ACCESS_KEY_ID",
-    "S3_BUCKET",
-    "S3_ENDPOINT",
-    "S3_REGION",
-    "S3_SECRET_ACCESS_KEY",
-    "SHUTDOWN_DELAY_SECS",
-    "SUBSCRIPTION_DOWNGRADE_INTERVAL_SECS",
-    "SUBSCRIPTION_REVERIFY_INTERVAL_SECS",
-    "TRUST_PROXY",
-];
-
-/// The [`VARIABLES`] set in the process environment, as raw text (names match exactly).
-pub fn environment() -> HashMap<String, String> {
-    // `lowercase(false)` must come last: figment's `filter` turns lowercasing back on.
-    figment::providers::Env::raw()
-        .filter(|name| VARIABLES.contains(&name.as_str()))
-        .lowercase(false)
-        .iter()
-        .map(|(name, value)| (name.as_str().to_string(), value))
-        .collect()
-}
-
 impl Config {
     /// What a binary starts from: outside production, first loads a `.env` file (a
     /// development convenience) into the environment, then reads the environment.
@@ -256,7 +185,7 @@ impl Config {
 
     /// Reads the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_vars(&environment())
+        Self::from_vars(&crate::config_env::environment())
     }
 
     /// Parses a variable map; collects every problem before failing.
@@ -845,51 +774,6 @@ mod tests {
         let c = Config::from_vars(&vars(&[("S3_REGION", "auto")])).unwrap();
         assert_eq!(c.image_store, ImageStoreKind::Postgres);
         assert!(c.s3.bucket.is_none());
-    }
-
-    /// Every variable the parsers read is listed in [`VARIABLES`] (else the environment
-    /// provider would drop it), and every listed one is read.
-    #[test]
-    fn every_variable_read_is_listed() {
-        let mut read = std::collections::BTreeSet::new();
-        for source in [
-            include_str!("config.rs"),
-            include_str!("config_accounts.rs"),
-            include_str!("config_hashing.rs"),
-        ] {
-            let code = source.split("#[cfg(test)]").next().unwrap();
-            for literal in code.split('"').skip(1).step_by(2) {
-                let is_name = literal.len() > 2
-                    && literal.starts_with(|c: char| c.is_ascii_uppercase())
-                    && literal
-                        .chars()
-                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-                if is_name {
-                    read.insert(literal);
-                }
-            }
-        }
-        let listed: std::collections::BTreeSet<&str> = VARIABLES.iter().copied().collect();
-        assert_eq!(read, listed);
-    }
-
-    #[test]
-    #[allow(clippy::result_large_err)] // figment's `Jail` closure signature
-    fn the_environment_provider_reads_listed_variables_as_text() {
-        // Values figment would otherwise parse (numbers, booleans) stay text, so the
-        // messages quote them as given.
-        let mut vars = HashMap::new();
-        figment::Jail::expect_with(|jail| {
-            jail.set_env("PORT", "0080");
-            jail.set_env("RATE_LIMITS", "true");
-            jail.set_env("PURSUE_UNRELATED", "x");
-            jail.set_env("port", "1");
-            vars = environment();
-            Ok(())
-        });
-        assert_eq!(vars.get("PORT").map(String::as_str), Some("0080"));
-        assert_eq!(vars.get("RATE_LIMITS").map(String::as_str), Some("true"));
-        assert!(!vars.contains_key("PURSUE_UNRELATED") && !vars.contains_key("port"));
     }
 
     #[test]

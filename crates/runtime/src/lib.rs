@@ -21,6 +21,7 @@
 pub mod commands;
 pub mod config;
 pub mod config_accounts;
+pub mod config_env;
 mod config_hashing;
 pub mod database;
 pub mod images;
