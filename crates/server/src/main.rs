@@ -3,10 +3,9 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use pursue_runtime::config::Environment;
-use pursue_runtime::{Config, Runtime, commands};
-use pursue_server::cli::{Cli, Command, ImagesCommand};
-use pursue_server::{Application, telemetry};
+use pursue_runtime::Config;
+use pursue_server::cli::{Cli, Command};
+use pursue_server::telemetry;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -37,7 +36,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let code = match runtime.block_on(run(cli.command.unwrap_or(Command::Serve), config)) {
+    let code = match runtime.block_on(cli.command.unwrap_or(Command::Serve).run(config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!(error = format!("{e:#}"), "fatal");
@@ -47,45 +46,4 @@ fn main() -> ExitCode {
     };
     telemetry.shutdown();
     code
-}
-
-async fn run(command: Command, config: Config) -> anyhow::Result<()> {
-    match command {
-        Command::Serve => {
-            if config.environment == Environment::Production && config.database_url.is_none() {
-                tracing::warn!("production without DATABASE_URL: using the private local cluster");
-            }
-            let app = Application::build(Runtime::start(config).await?).await?;
-            app.run_until_stopped().await
-        }
-        Command::Worker => commands::run_worker(&config).await,
-        Command::ConsentHash { email } => commands::consent_hash(&config, &email),
-        Command::Migrate { revert_all, redo } => {
-            commands::migrate(&config, Command::migration_action(revert_all, redo)).await
-        }
-        Command::Images { command } => match command {
-            ImagesCommand::Migrate {
-                to,
-                delete_source,
-                limit,
-                batch_size,
-            } => {
-                let options = pursue_app::images::MigrationOptions {
-                    batch_size,
-                    limit,
-                    delete_source,
-                    ..Default::default()
-                };
-                commands::images_migrate(&config, to.into(), options).await
-            }
-            ImagesCommand::Prune {
-                store,
-                grace_secs,
-                batch_size,
-            } => {
-                let grace = std::time::Duration::from_secs(grace_secs);
-                commands::images_prune(&config, store.into(), grace, batch_size).await
-            }
-        },
-    }
 }
