@@ -38,7 +38,7 @@ migrate-redo:
 bench-images:
     cargo bench -p pursue-images --bench pipeline
 
-# Commit-to-FCM push latency against the local FCM fake (default 500 ms poll)
+# Commit-to-FCM push latency against the local FCM fake (worker woken by LISTEN)
 bench-push:
     cargo test -p pursue-server --test it -- --ignored bench_push_latency --nocapture
 

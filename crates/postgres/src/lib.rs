@@ -17,6 +17,7 @@ pub mod images;
 pub mod inbox;
 pub mod jobs;
 pub mod migrations;
+pub mod notify;
 pub mod outbox;
 pub mod outbox_store;
 pub mod pool;
@@ -37,6 +38,7 @@ pub use export::PgDataExport;
 pub use goals::PgGoals;
 pub use groups::PgGroups;
 pub use images::{PgImageRefs, PgImageStore};
+pub use notify::OutboxListener;
 pub use outbox_store::PgOutbox;
 pub use pool::{
     PgPool, PoolSettings, QueryCounter, build_counting_pool, build_pool, ensure_database,

@@ -92,11 +92,80 @@ pub enum StoreArg {
     S3,
 }
 
-impl From<StoreArg> for crate::config::ImageStoreKind {
+impl From<StoreArg> for pursue_runtime::config::ImageStoreKind {
     fn from(store: StoreArg) -> Self {
         match store {
             StoreArg::Postgres => Self::Postgres,
             StoreArg::S3 => Self::S3,
+        }
+    }
+}
+
+impl Command {
+    /// Runs the command: `serve` builds the HTTP server on a started runtime; the others
+    /// are the runtime's command functions.
+    pub async fn run(self, config: pursue_runtime::Config) -> anyhow::Result<()> {
+        use pursue_runtime::commands;
+        use pursue_runtime::config::Environment;
+        match self {
+            Command::Serve => {
+                if config.environment == Environment::Production && config.database_url.is_none() {
+                    tracing::warn!(
+                        "production without DATABASE_URL: using the private local cluster"
+                    );
+                }
+                let runtime = pursue_runtime::Runtime::start(config).await?;
+                crate::Application::build(runtime)
+                    .await?
+                    .run_until_stopped()
+                    .await
+            }
+            Command::Worker => commands::run_worker(&config).await,
+            Command::ConsentHash { email } => commands::consent_hash(&config, &email),
+            Command::Migrate { revert_all, redo } => {
+                commands::migrate(&config, Command::migration_action(revert_all, redo)).await
+            }
+            Command::Images {
+                command:
+                    ImagesCommand::Migrate {
+                        to,
+                        delete_source,
+                        limit,
+                        batch_size,
+                    },
+            } => {
+                let options = pursue_app::images::MigrationOptions {
+                    batch_size,
+                    limit,
+                    delete_source,
+                    ..Default::default()
+                };
+                commands::images_migrate(&config, to.into(), options).await
+            }
+            Command::Images {
+                command:
+                    ImagesCommand::Prune {
+                        store,
+                        grace_secs,
+                        batch_size,
+                    },
+            } => {
+                let grace = std::time::Duration::from_secs(grace_secs);
+                commands::images_prune(&config, store.into(), grace, batch_size).await
+            }
+        }
+    }
+
+    /// The migration `migrate [--revert-all | --redo]` asks for.
+    pub fn migration_action(
+        revert_all: bool,
+        redo: bool,
+    ) -> pursue_runtime::commands::MigrationAction {
+        use pursue_runtime::commands::MigrationAction;
+        match (revert_all, redo) {
+            (true, _) => MigrationAction::RevertAll,
+            (_, true) => MigrationAction::Redo,
+            _ => MigrationAction::Run,
         }
     }
 }

@@ -1,29 +1,23 @@
-//! Prometheus metrics: the process-wide recorder, `GET /metrics`, and the recording
-//! helpers and decorators that feed it (see docs/OPERATIONS.md, Metrics).
+//! Prometheus metrics: the process-wide recorder, `GET /metrics`, and the HTTP recording
+//! helpers (see docs/OPERATIONS.md, Metrics). The outbox and image-pipeline metrics are
+//! recorded by `pursue_runtime::metrics`.
 //!
 //! Everything records through the `metrics` facade, so any crate can add a metric with
 //! `metrics::counter!` / `gauge!` / `histogram!`; the names below are the ones dashboards
 //! rely on.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::sync::OnceLock;
 
-use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, web};
-use async_trait::async_trait;
-use bytes::Bytes;
-use chrono::{DateTime, Utc};
-use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
-use pursue_ports::error::RepoError;
-use pursue_ports::images::{ImageError, ImageProcessor, ProcessedImage};
-use pursue_ports::outbox::{ClaimedMessage, OutboxStore};
-use pursue_postgres::PgPool;
-use uuid::Uuid;
-
-use crate::config::Secret;
 use crate::error::ApiError;
 use crate::state::AppState;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use pursue_postgres::PgPool;
+use pursue_runtime::config::Secret;
+pub use pursue_runtime::metrics::{
+    IMAGE_PIPELINE, OUTBOX_BACKLOG, OUTBOX_DELIVERIES, OUTBOX_OLDEST_AGE,
+};
 
 /// Requests served, by `method`, `route` (the matched template) and `status` (`2xx`, …).
 pub const HTTP_REQUESTS: &str = "http_requests_total";
@@ -37,14 +31,6 @@ pub const DB_POOL_MAX: &str = "db_pool_max_connections";
 pub const DB_POOL_IN_USE: &str = "db_pool_in_use";
 /// Tasks waiting for a connection.
 pub const DB_POOL_WAITING: &str = "db_pool_waiting";
-/// Pending outbox rows (sampled by the worker).
-pub const OUTBOX_BACKLOG: &str = "outbox_backlog";
-/// Age in seconds of the oldest pending outbox row, 0 when none (sampled by the worker).
-pub const OUTBOX_OLDEST_AGE: &str = "outbox_oldest_pending_age_seconds";
-/// Delivery attempts, by `topic` and `outcome` (`delivered`, `retried`, `failed`).
-pub const OUTBOX_DELIVERIES: &str = "outbox_deliveries_total";
-/// Time to validate, decode, resize and encode one upload, by `outcome`.
-pub const IMAGE_PIPELINE: &str = "image_pipeline_duration_seconds";
 /// Sign-in attempts, by `method` (`password`, `google`) and `outcome`.
 pub const SIGN_INS: &str = "sign_in_total";
 /// Password-hashing jobs waiting for a hashing thread.
@@ -202,96 +188,6 @@ pub fn record_sign_in(method: &'static str, status: u16) {
         _ => "error",
     };
     metrics::counter!(SIGN_INS, "method" => method, "outcome" => outcome).increment(1);
-}
-
-/// Records the outbox backlog the worker sampled.
-pub fn record_outbox_backlog(pending: i64, oldest: Option<DateTime<Utc>>, now: DateTime<Utc>) {
-    metrics::gauge!(OUTBOX_BACKLOG).set(pending as f64);
-    let age = oldest
-        .map(|at| (now - at).num_milliseconds().max(0) as f64 / 1000.0)
-        .unwrap_or(0.0);
-    metrics::gauge!(OUTBOX_OLDEST_AGE).set(age);
-}
-
-/// An [`ImageProcessor`] that times every upload.
-pub struct MeteredProcessor<P>(pub P);
-
-#[async_trait]
-impl<P: ImageProcessor> ImageProcessor for MeteredProcessor<P> {
-    async fn process(
-        &self,
-        input: Bytes,
-        declared_mime: Option<String>,
-    ) -> Result<ProcessedImage, ImageError> {
-        let started = Instant::now();
-        let result = self.0.process(input, declared_mime).await;
-        let outcome = if result.is_ok() { "ok" } else { "rejected" };
-        metrics::histogram!(IMAGE_PIPELINE, "outcome" => outcome)
-            .record(started.elapsed().as_secs_f64());
-        result
-    }
-}
-
-/// An [`OutboxStore`] that counts deliveries by topic and outcome.
-pub struct MeteredOutbox {
-    inner: Arc<dyn OutboxStore>,
-    topics: Mutex<HashMap<Uuid, &'static str>>,
-}
-
-impl MeteredOutbox {
-    /// Wraps `inner`.
-    pub fn new(inner: Arc<dyn OutboxStore>) -> Self {
-        Self {
-            inner,
-            topics: Mutex::new(HashMap::new()),
-        }
-    }
-
-    fn count(&self, id: Uuid, outcome: &'static str) {
-        let topic = self
-            .topics
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&id)
-            .unwrap_or("unknown");
-        metrics::counter!(OUTBOX_DELIVERIES, "topic" => topic, "outcome" => outcome).increment(1);
-    }
-}
-
-#[async_trait]
-impl OutboxStore for MeteredOutbox {
-    async fn claim(
-        &self,
-        topics: Vec<pursue_ports::outbox::OutboxTopic>,
-        limit: i64,
-        lease: Duration,
-    ) -> Result<Vec<ClaimedMessage>, RepoError> {
-        let rows = self.inner.claim(topics, limit, lease).await?;
-        let mut seen = self.topics.lock().unwrap_or_else(|e| e.into_inner());
-        // Rows whose outcome never came back (a crash mid-batch) must not pile up.
-        if seen.len() > 10_000 {
-            seen.clear();
-        }
-        for row in &rows {
-            seen.insert(row.id, row.topic.as_str());
-        }
-        Ok(rows)
-    }
-
-    async fn complete(&self, id: Uuid) -> Result<(), RepoError> {
-        self.count(id, "delivered");
-        self.inner.complete(id).await
-    }
-
-    async fn retry_at(&self, id: Uuid, at: DateTime<Utc>, error: String) -> Result<(), RepoError> {
-        self.count(id, "retried");
-        self.inner.retry_at(id, at, error).await
-    }
-
-    async fn fail(&self, id: Uuid, error: String) -> Result<(), RepoError> {
-        self.count(id, "failed");
-        self.inner.fail(id, error).await
-    }
 }
 
 #[cfg(test)]

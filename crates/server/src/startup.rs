@@ -10,37 +10,18 @@ use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
 use actix_web::{App, web};
 use anyhow::Context;
-use pursue_app::accounts::{AccountService, AccountSettings};
-use pursue_app::devices::DeviceService;
-use pursue_app::goals::GoalService;
-use pursue_app::groups::GroupService;
-use pursue_app::health::HealthService;
-use pursue_app::insights::InsightService;
-use pursue_app::progress::ProgressService;
-use pursue_auth::{Argon2Hasher, JwtTokens};
-use pursue_google::{GoogleConfig, GoogleIdTokens};
-use pursue_postgres::{
-    PgDevices, PgGoals, PgGroups, PgPool, PgProbe, PgProgress, PgTiers, PgUsers, PgViews,
-};
-use tokio::sync::{Notify, watch};
+use pursue_runtime::signals::wait_for_stop;
+use pursue_runtime::{Config, Runtime, Services};
+use tokio::sync::Notify;
 
-use crate::config::Config;
-use crate::database::Database;
 use crate::extract::{json_config, path_config, query_config};
 use crate::middleware::{
     RequestDeadline, cors, http_metrics, json_errors, rate_limits, request_context,
     request_deadline, security_headers,
 };
 use crate::routes;
-use crate::state::{AppState, DeliveryModes};
-use crate::worker::Worker;
+use crate::state::AppState;
 
-/// `/health`'s probe timeout (contract §3.7).
-const HEALTH_TIMEOUT: Duration = Duration::from_secs(5);
-/// `/health` reuses a database probe younger than this (see docs/OPERATIONS.md, Probes).
-const HEALTH_PROBE_REUSE: Duration = Duration::from_secs(1);
-/// `/ready` must fail fast for load balancers.
-const READY_TIMEOUT: Duration = Duration::from_secs(2);
 /// The whole shutdown — delay, draining in-flight requests, stopping the worker — ends
 /// within this budget.
 const DRAIN_TIMEOUT_SECS: u64 = 30;
@@ -66,78 +47,15 @@ pub struct Application {
     state: AppState,
     shutdown: ShutdownHandle,
     shutdown_delay: Duration,
-    worker: Option<Worker>,
-    _database: Database,
+    runtime: Runtime,
 }
 
-/// The account use cases wired to their adapters as `config` says.
-pub fn account_service(config: &Config, pool: PgPool) -> anyhow::Result<AccountService> {
-    let secrets = crate::secrets::resolve(config)?;
-    let hasher = Argon2Hasher::with_settings(config.password_hashing)
-        .context("initialising password hashing")?;
-    let tokens = JwtTokens::new(secrets.access.expose(), secrets.refresh.expose());
-    let mut accounts = AccountService::new(
-        Arc::new(PgUsers::new(pool)),
-        Arc::new(hasher),
-        Arc::new(tokens),
-    )
-    .with_settings(AccountSettings {
-        frontend_url: config.frontend_url.clone(),
-        purge_days: config.account_purge_days,
-        terms_version: config.accounts.terms_version.clone(),
-        privacy_version: config.accounts.privacy_version.clone(),
-        consent_salt: crate::secrets::consent_salt(config)?.expose().to_string(),
-    });
-    if config.google_client_ids.is_empty() {
-        tracing::warn!("GOOGLE_CLIENT_ID is not set: Google sign-in answers 503");
-    } else {
-        let google = GoogleIdTokens::new(GoogleConfig::new(
-            config.google_jwks_url.clone(),
-            config.google_client_ids.clone(),
-        ))
-        .context("building the Google ID-token verifier")?;
-        accounts = accounts.with_google(Arc::new(google));
-    }
-    Ok(accounts)
-}
-
-/// The subscription use cases: PostgreSQL store and Google Play verifier (or, without a
-/// service account, a verifier that answers 503 so nothing is granted unverified).
-pub fn subscription_service(
-    config: &Config,
-    pool: PgPool,
-) -> anyhow::Result<pursue_app::subscriptions::SubscriptionService> {
-    let play: Arc<dyn pursue_ports::purchases::PurchaseVerifier> =
-        match &config.accounts.google_play_service_account {
-            Some(path) => Arc::new(
-                pursue_play::GooglePlay::from_file(
-                    pursue_play::PlayConfig {
-                        base_url: config.accounts.google_play_api_base_url.clone(),
-                        package_name: config.accounts.google_play_package_name.clone(),
-                    },
-                    path,
-                )
-                .context("loading GOOGLE_PLAY_SERVICE_ACCOUNT")?,
-            ),
-            None => {
-                tracing::warn!(
-                    "GOOGLE_PLAY_SERVICE_ACCOUNT is not set: purchase verification answers 503"
-                );
-                Arc::new(pursue_play::UnconfiguredPlay)
-            }
-        };
-    Ok(pursue_app::subscriptions::SubscriptionService::new(
-        Arc::new(pursue_postgres::PgSubscriptions::new(pool)),
-        play,
-    ))
-}
-
-/// The data export, its `subscription` key filled from `subscriptions`.
-fn export_service(
-    pool: PgPool,
-    subscriptions: pursue_app::subscriptions::SubscriptionService,
-) -> pursue_app::export::DataExportService {
-    pursue_app::export::DataExportService::new(Arc::new(pursue_postgres::PgDataExport::new(pool)))
+/// The data export, its `subscription` key filled in the API's shape.
+fn export_service(services: &Services) -> pursue_app::export::DataExportService {
+    let subscriptions = services.subscriptions.clone();
+    services
+        .export
+        .clone()
         .with_subscription(Arc::new(move |user| {
             let subscriptions = subscriptions.clone();
             Box::pin(async move {
@@ -147,77 +65,27 @@ fn export_service(
         }))
 }
 
-/// Runs only the worker (the `worker` subcommand) until SIGTERM/SIGINT.
-pub async fn run_worker_only(config: &Config, database: Database) -> anyhow::Result<()> {
-    database
-        .migrate(pursue_postgres::migrations::MigrationAction::Run)
-        .await?;
-    let pool = database.pool_for(config)?;
-    let accounts = account_service(config, pool.clone())?;
-    let push = crate::worker::push_sender(config)?;
-    let worker = Worker::build(config, pool, accounts, push)?;
-    let (stop_tx, stop_rx) = watch::channel(false);
-    let task = tokio::spawn(worker.run(stop_rx));
-    wait_for_stop(&Notify::new()).await;
-    let _ = stop_tx.send(true);
-    task.await.context("worker task failed")?;
-    Ok(())
-}
-
 impl Application {
-    /// Migrates the database, builds the adapters and binds the listener.
-    pub async fn build(config: &Config, database: Database) -> anyhow::Result<Self> {
-        let applied = database
-            .migrate(pursue_postgres::migrations::MigrationAction::Run)
-            .await?;
-        if !applied.is_empty() {
-            tracing::info!(?applied, "database migrated");
-        }
-        let pool = database.pool_for(config)?;
-        let accounts = account_service(config, pool.clone())?;
-        let push = crate::worker::push_sender(config)?;
-        let deliveries = DeliveryModes {
-            push: push.is_enabled(),
-            email: config.resend_api_key.is_some(),
-        };
-        let worker = if config.run_worker {
-            Some(Worker::build(config, pool.clone(), accounts.clone(), push)?)
-        } else {
-            None
-        };
-        let subscriptions = subscription_service(config, pool.clone())?;
-        let groups: Arc<PgGroups> = Arc::new(PgGroups::new(pool.clone()));
-        let goals: Arc<PgGoals> = Arc::new(PgGoals::new(pool.clone()));
-        let social = pursue_app::social::SocialService::new(
-            Arc::new(pursue_postgres::PgSocial::new(pool.clone())),
-            groups.clone(),
-            goals.clone(),
-        );
-        let store: Arc<pursue_postgres::PgSubscriptions> =
-            Arc::new(pursue_postgres::PgSubscriptions::new(pool.clone()));
+    /// Binds the listener and serves `runtime`'s use cases (started by
+    /// [`Runtime::start`], which migrated the database and built the adapters).
+    pub async fn build(runtime: Runtime) -> anyhow::Result<Self> {
+        let config = runtime.config();
+        let services = runtime.services().clone();
         let state = AppState {
             share_base_url: config.share_base_url.clone(),
-            social,
-            groups: GroupService::new(groups.clone()).with_subscriptions(store.clone()),
-            goals: GoalService::new(groups.clone(), goals.clone())
-                .with_subscriptions(store.clone()),
-            insights: InsightService::new(
-                groups.clone(),
-                goals.clone(),
-                Arc::new(PgViews::new(pool.clone())),
-                Arc::new(PgTiers::new(pool.clone())),
-            ),
-            images: crate::images::image_service(config, pool.clone(), groups.clone())?,
-            progress: ProgressService::new(groups, goals, Arc::new(PgProgress::new(pool.clone())))
-                .with_subscriptions(store),
-            accounts,
-            devices: DeviceService::new(Arc::new(PgDevices::new(pool.clone()))),
-            export: export_service(pool.clone(), subscriptions.clone()),
-            subscriptions,
-            deliveries,
-            health: HealthService::new(Arc::new(PgProbe::new(pool.clone(), HEALTH_TIMEOUT)))
-                .reusing_probes_for(HEALTH_PROBE_REUSE),
-            readiness: HealthService::new(Arc::new(PgProbe::new(pool.clone(), READY_TIMEOUT))),
+            export: export_service(&services),
+            social: services.social,
+            groups: services.groups,
+            goals: services.goals,
+            insights: services.insights,
+            images: services.images,
+            progress: services.progress,
+            accounts: services.accounts,
+            devices: services.devices,
+            subscriptions: services.subscriptions,
+            deliveries: services.deliveries,
+            health: services.health,
+            readiness: services.readiness,
             limits: rate_limits_for(config).await?,
             trust_proxy: config.trust_proxy,
             draining: Arc::new(AtomicBool::new(false)),
@@ -227,7 +95,7 @@ impl Application {
             )),
             monitoring: crate::monitoring::Monitoring::new(
                 config.metrics_token.clone(),
-                Some(pool.clone()),
+                Some(runtime.pool().clone()),
             ),
         };
         let listener = TcpListener::bind((config.host, config.port))
@@ -260,8 +128,7 @@ impl Application {
             state,
             shutdown: ShutdownHandle::default(),
             shutdown_delay,
-            worker,
-            _database: database,
+            runtime,
         })
     }
 
@@ -278,14 +145,13 @@ impl Application {
     /// Serves until SIGTERM/SIGINT (or [`ShutdownHandle::trigger`]), then drains: `/ready`
     /// answers 503 for the shutdown delay, the listener closes, in-flight requests finish
     /// (≤ 30 s), and the private cluster, if any, stops when this returns.
-    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+    pub async fn run_until_stopped(mut self) -> anyhow::Result<()> {
         let handle = self.server.handle();
         let draining = self.state.draining.clone();
         let trigger = self.shutdown.0.clone();
         let delay = self.shutdown_delay;
         tracing::info!(address = %self.address, "listening");
-        let (stop_worker, stop_rx) = watch::channel(false);
-        let worker = self.worker.map(|w| tokio::spawn(w.run(stop_rx)));
+        let worker = self.runtime.spawn_worker();
         let stop_started = Arc::new(std::sync::OnceLock::<Instant>::new());
         let started = stop_started.clone();
         let watcher = tokio::spawn(async move {
@@ -298,7 +164,6 @@ impl Application {
         });
         let result = self.server.await.context("HTTP server failed");
         watcher.abort();
-        let _ = stop_worker.send(true);
         // The worker gets what is left of the shutdown budget (at least a second).
         let budget = Duration::from_secs(DRAIN_TIMEOUT_SECS);
         let left = stop_started
@@ -306,11 +171,10 @@ impl Application {
             .map(|at| budget.saturating_sub(at.elapsed()))
             .unwrap_or(budget)
             .max(Duration::from_secs(1));
-        if let Some(worker) = worker
-            && tokio::time::timeout(left, worker).await.is_err()
-        {
-            tracing::warn!("the worker did not stop in time");
+        if let Some(worker) = worker {
+            worker.stop(left).await;
         }
+        drop(self.runtime);
         tracing::info!("server stopped");
         result
     }
@@ -364,24 +228,4 @@ pub fn http_app(
         .wrap(from_fn(http_metrics))
         .configure(routes)
         .default_service(web::to(routes::not_found))
-}
-
-async fn wait_for_stop(trigger: &Notify) {
-    use tokio::signal::unix::{SignalKind, signal};
-    let terminate = async {
-        match signal(SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    tokio::select! {
-        _ = terminate => {},
-        _ = tokio::signal::ctrl_c() => {},
-        _ = trigger.notified() => {},
-    }
 }

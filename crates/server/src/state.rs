@@ -13,6 +13,7 @@ use pursue_app::images::ImageService;
 use pursue_app::insights::InsightService;
 use pursue_app::progress::ProgressService;
 use pursue_app::social::SocialService;
+pub use pursue_runtime::DeliveryModes;
 
 /// Use cases and process-wide flags, shared by every worker.
 #[derive(Clone)]
@@ -57,15 +58,6 @@ pub struct AppState {
     pub cors: Arc<crate::middleware::CorsPolicy>,
     /// `/metrics`: the recorder, its token, the pool it samples.
     pub monitoring: crate::monitoring::Monitoring,
-}
-
-/// How side effects are delivered (decision D6): for real, or to the log / files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DeliveryModes {
-    /// FCM credentials are configured.
-    pub push: bool,
-    /// A Resend API key is configured.
-    pub email: bool,
 }
 
 impl AppState {

@@ -15,7 +15,7 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, Layer, Registry};
 
-use crate::config::LogFormat;
+use pursue_runtime::config::LogFormat;
 
 /// Set once traces are exported; request spans then continue incoming `traceparent`s.
 static EXPORTING: OnceLock<()> = OnceLock::new();

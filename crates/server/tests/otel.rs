@@ -6,11 +6,15 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use actix_web::{App, HttpResponse, HttpServer, web};
+use app::spawn_app;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::trace::v1::Span;
 use prost::Message;
-use pursue_server::config::LogFormat;
-use pursue_testkit::spawn_app;
+use pursue_runtime::config::LogFormat;
+
+#[allow(dead_code)]
+#[path = "it/app.rs"]
+mod app;
 
 type Received = Arc<Mutex<Vec<Span>>>;
 

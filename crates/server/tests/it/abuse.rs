@@ -2,7 +2,7 @@
 //! matched route, failed sign-ins reserved before the password check, forwarded-for
 //! entries trusted only as far as the configured proxies, and clean text.
 
-use pursue_testkit::{TestApp, spawn_app, spawn_app_with};
+use crate::app::{TestApp, spawn_app, spawn_app_with};
 use reqwest::Method;
 use serde_json::{Value, json};
 

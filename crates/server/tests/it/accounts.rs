@@ -1,8 +1,8 @@
 //! Registration, sign-in and authentication over HTTP.
 
+use crate::app::{TestApp, spawn_app};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use pursue_testkit::{TestApp, spawn_app};
 use serde_json::{Value, json};
 
 async fn post(app: &TestApp, path: &str, body: Value) -> (u16, Value) {

@@ -2,11 +2,11 @@
 //! starts on it, applies only what is missing, keeps every row, serves the old rows, and
 //! restarts and re-migrates cleanly.
 
+use crate::app::{TestApp, spawn_app_on};
 use diesel::prelude::*;
 use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
 use pursue_postgres::migrations::{MigrationAction, migrate};
 use pursue_testkit::db::{TestDatabase, empty_database};
-use pursue_testkit::{TestApp, spawn_app_on};
 use reqwest::Method;
 use serde_json::{Value, json};
 

@@ -3,14 +3,14 @@
 //! journal log with a title → member detail → My Progress → export. No call may meet a
 //! 404 or a 500.
 
-use pursue_testkit::spawn_app;
+use crate::app::spawn_app;
 use reqwest::Method;
 use serde_json::json;
 
 use crate::newcomer::app_call;
 use crate::support::today;
 
-async fn sign_up(app: &pursue_testkit::TestApp, email: &str, name: &str) -> (String, String) {
+async fn sign_up(app: &crate::app::TestApp, email: &str, name: &str) -> (String, String) {
     let (_, session) = app_call(
         app,
         Method::POST,

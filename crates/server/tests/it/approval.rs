@@ -1,8 +1,8 @@
 //! Join requests, the approval queue, membership states and leaving over HTTP.
 
+use crate::app::{TestApp, spawn_app};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use pursue_testkit::{TestApp, spawn_app};
 use serde_json::json;
 
 use crate::support::*;

@@ -1,6 +1,6 @@
 //! Request helpers shared by the account tests (anonymous calls, raw session bodies).
 
-use pursue_testkit::TestApp;
+use crate::app::TestApp;
 use serde_json::{Value, json};
 
 pub use crate::support::call;

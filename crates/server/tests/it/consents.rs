@@ -1,10 +1,10 @@
 //! Sign-up with date of birth and consents, the age rule, PATCH date_of_birth, and the
 //! consent endpoints.
 
+use crate::app::{TestApp, spawn_app};
 use chrono::{Datelike, Duration, Utc};
 use diesel::sql_types::{Nullable, Text, Timestamptz};
 use diesel_async::RunQueryDsl;
-use pursue_testkit::{TestApp, spawn_app};
 use reqwest::Method;
 use serde_json::{Value, json};
 

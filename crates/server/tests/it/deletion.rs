@@ -2,9 +2,9 @@
 
 use std::time::{Duration, Instant};
 
+use crate::app::{spawn_app, spawn_app_with};
 use diesel::sql_types::{Text, Uuid as SqlUuid};
 use diesel_async::RunQueryDsl;
-use pursue_testkit::{spawn_app, spawn_app_with};
 use reqwest::Method;
 use serde_json::json;
 

@@ -3,9 +3,9 @@
 
 use std::time::{Duration, Instant};
 
+use crate::app::{TEST_CONSENT_SALT, spawn_app, spawn_app_with};
 use diesel::sql_types::{BigInt, Nullable, Text, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use pursue_testkit::{TEST_CONSENT_SALT, spawn_app, spawn_app_with};
 use reqwest::Method;
 use serde_json::json;
 
@@ -26,7 +26,7 @@ async fn count(conn: &mut AsyncPgConnection, sql: String) -> i64 {
 }
 
 async fn delete_account(
-    app: &pursue_testkit::TestApp,
+    app: &crate::app::TestApp,
     user: &User,
     body: serde_json::Value,
 ) -> (u16, serde_json::Value) {
@@ -41,7 +41,7 @@ async fn delete_account(
 }
 
 /// Adds `who` as an active member with `role`, joined `days_ago` days ago.
-async fn join(app: &pursue_testkit::TestApp, group: &str, who: &User, role: &str, days_ago: i32) {
+async fn join(app: &crate::app::TestApp, group: &str, who: &User, role: &str, days_ago: i32) {
     let mut conn = app.db.connect().await;
     diesel::sql_query(format!(
         "INSERT INTO group_memberships (group_id, user_id, role, joined_at) \

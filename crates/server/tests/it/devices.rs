@@ -1,6 +1,6 @@
 //! Device endpoints (contract §3.6) over HTTP.
 
-use pursue_testkit::{TestApp, spawn_app};
+use crate::app::{TestApp, spawn_app};
 use serde_json::{Value, json};
 
 use crate::support::*;

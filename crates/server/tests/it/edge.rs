@@ -5,7 +5,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use pursue_testkit::spawn_app;
+use crate::app::{TestApp, spawn_app};
 use serde_json::Value;
 
 /// Sends `request` raw and reads until the server closes or `idle` passes without data.
@@ -47,7 +47,7 @@ fn first_response(raw: &str) -> (u16, Value, String) {
     (status, body, head.to_ascii_lowercase())
 }
 
-async fn address() -> (pursue_testkit::TestApp, String) {
+async fn address() -> (TestApp, String) {
     let app = spawn_app().await;
     let address = app.address.trim_start_matches("http://").to_owned();
     (app, address)

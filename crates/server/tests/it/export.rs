@@ -2,9 +2,9 @@
 
 use std::io::Cursor;
 
+use crate::app::{spawn_app, spawn_app_with};
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use chrono::Duration;
-use pursue_testkit::{spawn_app, spawn_app_with};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -14,7 +14,7 @@ fn code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or("")
 }
 
-async fn download(app: &pursue_testkit::TestApp, path: &str, user: &User) -> reqwest::Response {
+async fn download(app: &crate::app::TestApp, path: &str, user: &User) -> reqwest::Response {
     app.client
         .request(Method::GET, app.url(path))
         .bearer_auth(&user.token)
@@ -261,7 +261,7 @@ async fn exports_are_limited_to_ten_per_hour() {
 }
 
 /// Makes `user` premium with an active subscription row.
-pub async fn make_premium(app: &pursue_testkit::TestApp, user: &User) {
+pub async fn make_premium(app: &crate::app::TestApp, user: &User) {
     use diesel_async::RunQueryDsl;
     let mut conn = app.db.connect().await;
     diesel::sql_query(format!(

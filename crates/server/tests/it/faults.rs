@@ -4,9 +4,9 @@
 
 use std::time::{Duration, Instant};
 
+use crate::app::{TestApp, spawn_app_on, spawn_app_with};
 use diesel_async::RunQueryDsl;
 use pursue_testkit::faults::FaultyCluster;
-use pursue_testkit::{TestApp, spawn_app_on, spawn_app_with};
 use reqwest::Method;
 use serde_json::json;
 

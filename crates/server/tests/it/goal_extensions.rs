@@ -1,7 +1,7 @@
 //! Journal goals, active days, log titles and the user's zone (docs/API.md, Goals).
 
+use crate::app::spawn_app;
 use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
-use pursue_testkit::spawn_app;
 use serde_json::{Value, json};
 
 use crate::support::*;

@@ -11,7 +11,7 @@ fn weekly_binary(target: u32) -> Value {
 
 #[tokio::test]
 async fn create_get_patch_archive_a_goal() {
-    let app = pursue_testkit::spawn_app().await;
+    let app = crate::app::spawn_app().await;
     let c = cast(&app).await;
     let g = &c.group;
     let (status, goal) = post(
@@ -114,7 +114,7 @@ async fn create_get_patch_archive_a_goal() {
 
 #[tokio::test]
 async fn list_filters_and_ignores_invalid_values() {
-    let app = pursue_testkit::spawn_app().await;
+    let app = crate::app::spawn_app().await;
     let c = cast(&app).await;
     let g = &c.group;
     create_goal(
@@ -156,7 +156,7 @@ async fn list_filters_and_ignores_invalid_values() {
 
 #[tokio::test]
 async fn weekly_target_of_three_is_reached_on_three_days() {
-    let app = pursue_testkit::spawn_app().await;
+    let app = crate::app::spawn_app().await;
     let c = cast(&app).await;
     let goal = create_goal(&app, &c.group, &c.creator, weekly_binary(3)).await;
     let today = today();
@@ -235,7 +235,7 @@ async fn weekly_target_of_three_is_reached_on_three_days() {
 
 #[tokio::test]
 async fn numeric_and_duration_entries_are_summed() {
-    let app = pursue_testkit::spawn_app().await;
+    let app = crate::app::spawn_app().await;
     let c = cast(&app).await;
     let goal = create_goal(
         &app,
@@ -261,7 +261,7 @@ async fn numeric_and_duration_entries_are_summed() {
 
 #[tokio::test]
 async fn progress_history_by_range_and_member() {
-    let app = pursue_testkit::spawn_app().await;
+    let app = crate::app::spawn_app().await;
     let c = cast(&app).await;
     let goal = create_goal(&app, &c.group, &c.creator, json!({"title": "Steps", "cadence": "daily", "metric_type": "numeric", "target_value": 100})).await;
     let t = today();
@@ -351,7 +351,7 @@ async fn progress_history_by_range_and_member() {
 
 #[tokio::test]
 async fn role_matrix_for_goal_endpoints() {
-    let app = pursue_testkit::spawn_app().await;
+    let app = crate::app::spawn_app().await;
     let c = cast(&app).await;
     for (user, who) in [
         (&c.creator, "creator"),

@@ -1,7 +1,7 @@
 //! Google sign-in and linking against a local JWKS fake.
 
+use crate::app::{TestApp, spawn_app, spawn_app_with};
 use pursue_testkit::fakes::google::{self, CLIENT_ID, GoogleFake, SigningKey};
-use pursue_testkit::{TestApp, spawn_app, spawn_app_with};
 use reqwest::Method;
 use serde_json::json;
 

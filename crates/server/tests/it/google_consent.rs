@@ -1,8 +1,8 @@
 //! Google sign-up: consent, age flag, and accounts in their deletion grace period.
 
+use crate::app::{TestApp, spawn_app_with};
 use diesel_async::RunQueryDsl;
 use pursue_testkit::fakes::google::{self, CLIENT_ID, GoogleFake};
-use pursue_testkit::{TestApp, spawn_app_with};
 use reqwest::Method;
 use serde_json::json;
 

@@ -1,8 +1,8 @@
 //! Groups, memberships, invites, the feed and "my groups" over HTTP.
 
+use crate::app::{TestApp, spawn_app};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use pursue_testkit::{TestApp, spawn_app};
 use serde_json::{Value, json};
 
 use crate::support::*;

@@ -1,9 +1,9 @@
 //! Password hashing under load: the bounded pool answers `503 SERVER_BUSY` beyond its queue,
 //! and hashes of an older setting are replaced at sign-in.
 
+use crate::app::{TestApp, spawn_app_on, spawn_app_with};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use pursue_testkit::{TestApp, spawn_app_on, spawn_app_with};
 use reqwest::Method;
 use serde_json::json;
 

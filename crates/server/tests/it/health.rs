@@ -1,9 +1,9 @@
 use std::time::{Duration, Instant};
 
+use crate::app::spawn_app;
 use pursue_postgres::{ClusterOptions, LocalCluster};
-use pursue_server::database::Database;
-use pursue_server::{Application, Config};
-use pursue_testkit::spawn_app;
+use pursue_runtime::{Config, Runtime};
+use pursue_server::Application;
 use serde_json::Value;
 
 #[tokio::test]
@@ -91,17 +91,14 @@ async fn health_follows_a_database_outage_and_recovery() {
         ("DATABASE_URL", url.as_str()),
         ("PORT", "0"),
         ("PURSUE_DATA_DIR", data_dir.path().to_str().unwrap()),
-        ("JWT_SECRET", pursue_testkit::app::TEST_JWT_SECRET),
-        (
-            "JWT_REFRESH_SECRET",
-            pursue_testkit::app::TEST_JWT_REFRESH_SECRET,
-        ),
+        ("JWT_SECRET", crate::app::TEST_JWT_SECRET),
+        ("JWT_REFRESH_SECRET", crate::app::TEST_JWT_REFRESH_SECRET),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
     let config = Config::from_vars(&vars).unwrap();
-    let app = Application::build(&config, Database::open(&config).await.unwrap())
+    let app = Application::build(Runtime::start(config).await.unwrap())
         .await
         .unwrap();
     let base = format!("http://{}", app.address());

@@ -2,9 +2,9 @@
 
 use std::io::Cursor;
 
+use crate::app::TestApp;
 use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
-use pursue_testkit::TestApp;
 use reqwest::Method;
 use reqwest::header::HeaderMap;
 use serde_json::Value;

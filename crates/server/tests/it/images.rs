@@ -4,10 +4,10 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
+use crate::app::{TestApp, spawn_app};
 use diesel::QueryableByName;
 use diesel::sql_types::{Bool, Nullable, Text};
 use image::ImageFormat;
-use pursue_testkit::{TestApp, spawn_app};
 use reqwest::Method;
 use serde_json::{Value, json};
 

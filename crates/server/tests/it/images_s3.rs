@@ -4,16 +4,16 @@
 use std::collections::BTreeSet;
 use std::process::Command;
 
+use crate::app::{TEST_JWT_REFRESH_SECRET, TEST_JWT_SECRET};
+use crate::app::{TestApp, spawn_app, spawn_app_with};
 use diesel::QueryableByName;
 use diesel::sql_types::BigInt;
 use diesel_async::RunQueryDsl;
 use image::ImageFormat;
 use pursue_objectstore::{S3Config, S3ImageStore};
 use pursue_ports::images::{ImageKey, ImageStore};
-use pursue_server::config::{Config, ImageStoreKind, S3Settings, Secret};
-use pursue_testkit::app::{TEST_JWT_REFRESH_SECRET, TEST_JWT_SECRET};
+use pursue_runtime::config::{Config, ImageStoreKind, S3Settings, Secret};
 use pursue_testkit::s3::{ACCESS_KEY, BUCKET, REGION, SECRET_KEY, TestS3, start_s3};
-use pursue_testkit::{TestApp, spawn_app, spawn_app_with};
 use uuid::Uuid;
 
 use crate::image_support::{
@@ -406,14 +406,10 @@ async fn migrating_between_stores_is_verified_resumable_and_idempotent() {
 /// Another server on the database of `app`, configured by `customize`.
 async fn serve_on(app: &TestApp, customize: impl FnOnce(&mut Config)) -> Served {
     let data_dir = tempfile::tempdir().unwrap();
-    let mut config = pursue_testkit::app::test_config(&app.db, data_dir.path());
+    let mut config = crate::app::test_config(&app.db, data_dir.path());
     customize(&mut config);
-    let database = pursue_server::database::Database::open(&config)
-        .await
-        .unwrap();
-    let server = pursue_server::Application::build(&config, database)
-        .await
-        .unwrap();
+    let runtime = pursue_runtime::Runtime::start(config).await.unwrap();
+    let server = pursue_server::Application::build(runtime).await.unwrap();
     let address = format!("http://{}", server.address());
     let shutdown = server.shutdown_handle();
     tokio::spawn(server.run_until_stopped());

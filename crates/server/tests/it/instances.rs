@@ -8,11 +8,12 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::app::{TestApp, spawn_app_on};
+use pursue_runtime::config::Secret;
 use pursue_server::Config;
-use pursue_server::config::Secret;
 use pursue_testkit::fakes::FcmFake;
+use pursue_testkit::fresh_database;
 use pursue_testkit::redis::TestRedis;
-use pursue_testkit::{TestApp, fresh_database, spawn_app_on};
 use serde_json::json;
 
 use crate::support::{User, cast, create_goal, post, register};

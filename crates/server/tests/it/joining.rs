@@ -1,9 +1,9 @@
 //! The standing invite code, group fields, caps, "my groups" and the role matrix of group
 //! endpoints over HTTP.
 
+use crate::app::spawn_app;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use pursue_testkit::spawn_app;
 use serde_json::json;
 
 use crate::support::*;

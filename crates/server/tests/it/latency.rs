@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use pursue_testkit::spawn_app;
+use crate::app::spawn_app;
 use serde_json::json;
 
 use crate::auth_support::{post, register};

@@ -1,7 +1,7 @@
 //! Rate limits of contract §4.6 over HTTP (the test configuration turns them off; these
 //! tests turn them on).
 
-use pursue_testkit::{TestApp, spawn_app, spawn_app_with};
+use crate::app::{TestApp, spawn_app, spawn_app_with};
 use reqwest::Method;
 use serde_json::{Value, json};
 

@@ -4,6 +4,7 @@
 mod abuse;
 mod accounts;
 mod adoption;
+mod app;
 mod app_session;
 mod approval;
 mod auth_support;

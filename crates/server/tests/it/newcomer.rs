@@ -1,7 +1,7 @@
 //! A newcomer's first session exactly as the shipped app sends it: sign-up → consents →
 //! profile → subscription → delete. No call may meet a 404 or a sign-out code.
 
-use pursue_testkit::{TestApp, spawn_app};
+use crate::app::{TestApp, spawn_app};
 use reqwest::Method;
 use serde_json::{Value, json};
 

@@ -1,6 +1,6 @@
 //! CORS, security headers and `/metrics`.
 
-use pursue_testkit::spawn_app_with;
+use crate::app::spawn_app_with;
 use reqwest::Method;
 
 use crate::support::{call, register};
@@ -165,7 +165,7 @@ async fn request_counters_and_latency_histograms_move() {
 #[tokio::test]
 async fn metrics_can_require_a_token() {
     let app = spawn_app_with(|c| {
-        c.metrics_token = Some(pursue_server::config::Secret::new("scrape-secret"));
+        c.metrics_token = Some(pursue_runtime::config::Secret::new("scrape-secret"));
     })
     .await;
     let res = app.client.get(app.url("/metrics")).send().await.unwrap();

@@ -1,6 +1,6 @@
 //! PATCH /users/me, password, providers and unlink.
 
-use pursue_testkit::spawn_app;
+use crate::app::spawn_app;
 use reqwest::Method;
 use serde_json::json;
 

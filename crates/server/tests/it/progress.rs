@@ -1,10 +1,10 @@
 //! Progress logging (D2), idempotency (D3), reading and deleting entries over HTTP.
 
+use crate::app::{TestApp, spawn_app};
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use pursue_domain::period::Timezone;
-use pursue_testkit::{TestApp, spawn_app};
 use serde_json::{Value, json};
 
 use crate::support::*;

@@ -1,8 +1,8 @@
 //! Members' pulse, member history and My Progress (docs/API.md, Progress views).
 
+use crate::app::spawn_app;
 use chrono::{Datelike, Duration};
 use diesel_async::RunQueryDsl;
-use pursue_testkit::spawn_app;
 use serde_json::{Value, json};
 
 use crate::support::*;
@@ -11,7 +11,7 @@ fn code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or("")
 }
 
-async fn sql(app: &pursue_testkit::TestApp, q: &str) {
+async fn sql(app: &crate::app::TestApp, q: &str) {
     let mut conn = app.db.connect().await;
     diesel::sql_query(q).execute(&mut conn).await.unwrap();
 }

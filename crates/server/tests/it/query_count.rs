@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::app::spawn_app;
 use chrono::Utc;
 use pursue_app::goals::GoalService;
 use pursue_app::groups::GroupService;
@@ -11,7 +12,6 @@ use pursue_domain::period::Timezone;
 use pursue_ports::goals::GoalFilter;
 use pursue_ports::users::UserRecord;
 use pursue_postgres::{PgGoals, PgGroups};
-use pursue_testkit::spawn_app;
 use serde_json::json;
 
 use crate::support::*;

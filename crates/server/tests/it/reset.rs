@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
+use crate::app::{spawn_app, spawn_app_with};
 use pursue_testkit::fakes::resend::{API_KEY, ResendFake};
-use pursue_testkit::{spawn_app, spawn_app_with};
 use serde_json::json;
 
 use crate::auth_support::{code, post, register, s};
@@ -20,7 +20,7 @@ async fn reset_link_is_mailed_through_resend_and_works_once() {
     let resend = ResendFake::start_failing(1, 429).await;
     let url = resend.base_url();
     let app = spawn_app_with(|c| {
-        c.resend_api_key = Some(pursue_server::config::Secret::new(API_KEY));
+        c.resend_api_key = Some(pursue_runtime::config::Secret::new(API_KEY));
         c.resend_base_url = url;
         c.frontend_url = "https://app.example".into();
     })

@@ -1,7 +1,7 @@
 //! Unknown routes and wrong methods are `404 ROUTE_NOT_FOUND`; malformed path ids keep the
 //! endpoint's own 404 code; `NOT_FOUND` never answers a live caller under `/users/me`.
 
-use pursue_testkit::spawn_app;
+use crate::app::spawn_app;
 use reqwest::Method;
 use serde_json::json;
 

@@ -1,6 +1,6 @@
 //! Refresh rotation, reuse detection and logout.
 
-use pursue_testkit::spawn_app;
+use crate::app::spawn_app;
 use reqwest::Method;
 use serde_json::json;
 

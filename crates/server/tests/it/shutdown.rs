@@ -6,10 +6,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::app::{TEST_JWT_REFRESH_SECRET, TEST_JWT_SECRET};
 use diesel_async::RunQueryDsl;
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
-use pursue_testkit::app::{TEST_JWT_REFRESH_SECRET, TEST_JWT_SECRET};
 use pursue_testkit::fresh_database;
 
 fn free_port() -> u16 {

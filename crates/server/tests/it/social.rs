@@ -4,11 +4,11 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use crate::app::{TestApp, spawn_app, spawn_app_with};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use pursue_server::Config;
 use pursue_testkit::fakes::{FcmFake, ReceivedMessage};
-use pursue_testkit::{TestApp, spawn_app, spawn_app_with};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -1064,9 +1064,9 @@ async fn the_inbox_trim_drops_old_and_excess_rows_one_runner_at_a_time() {
 fn the_trim_runs_daily_at_half_past_three_utc() {
     use chrono::TimeZone;
     let at = |h, m| chrono::Utc.with_ymd_and_hms(2026, 3, 10, h, m, 0).unwrap();
-    assert_eq!(pursue_server::worker::next_trim_after(at(1, 0)), at(3, 30));
+    assert_eq!(pursue_runtime::worker::next_trim_after(at(1, 0)), at(3, 30));
     assert_eq!(
-        pursue_server::worker::next_trim_after(at(3, 30)),
+        pursue_runtime::worker::next_trim_after(at(3, 30)),
         at(3, 30) + chrono::Duration::days(1)
     );
 }

@@ -1,10 +1,10 @@
 //! Subscriptions over HTTP against the local Google Play fake.
 
+use crate::app::{TestApp, spawn_app, spawn_app_with};
 use chrono::{Duration, Utc};
 use diesel_async::RunQueryDsl;
 use pursue_testkit::fakes::PlayFake;
 use pursue_testkit::fakes::play::FAKE_PACKAGE;
-use pursue_testkit::{TestApp, spawn_app, spawn_app_with};
 use serde_json::{Value, json};
 
 use crate::support::{User, create_group, get, post, register};
@@ -405,7 +405,7 @@ async fn the_worker_re_verifies_expiring_purchases_one_runner_at_a_time() {
     .execute(&mut conn)
     .await
     .unwrap();
-    let app = pursue_testkit::spawn_app_on(db.alias(), move |c| {
+    let app = crate::app::spawn_app_on(db.alias(), move |c| {
         c.accounts.google_play_service_account = Some(sa);
         c.accounts.google_play_api_base_url = base;
         c.accounts.google_play_package_name = FAKE_PACKAGE.into();

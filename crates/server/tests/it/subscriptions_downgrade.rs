@@ -48,11 +48,11 @@ async fn run_sql(conn: &mut diesel_async::AsyncPgConnection, sql: String) {
 async fn the_downgrade_job_leaves_the_other_groups_once_across_instances() {
     let db = pursue_testkit::fresh_database().await;
     // Two instances share the database; both run the job every second.
-    let app = pursue_testkit::spawn_app_on(db.alias(), |c| {
+    let app = crate::app::spawn_app_on(db.alias(), |c| {
         c.accounts.downgrade_interval_secs = 1;
     })
     .await;
-    let _other = pursue_testkit::spawn_app_on(db.alias(), |c| {
+    let _other = crate::app::spawn_app_on(db.alias(), |c| {
         c.accounts.downgrade_interval_secs = 1;
     })
     .await;
@@ -169,7 +169,7 @@ async fn the_downgrade_job_leaves_the_other_groups_once_across_instances() {
 
 #[tokio::test]
 async fn the_users_cache_follows_approve_and_leave() {
-    let app = pursue_testkit::spawn_app().await;
+    let app = crate::app::spawn_app().await;
     let mut conn = app.db.connect().await;
     let ann = register(&app, "ann").await;
     let bob = register(&app, "bob").await;

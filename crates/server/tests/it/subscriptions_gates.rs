@@ -1,9 +1,9 @@
 //! The subscription checks on group writes (write check) and on join and approve (group
 //! limit), over HTTP against PostgreSQL (docs/API.md, Subscriptions).
 
+use crate::app::{TestApp, spawn_app};
 use chrono::{Duration, Utc};
 use diesel_async::RunQueryDsl;
-use pursue_testkit::{TestApp, spawn_app};
 use serde_json::{Value, json};
 
 use crate::support::{

@@ -1,6 +1,6 @@
 //! Shared helpers: HTTP calls, registration, groups, goals.
 
-use pursue_testkit::TestApp;
+use crate::app::TestApp;
 use reqwest::Method;
 use serde_json::{Value, json};
 

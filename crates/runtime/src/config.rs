@@ -1,5 +1,10 @@
-//! Configuration from the environment (decision D12). Only startup reads the environment;
+//! Configuration from the environment (decision D12). Only start-up reads the environment;
 //! everything else receives these typed values.
+//!
+//! The variables are collected with figment's environment provider, restricted to the
+//! names in `config_env::VARIABLES` and kept as raw text; [`Config::from_vars`] parses each one
+//! into its typed value, collecting one message per bad variable before failing (a serde
+//! extraction would stop at the first bad field).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -166,10 +171,21 @@ pub struct ConfigError(pub Vec<String>);
 pub const MIN_SECRET_LEN: usize = 32;
 
 impl Config {
+    /// What a binary starts from: outside production, first loads a `.env` file (a
+    /// development convenience) into the environment, then reads the environment.
+    pub fn load() -> Result<Self, ConfigError> {
+        if std::env::var("PURSUE_ENV")
+            .map(|v| v != "production")
+            .unwrap_or(true)
+        {
+            let _ = dotenvy::dotenv();
+        }
+        Self::from_env()
+    }
+
     /// Reads the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
-        let vars: HashMap<String, String> = std::env::vars().collect();
-        Self::from_vars(&vars)
+        Self::from_vars(&crate::config_env::environment())
     }
 
     /// Parses a variable map; collects every problem before failing.

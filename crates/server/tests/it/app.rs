@@ -1,11 +1,11 @@
-//! `spawn_app()`: the real server on a random port against a fresh database.
+//! `spawn_app()`: the real server on a random port against a fresh database (the server's
+//! own test support; `pursue-testkit` holds only what adapters' tests share).
 
 use std::collections::HashMap;
 
-use pursue_server::database::Database;
-use pursue_server::{Application, Config, ShutdownHandle};
-
-use crate::db::{TestDatabase, fresh_database};
+use pursue_runtime::{Config, Runtime};
+use pursue_server::{Application, ShutdownHandle};
+use pursue_testkit::{TestDatabase, fresh_database};
 
 /// Fixed signing secrets for tests.
 pub const TEST_JWT_SECRET: &str = "test-access-secret-0123456789-abcdefghijklmnop";
@@ -73,12 +73,10 @@ pub async fn spawn_app_on(db: TestDatabase, customize: impl FnOnce(&mut Config))
     let data_dir = tempfile::tempdir().expect("temp data dir");
     let mut config = test_config(&db, data_dir.path());
     customize(&mut config);
-    let database = Database::open(&config)
+    let runtime = Runtime::start(config)
         .await
-        .expect("opening the test database");
-    let app = Application::build(&config, database)
-        .await
-        .expect("building the app");
+        .expect("starting the runtime on the test database");
+    let app = Application::build(runtime).await.expect("building the app");
     let address = format!("http://{}", app.address());
     let shutdown = app.shutdown_handle();
     let stopped = tokio::spawn(app.run_until_stopped());

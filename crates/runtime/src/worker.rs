@@ -1,7 +1,7 @@
 //! The background worker: delivers the outbox (decision D6), purges deleted accounts
 //! (decision D8), re-verifies expiring Google Play purchases and runs the daily
-//! downgrade job (each one runner at a time across instances). It runs inside `serve` by default and alone as
-//! `pursue-server worker`.
+//! downgrade job (each one runner at a time across instances). It runs inside `serve` by
+//! default and alone as `pursue-server worker`.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -20,9 +20,10 @@ use pursue_ports::push::PushSender;
 use pursue_ports::social::InboxRetention;
 use pursue_postgres::{PgDevices, PgOutbox, PgPool, PgSocial};
 use pursue_resend::{FileMailer, ResendConfig, ResendMailer};
-use tokio::sync::watch;
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinHandle;
 
-use crate::config::Config;
+use crate::config::{Config, Secret};
 
 /// How long push outcomes are kept for de-duplication: far longer than any retry.
 const PUSH_LEDGER_RETENTION: chrono::Duration = chrono::Duration::days(3);
@@ -62,9 +63,37 @@ pub struct Worker {
     retention: Arc<dyn InboxRetention>,
     retention_days: i64,
     retention_max: i64,
-    /// Idle wait between polls (`OUTBOX_POLL_MS`; the `pursue_outbox` NOTIFY is not
-    /// listened to, a short poll keeps deliveries well within a second of their commit).
+    /// Idle wait between polls (`OUTBOX_POLL_MS`): the fallback when a notification is
+    /// missed (the listener reconnecting).
     poll_every: Duration,
+    /// The database the outbox lives in: the listener `LISTEN`s on its own connection.
+    database_url: Secret,
+}
+
+/// A running worker.
+#[derive(Debug)]
+pub struct WorkerHandle {
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl WorkerHandle {
+    /// Asks the worker to stop and waits up to `budget` for its batch to finish; `false`
+    /// when it did not stop in time.
+    pub async fn stop(self, budget: Duration) -> bool {
+        let _ = self.stop.send(true);
+        match tokio::time::timeout(budget, self.task).await {
+            Ok(Ok(())) => true,
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "the worker task failed");
+                true
+            }
+            Err(_) => {
+                tracing::warn!("the worker did not stop in time");
+                false
+            }
+        }
+    }
 }
 
 /// The push adapter `config` asks for: FCM with a service-account key file, else the log.
@@ -102,9 +131,11 @@ pub fn mailer(config: &Config) -> anyhow::Result<Arc<dyn Mailer>> {
 }
 
 impl Worker {
-    /// Wires the e-mail and push handlers and the purge job.
+    /// Wires the e-mail and push handlers and the purge job; `database_url` is the
+    /// database the pool connects to.
     pub fn build(
         config: &Config,
+        database_url: Secret,
         pool: PgPool,
         accounts: AccountService,
         push: Arc<dyn PushSender>,
@@ -117,7 +148,7 @@ impl Worker {
             },
             ..RetryPolicy::default()
         };
-        let subscriptions = crate::startup::subscription_service(config, pool.clone())?;
+        let subscriptions = crate::services::subscription_service(config, pool.clone())?;
         let referral = crate::secrets::referral_secret(config)?;
         let milestones = MilestoneHandler::new(
             Arc::new(pursue_postgres::PgMilestones::new(
@@ -131,7 +162,7 @@ impl Worker {
         );
         let retention: Arc<dyn InboxRetention> = Arc::new(PgSocial::new(pool.clone()));
         let outbox = PgOutbox::new(pool.clone());
-        let metered = crate::monitoring::MeteredOutbox::new(Arc::new(outbox.clone()));
+        let metered = crate::metrics::MeteredOutbox::new(Arc::new(outbox.clone()));
         let processor = OutboxProcessor::new(Arc::new(metered), policy)
             .with_handler(OutboxTopic::Email, Arc::new(MailHandler(mailer(config)?)))
             .with_handler(
@@ -158,12 +189,29 @@ impl Worker {
             retention_days: i64::from(config.notification_retention_days),
             retention_max: i64::from(config.notification_retention_max),
             poll_every: Duration::from_millis(config.outbox_poll_ms),
+            database_url,
         })
     }
 
-    /// Runs until `stop` turns `true`; the batch in progress finishes first.
+    /// Runs the loop on the current tokio runtime until [`WorkerHandle::stop`].
+    pub fn spawn(self) -> WorkerHandle {
+        let (stop, stopped) = watch::channel(false);
+        WorkerHandle {
+            stop,
+            task: tokio::spawn(self.run(stopped)),
+        }
+    }
+
+    /// Runs until `stop` turns `true`; the batch in progress finishes first. A listener
+    /// task wakes the loop as soon as a new outbox row commits.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         tracing::info!("worker started");
+        let wake = Arc::new(Notify::new());
+        let listener = tokio::spawn(crate::listener::listen(
+            self.database_url.clone(),
+            wake.clone(),
+            stop.clone(),
+        ));
         let mut next_purge = Instant::now();
         let mut next_reverify = Instant::now();
         let mut next_downgrade = Instant::now();
@@ -193,7 +241,7 @@ impl Worker {
             if Instant::now() >= next_sample {
                 match self.outbox.backlog().await {
                     Ok((pending, oldest)) => {
-                        crate::monitoring::record_outbox_backlog(pending, oldest, Utc::now())
+                        crate::metrics::record_outbox_backlog(pending, oldest, Utc::now())
                     }
                     Err(e) => tracing::warn!(error = %e, "sampling the outbox backlog failed"),
                 }
@@ -231,10 +279,17 @@ impl Worker {
                 next_trim = next_trim_after(Utc::now());
             }
             tokio::select! {
-                _ = stop.changed() => {}
+                changed = stop.changed() => {
+                    if changed.is_err() {
+                        // The handle is gone: nobody can stop this loop any more.
+                        break;
+                    }
+                }
+                _ = wake.notified() => {}
                 _ = tokio::time::sleep(self.poll_every) => {}
             }
         }
+        listener.abort();
         tracing::info!("worker stopped");
     }
 

@@ -93,7 +93,7 @@ pub fn image_service(
     let stores = Stores::build(config, pool.clone())?;
     let (main, other) = stores.split(config.image_store)?;
     let mut service = ImageService::new(
-        Arc::new(crate::monitoring::MeteredProcessor(ImagePipeline::new(
+        Arc::new(crate::metrics::MeteredProcessor(ImagePipeline::new(
             PipelineConfig::default(),
         ))),
         main,
