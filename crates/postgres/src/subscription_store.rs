@@ -22,7 +22,8 @@ use pursue_ports::subscription_store::{
 };
 use uuid::Uuid;
 
-use crate::errors::{db_error, pool_error};
+use crate::db::Db;
+use crate::errors::db_error;
 use crate::pool::PgPool;
 
 /// Which optional columns exist.
@@ -36,7 +37,7 @@ struct Columns {
 /// `subscription_downgrade_history` and the users cache columns.
 #[derive(Clone)]
 pub struct PgSubscriptions {
-    pool: PgPool,
+    db: Db,
     columns: Arc<OnceLock<Columns>>,
 }
 
@@ -44,7 +45,7 @@ impl PgSubscriptions {
     /// A store over `pool`.
     pub fn new(pool: PgPool) -> Self {
         Self {
-            pool,
+            db: Db::new(pool),
             columns: Arc::new(OnceLock::new()),
         }
     }
@@ -400,42 +401,57 @@ impl SubscriptionStore for PgSubscriptions {
         user: UserId,
         now: DateTime<Utc>,
     ) -> Result<SubscriptionFacts, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        let cols = columns(&self.columns, &mut conn).await.map_err(db_error)?;
-        facts(&mut conn, cols, user.as_uuid(), now)
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    let cols = columns(&self.columns, conn).await.map_err(db_error)?;
+                    facts(conn, cols, user.as_uuid(), now)
+                        .await
+                        .map_err(db_error)
+                })
+            })
             .await
-            .map_err(db_error)
     }
 
     async fn is_challenge_group(&self, group: GroupId) -> Result<bool, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        let cols = columns(&self.columns, &mut conn).await.map_err(db_error)?;
-        if !cols.is_challenge {
-            return Ok(false);
-        }
-        let f: Flag = diesel::sql_query(
-            "SELECT EXISTS (SELECT 1 FROM groups WHERE id = $1 \
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    let cols = columns(&self.columns, conn).await.map_err(db_error)?;
+                    if !cols.is_challenge {
+                        return Ok(false);
+                    }
+                    let f: Flag = diesel::sql_query(
+                        "SELECT EXISTS (SELECT 1 FROM groups WHERE id = $1 \
              AND COALESCE(is_challenge, FALSE)) AS flag",
-        )
-        .bind::<SqlUuid, _>(group.as_uuid())
-        .get_result(&mut conn)
-        .await
-        .map_err(db_error)?;
-        Ok(f.flag)
+                    )
+                    .bind::<SqlUuid, _>(group.as_uuid())
+                    .get_result(conn)
+                    .await
+                    .map_err(db_error)?;
+                    Ok(f.flag)
+                })
+            })
+            .await
     }
 
     async fn token_held_by_other(&self, user: UserId, token: &str) -> Result<bool, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        let f: Flag = diesel::sql_query(
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    let f: Flag = diesel::sql_query(
             "SELECT EXISTS (SELECT 1 FROM user_subscriptions WHERE platform = 'google_play' \
              AND platform_purchase_token = $2 AND user_id <> $1) AS flag",
         )
         .bind::<SqlUuid, _>(user.as_uuid())
         .bind::<Text, _>(token)
-        .get_result(&mut conn)
+        .get_result(conn)
         .await
         .map_err(db_error)?;
-        Ok(f.flag)
+                    Ok(f.flag)
+                })
+            })
+            .await
     }
 
     async fn store_purchase(
@@ -443,13 +459,18 @@ impl SubscriptionStore for PgSubscriptions {
         user: UserId,
         p: NewPurchase,
     ) -> Result<StoreOutcome, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        let cols = columns(&self.columns, &mut conn).await.map_err(db_error)?;
-        conn.transaction::<_, diesel::result::Error, _>(async move |conn| {
-            store(conn, cols, user.as_uuid(), p).await
-        })
-        .await
-        .map_err(db_error)
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    let cols = columns(&self.columns, conn).await.map_err(db_error)?;
+                    conn.transaction::<_, diesel::result::Error, _>(async move |conn| {
+                        store(conn, cols, user.as_uuid(), p).await
+                    })
+                    .await
+                    .map_err(db_error)
+                })
+            })
+            .await
     }
 
     async fn premium_purchase(
@@ -457,25 +478,32 @@ impl SubscriptionStore for PgSubscriptions {
         user: UserId,
         now: DateTime<Utc>,
     ) -> Result<Option<StoredPurchase>, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        let row: Option<RowSql> = diesel::sql_query(format!(
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    let row: Option<RowSql> = diesel::sql_query(format!(
             "SELECT {ROW_COLUMNS} FROM user_subscriptions WHERE user_id = $1 AND {ENTITLED} \
              AND platform_purchase_token IS NOT NULL ORDER BY started_at DESC LIMIT 1"
         ))
         .bind::<SqlUuid, _>(user.as_uuid())
         .bind::<Timestamptz, _>(now)
-        .get_result(&mut conn)
+        .get_result(conn)
         .await
         .optional()
         .map_err(db_error)?;
-        Ok(row.map(Into::into))
+                    Ok(row.map(Into::into))
+                })
+            })
+            .await
     }
 
     async fn mark_cancelled(&self, id: Uuid) -> Result<(), RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        let cols = columns(&self.columns, &mut conn).await.map_err(db_error)?;
-        conn.transaction::<_, diesel::result::Error, _>(async move |conn| {
-            let row: RowSql = diesel::sql_query(format!(
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    let cols = columns(&self.columns, conn).await.map_err(db_error)?;
+                    conn.transaction::<_, diesel::result::Error, _>(async move |conn| {
+                        let row: RowSql = diesel::sql_query(format!(
                 "UPDATE user_subscriptions SET status = 'cancelled', auto_renew = FALSE, \
                  cancelled_at = COALESCE(cancelled_at, NOW()), updated_at = NOW() \
                  WHERE id = $1 RETURNING {ROW_COLUMNS}"
@@ -483,7 +511,7 @@ impl SubscriptionStore for PgSubscriptions {
             .bind::<SqlUuid, _>(id)
             .get_result(conn)
             .await?;
-            diesel::sql_query(
+                        diesel::sql_query(
                 "INSERT INTO subscription_transactions (subscription_id, transaction_type, \
                  platform, platform_transaction_id, transaction_date) \
                  VALUES ($1, 'cancellation', 'google_play', $2, NOW()) \
@@ -493,20 +521,28 @@ impl SubscriptionStore for PgSubscriptions {
             .bind::<Text, _>(format!("cancel:{id}"))
             .execute(conn)
             .await?;
-            refresh_cache(conn, cols, row.user_id).await
-        })
-        .await
-        .map_err(db_error)
+                        refresh_cache(conn, cols, row.user_id).await
+                    })
+                    .await
+                    .map_err(db_error)
+                })
+            })
+            .await
     }
 
     async fn select_group(&self, user: UserId, keep: GroupId) -> Result<SelectOutcome, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        let cols = columns(&self.columns, &mut conn).await.map_err(db_error)?;
-        conn.transaction::<_, diesel::result::Error, _>(async move |conn| {
-            select(conn, cols, user.as_uuid(), keep.as_uuid()).await
-        })
-        .await
-        .map_err(db_error)
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    let cols = columns(&self.columns, conn).await.map_err(db_error)?;
+                    conn.transaction::<_, diesel::result::Error, _>(async move |conn| {
+                        select(conn, cols, user.as_uuid(), keep.as_uuid()).await
+                    })
+                    .await
+                    .map_err(db_error)
+                })
+            })
+            .await
     }
 
     async fn expiring(
@@ -514,8 +550,10 @@ impl SubscriptionStore for PgSubscriptions {
         before: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<StoredPurchase>, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        let rows: Vec<RowSql> = diesel::sql_query(format!(
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    let rows: Vec<RowSql> = diesel::sql_query(format!(
             "SELECT {ROW_COLUMNS} FROM user_subscriptions WHERE platform = 'google_play' \
              AND platform_purchase_token IS NOT NULL \
              AND status IN ('active', 'cancelled', 'grace_period') AND expires_at < $1 \
@@ -523,31 +561,39 @@ impl SubscriptionStore for PgSubscriptions {
         ))
         .bind::<Timestamptz, _>(before)
         .bind::<BigInt, _>(limit)
-        .load(&mut conn)
+        .load(conn)
         .await
         .map_err(db_error)?;
-        Ok(rows.into_iter().map(Into::into).collect())
+                    Ok(rows.into_iter().map(Into::into).collect())
+                })
+            })
+            .await
     }
 
     async fn expire(&self, id: Uuid) -> Result<(), RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        let cols = columns(&self.columns, &mut conn).await.map_err(db_error)?;
-        conn.transaction::<_, diesel::result::Error, _>(async move |conn| {
-            let row: Option<RowSql> = diesel::sql_query(format!(
-                "UPDATE user_subscriptions SET status = 'expired', updated_at = NOW() \
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    let cols = columns(&self.columns, conn).await.map_err(db_error)?;
+                    conn.transaction::<_, diesel::result::Error, _>(async move |conn| {
+                        let row: Option<RowSql> = diesel::sql_query(format!(
+                            "UPDATE user_subscriptions SET status = 'expired', updated_at = NOW() \
                  WHERE id = $1 AND expires_at <= NOW() RETURNING {ROW_COLUMNS}"
-            ))
-            .bind::<SqlUuid, _>(id)
-            .get_result(conn)
+                        ))
+                        .bind::<SqlUuid, _>(id)
+                        .get_result(conn)
+                        .await
+                        .optional()?;
+                        match row {
+                            Some(r) => refresh_cache(conn, cols, r.user_id).await,
+                            None => Ok(()),
+                        }
+                    })
+                    .await
+                    .map_err(db_error)
+                })
+            })
             .await
-            .optional()?;
-            match row {
-                Some(r) => refresh_cache(conn, cols, r.user_id).await,
-                None => Ok(()),
-            }
-        })
-        .await
-        .map_err(db_error)
     }
 
     async fn downgrade_candidates(
@@ -566,10 +612,12 @@ impl SubscriptionStore for PgSubscriptions {
             #[diesel(sql_type = Array<SqlUuid>)]
             groups: Vec<Uuid>,
         }
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        let cols = columns(&self.columns, &mut conn).await.map_err(db_error)?;
-        let active = cols.active_non_challenge();
-        let rows: Vec<CandidateSql> = diesel::sql_query(format!(
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    let cols = columns(&self.columns, conn).await.map_err(db_error)?;
+                    let active = cols.active_non_challenge();
+                    let rows: Vec<CandidateSql> = diesel::sql_query(format!(
             "SELECT u.id, u.display_name, ARRAY(SELECT m.group_id FROM group_memberships m \
                  JOIN groups g ON g.id = m.group_id WHERE m.user_id = u.id AND {active} \
                  ORDER BY m.joined_at ASC, g.id ASC LIMIT 1000) AS groups \
@@ -585,24 +633,32 @@ impl SubscriptionStore for PgSubscriptions {
         .bind::<Timestamptz, _>(now)
         .bind::<SqlUuid, _>(after.map(|u| u.as_uuid()).unwrap_or(Uuid::nil()))
         .bind::<BigInt, _>(limit)
-        .load(&mut conn)
+        .load(conn)
         .await
         .map_err(db_error)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| DowngradeCandidate {
-                user: UserId::from_uuid(r.id),
-                display_name: r.display_name,
-                groups: r.groups.into_iter().map(GroupId::from_uuid).collect(),
+                    Ok(rows
+                        .into_iter()
+                        .map(|r| DowngradeCandidate {
+                            user: UserId::from_uuid(r.id),
+                            display_name: r.display_name,
+                            groups: r.groups.into_iter().map(GroupId::from_uuid).collect(),
+                        })
+                        .collect())
+                })
             })
-            .collect())
+            .await
     }
 
     async fn refresh_cache(&self, user: UserId) -> Result<(), RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        let cols = columns(&self.columns, &mut conn).await.map_err(db_error)?;
-        refresh_cache(&mut conn, cols, user.as_uuid())
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    let cols = columns(&self.columns, conn).await.map_err(db_error)?;
+                    refresh_cache(conn, cols, user.as_uuid())
+                        .await
+                        .map_err(db_error)
+                })
+            })
             .await
-            .map_err(db_error)
     }
 }
