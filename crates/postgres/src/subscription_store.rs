@@ -401,57 +401,42 @@ impl SubscriptionStore for PgSubscriptions {
         user: UserId,
         now: DateTime<Utc>,
     ) -> Result<SubscriptionFacts, RepoError> {
-        self.db
-            .read(|conn| {
-                Box::pin(async move {
-                    let cols = columns(&self.columns, conn).await.map_err(db_error)?;
-                    facts(conn, cols, user.as_uuid(), now)
-                        .await
-                        .map_err(db_error)
-                })
-            })
+        let mut conn = self.db.conn().await?;
+        let cols = columns(&self.columns, &mut conn).await.map_err(db_error)?;
+        facts(&mut conn, cols, user.as_uuid(), now)
             .await
+            .map_err(db_error)
     }
 
     async fn is_challenge_group(&self, group: GroupId) -> Result<bool, RepoError> {
-        self.db
-            .read(|conn| {
-                Box::pin(async move {
-                    let cols = columns(&self.columns, conn).await.map_err(db_error)?;
-                    if !cols.is_challenge {
-                        return Ok(false);
-                    }
-                    let f: Flag = diesel::sql_query(
-                        "SELECT EXISTS (SELECT 1 FROM groups WHERE id = $1 \
+        let mut conn = self.db.conn().await?;
+        let cols = columns(&self.columns, &mut conn).await.map_err(db_error)?;
+        if !cols.is_challenge {
+            return Ok(false);
+        }
+        let f: Flag = diesel::sql_query(
+            "SELECT EXISTS (SELECT 1 FROM groups WHERE id = $1 \
              AND COALESCE(is_challenge, FALSE)) AS flag",
-                    )
-                    .bind::<SqlUuid, _>(group.as_uuid())
-                    .get_result(conn)
-                    .await
-                    .map_err(db_error)?;
-                    Ok(f.flag)
-                })
-            })
-            .await
+        )
+        .bind::<SqlUuid, _>(group.as_uuid())
+        .get_result(&mut conn)
+        .await
+        .map_err(db_error)?;
+        Ok(f.flag)
     }
 
     async fn token_held_by_other(&self, user: UserId, token: &str) -> Result<bool, RepoError> {
-        self.db
-            .read(|conn| {
-                Box::pin(async move {
-                    let f: Flag = diesel::sql_query(
+        let mut conn = self.db.conn().await?;
+        let f: Flag = diesel::sql_query(
             "SELECT EXISTS (SELECT 1 FROM user_subscriptions WHERE platform = 'google_play' \
              AND platform_purchase_token = $2 AND user_id <> $1) AS flag",
         )
         .bind::<SqlUuid, _>(user.as_uuid())
         .bind::<Text, _>(token)
-        .get_result(conn)
+        .get_result(&mut conn)
         .await
         .map_err(db_error)?;
-                    Ok(f.flag)
-                })
-            })
-            .await
+        Ok(f.flag)
     }
 
     async fn store_purchase(
@@ -459,18 +444,13 @@ impl SubscriptionStore for PgSubscriptions {
         user: UserId,
         p: NewPurchase,
     ) -> Result<StoreOutcome, RepoError> {
-        self.db
-            .read(|conn| {
-                Box::pin(async move {
-                    let cols = columns(&self.columns, conn).await.map_err(db_error)?;
-                    conn.transaction::<_, diesel::result::Error, _>(async move |conn| {
-                        store(conn, cols, user.as_uuid(), p).await
-                    })
-                    .await
-                    .map_err(db_error)
-                })
-            })
-            .await
+        let mut conn = self.db.conn().await?;
+        let cols = columns(&self.columns, &mut conn).await.map_err(db_error)?;
+        conn.transaction::<_, diesel::result::Error, _>(async move |conn| {
+            store(conn, cols, user.as_uuid(), p).await
+        })
+        .await
+        .map_err(db_error)
     }
 
     async fn premium_purchase(
@@ -478,32 +458,25 @@ impl SubscriptionStore for PgSubscriptions {
         user: UserId,
         now: DateTime<Utc>,
     ) -> Result<Option<StoredPurchase>, RepoError> {
-        self.db
-            .read(|conn| {
-                Box::pin(async move {
-                    let row: Option<RowSql> = diesel::sql_query(format!(
+        let mut conn = self.db.conn().await?;
+        let row: Option<RowSql> = diesel::sql_query(format!(
             "SELECT {ROW_COLUMNS} FROM user_subscriptions WHERE user_id = $1 AND {ENTITLED} \
              AND platform_purchase_token IS NOT NULL ORDER BY started_at DESC LIMIT 1"
         ))
         .bind::<SqlUuid, _>(user.as_uuid())
         .bind::<Timestamptz, _>(now)
-        .get_result(conn)
+        .get_result(&mut conn)
         .await
         .optional()
         .map_err(db_error)?;
-                    Ok(row.map(Into::into))
-                })
-            })
-            .await
+        Ok(row.map(Into::into))
     }
 
     async fn mark_cancelled(&self, id: Uuid) -> Result<(), RepoError> {
-        self.db
-            .read(|conn| {
-                Box::pin(async move {
-                    let cols = columns(&self.columns, conn).await.map_err(db_error)?;
-                    conn.transaction::<_, diesel::result::Error, _>(async move |conn| {
-                        let row: RowSql = diesel::sql_query(format!(
+        let mut conn = self.db.conn().await?;
+        let cols = columns(&self.columns, &mut conn).await.map_err(db_error)?;
+        conn.transaction::<_, diesel::result::Error, _>(async move |conn| {
+            let row: RowSql = diesel::sql_query(format!(
                 "UPDATE user_subscriptions SET status = 'cancelled', auto_renew = FALSE, \
                  cancelled_at = COALESCE(cancelled_at, NOW()), updated_at = NOW() \
                  WHERE id = $1 RETURNING {ROW_COLUMNS}"
@@ -511,7 +484,7 @@ impl SubscriptionStore for PgSubscriptions {
             .bind::<SqlUuid, _>(id)
             .get_result(conn)
             .await?;
-                        diesel::sql_query(
+            diesel::sql_query(
                 "INSERT INTO subscription_transactions (subscription_id, transaction_type, \
                  platform, platform_transaction_id, transaction_date) \
                  VALUES ($1, 'cancellation', 'google_play', $2, NOW()) \
@@ -521,28 +494,20 @@ impl SubscriptionStore for PgSubscriptions {
             .bind::<Text, _>(format!("cancel:{id}"))
             .execute(conn)
             .await?;
-                        refresh_cache(conn, cols, row.user_id).await
-                    })
-                    .await
-                    .map_err(db_error)
-                })
-            })
-            .await
+            refresh_cache(conn, cols, row.user_id).await
+        })
+        .await
+        .map_err(db_error)
     }
 
     async fn select_group(&self, user: UserId, keep: GroupId) -> Result<SelectOutcome, RepoError> {
-        self.db
-            .read(|conn| {
-                Box::pin(async move {
-                    let cols = columns(&self.columns, conn).await.map_err(db_error)?;
-                    conn.transaction::<_, diesel::result::Error, _>(async move |conn| {
-                        select(conn, cols, user.as_uuid(), keep.as_uuid()).await
-                    })
-                    .await
-                    .map_err(db_error)
-                })
-            })
-            .await
+        let mut conn = self.db.conn().await?;
+        let cols = columns(&self.columns, &mut conn).await.map_err(db_error)?;
+        conn.transaction::<_, diesel::result::Error, _>(async move |conn| {
+            select(conn, cols, user.as_uuid(), keep.as_uuid()).await
+        })
+        .await
+        .map_err(db_error)
     }
 
     async fn expiring(
@@ -550,10 +515,8 @@ impl SubscriptionStore for PgSubscriptions {
         before: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<StoredPurchase>, RepoError> {
-        self.db
-            .read(|conn| {
-                Box::pin(async move {
-                    let rows: Vec<RowSql> = diesel::sql_query(format!(
+        let mut conn = self.db.conn().await?;
+        let rows: Vec<RowSql> = diesel::sql_query(format!(
             "SELECT {ROW_COLUMNS} FROM user_subscriptions WHERE platform = 'google_play' \
              AND platform_purchase_token IS NOT NULL \
              AND status IN ('active', 'cancelled', 'grace_period') AND expires_at < $1 \
@@ -561,39 +524,31 @@ impl SubscriptionStore for PgSubscriptions {
         ))
         .bind::<Timestamptz, _>(before)
         .bind::<BigInt, _>(limit)
-        .load(conn)
+        .load(&mut conn)
         .await
         .map_err(db_error)?;
-                    Ok(rows.into_iter().map(Into::into).collect())
-                })
-            })
-            .await
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 
     async fn expire(&self, id: Uuid) -> Result<(), RepoError> {
-        self.db
-            .read(|conn| {
-                Box::pin(async move {
-                    let cols = columns(&self.columns, conn).await.map_err(db_error)?;
-                    conn.transaction::<_, diesel::result::Error, _>(async move |conn| {
-                        let row: Option<RowSql> = diesel::sql_query(format!(
-                            "UPDATE user_subscriptions SET status = 'expired', updated_at = NOW() \
+        let mut conn = self.db.conn().await?;
+        let cols = columns(&self.columns, &mut conn).await.map_err(db_error)?;
+        conn.transaction::<_, diesel::result::Error, _>(async move |conn| {
+            let row: Option<RowSql> = diesel::sql_query(format!(
+                "UPDATE user_subscriptions SET status = 'expired', updated_at = NOW() \
                  WHERE id = $1 AND expires_at <= NOW() RETURNING {ROW_COLUMNS}"
-                        ))
-                        .bind::<SqlUuid, _>(id)
-                        .get_result(conn)
-                        .await
-                        .optional()?;
-                        match row {
-                            Some(r) => refresh_cache(conn, cols, r.user_id).await,
-                            None => Ok(()),
-                        }
-                    })
-                    .await
-                    .map_err(db_error)
-                })
-            })
+            ))
+            .bind::<SqlUuid, _>(id)
+            .get_result(conn)
             .await
+            .optional()?;
+            match row {
+                Some(r) => refresh_cache(conn, cols, r.user_id).await,
+                None => Ok(()),
+            }
+        })
+        .await
+        .map_err(db_error)
     }
 
     async fn downgrade_candidates(
@@ -612,12 +567,10 @@ impl SubscriptionStore for PgSubscriptions {
             #[diesel(sql_type = Array<SqlUuid>)]
             groups: Vec<Uuid>,
         }
-        self.db
-            .read(|conn| {
-                Box::pin(async move {
-                    let cols = columns(&self.columns, conn).await.map_err(db_error)?;
-                    let active = cols.active_non_challenge();
-                    let rows: Vec<CandidateSql> = diesel::sql_query(format!(
+        let mut conn = self.db.conn().await?;
+        let cols = columns(&self.columns, &mut conn).await.map_err(db_error)?;
+        let active = cols.active_non_challenge();
+        let rows: Vec<CandidateSql> = diesel::sql_query(format!(
             "SELECT u.id, u.display_name, ARRAY(SELECT m.group_id FROM group_memberships m \
                  JOIN groups g ON g.id = m.group_id WHERE m.user_id = u.id AND {active} \
                  ORDER BY m.joined_at ASC, g.id ASC LIMIT 1000) AS groups \
@@ -633,32 +586,24 @@ impl SubscriptionStore for PgSubscriptions {
         .bind::<Timestamptz, _>(now)
         .bind::<SqlUuid, _>(after.map(|u| u.as_uuid()).unwrap_or(Uuid::nil()))
         .bind::<BigInt, _>(limit)
-        .load(conn)
+        .load(&mut conn)
         .await
         .map_err(db_error)?;
-                    Ok(rows
-                        .into_iter()
-                        .map(|r| DowngradeCandidate {
-                            user: UserId::from_uuid(r.id),
-                            display_name: r.display_name,
-                            groups: r.groups.into_iter().map(GroupId::from_uuid).collect(),
-                        })
-                        .collect())
-                })
+        Ok(rows
+            .into_iter()
+            .map(|r| DowngradeCandidate {
+                user: UserId::from_uuid(r.id),
+                display_name: r.display_name,
+                groups: r.groups.into_iter().map(GroupId::from_uuid).collect(),
             })
-            .await
+            .collect())
     }
 
     async fn refresh_cache(&self, user: UserId) -> Result<(), RepoError> {
-        self.db
-            .read(|conn| {
-                Box::pin(async move {
-                    let cols = columns(&self.columns, conn).await.map_err(db_error)?;
-                    refresh_cache(conn, cols, user.as_uuid())
-                        .await
-                        .map_err(db_error)
-                })
-            })
+        let mut conn = self.db.conn().await?;
+        let cols = columns(&self.columns, &mut conn).await.map_err(db_error)?;
+        refresh_cache(&mut conn, cols, user.as_uuid())
             .await
+            .map_err(db_error)
     }
 }

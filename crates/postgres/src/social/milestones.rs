@@ -198,28 +198,28 @@ impl MilestoneRepository for PgMilestones {
         self.db
             .write::<_, diesel::result::Error, _>(|conn| {
                 Box::pin(async move {
-            let granted: Option<Granted> = diesel::sql_query(
-                "INSERT INTO user_milestone_grants (user_id, milestone_key, goal_id) \
-                 VALUES ($1, $2, $3) \
-                 ON CONFLICT (user_id, milestone_key) DO UPDATE \
-                   SET granted_at = NOW(), goal_id = EXCLUDED.goal_id \
-                   WHERE $4::bigint IS NOT NULL \
-                     AND user_milestone_grants.granted_at <= NOW() - make_interval(days => $4::int) \
-                 RETURNING id",
-            )
-            .bind::<SqlUuid, _>(notice.user.as_uuid())
-            .bind::<Varchar, _>(&key)
-            .bind::<Nullable<SqlUuid>, _>(notice.goal.map(|g| g.as_uuid()))
-            .bind::<Nullable<BigInt>, _>(regrant_after_days)
-            .get_result(conn)
-            .await
-            .optional()?;
-            if granted.is_none() {
-                return Ok(false);
-            }
-            store_notice(conn, &notice).await?;
-            Ok(true)
-        })
+                    let granted: Option<Granted> = diesel::sql_query(
+                        "INSERT INTO user_milestone_grants (user_id, milestone_key, goal_id) \
+                         VALUES ($1, $2, $3) \
+                         ON CONFLICT (user_id, milestone_key) DO UPDATE \
+                           SET granted_at = NOW(), goal_id = EXCLUDED.goal_id \
+                           WHERE $4::bigint IS NOT NULL \
+                             AND user_milestone_grants.granted_at <= NOW() - make_interval(days => $4::int) \
+                         RETURNING id",
+                    )
+                    .bind::<SqlUuid, _>(notice.user.as_uuid())
+                    .bind::<Varchar, _>(&key)
+                    .bind::<Nullable<SqlUuid>, _>(notice.goal.map(|g| g.as_uuid()))
+                    .bind::<Nullable<BigInt>, _>(regrant_after_days)
+                    .get_result(conn)
+                    .await
+                    .optional()?;
+                    if granted.is_none() {
+                        return Ok(false);
+                    }
+                    store_notice(conn, &notice).await?;
+                    Ok(true)
+                })
             })
             .await
     }
