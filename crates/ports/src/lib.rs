@@ -6,6 +6,7 @@
 pub mod activity;
 pub mod auth;
 pub mod backoff;
+pub mod clock;
 pub mod devices;
 pub mod error;
 pub mod export;

@@ -1,10 +1,10 @@
 //! Table functions behind [`crate::PgUsers`]'s session, provider, reset and deletion
-//! operations. Each `pub(crate)` function here is one atomic operation on a connection.
+//! operations. Each `pub(crate)` function here is one atomic operation; the repository runs
+//! the ones that write more than one statement in one transaction (`Db::write`).
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::result::Error as DieselError;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use pursue_domain::user::AuthProvider;
 use pursue_ports::outbox::{EmailMessage, OutboxMessage};
 use pursue_ports::users::{
@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::outbox::enqueue;
 use crate::schema::{auth_providers, password_reset_tokens, refresh_tokens, users};
-use crate::users::{UserRow, insert_session};
+use crate::user_rows::{UserRow, insert_session};
 
 /// Equal-time comparison of two fingerprints.
 fn same_hash(a: &str, b: &str) -> bool {
@@ -106,43 +106,40 @@ pub(crate) async fn rotate(
     fingerprint: String,
     next: NewRefreshToken,
 ) -> QueryResult<RotateOutcome> {
-    conn.transaction::<_, DieselError, _>(async move |conn| {
-        let row: Option<(String, DateTime<Utc>, Option<DateTime<Utc>>)> = refresh_tokens::table
-            .filter(refresh_tokens::id.eq(old_id))
-            .filter(refresh_tokens::user_id.eq(user))
-            .select((
-                refresh_tokens::token_hash,
-                refresh_tokens::expires_at,
-                refresh_tokens::revoked_at,
-            ))
-            .for_update()
-            .first(conn)
-            .await
-            .optional()?;
-        let Some((hash, expires_at, revoked_at)) = row else {
-            return Ok(RotateOutcome::Invalid);
-        };
-        if !same_hash(&hash, &fingerprint) {
-            return Ok(RotateOutcome::Invalid);
-        }
-        if revoked_at.is_some() {
-            revoke_all(conn, user).await?;
-            return Ok(RotateOutcome::Reused);
-        }
-        if expires_at <= Utc::now() {
-            return Ok(RotateOutcome::Invalid);
-        }
-        let Some(found) = active_user(conn, user).await? else {
-            return Ok(RotateOutcome::Invalid);
-        };
-        diesel::update(refresh_tokens::table.find(old_id))
-            .set(refresh_tokens::revoked_at.eq(diesel::dsl::now))
-            .execute(conn)
-            .await?;
-        insert_session(conn, user, &next).await?;
-        Ok(RotateOutcome::Rotated(found))
-    })
-    .await
+    let row: Option<(String, DateTime<Utc>, Option<DateTime<Utc>>)> = refresh_tokens::table
+        .filter(refresh_tokens::id.eq(old_id))
+        .filter(refresh_tokens::user_id.eq(user))
+        .select((
+            refresh_tokens::token_hash,
+            refresh_tokens::expires_at,
+            refresh_tokens::revoked_at,
+        ))
+        .for_update()
+        .first(conn)
+        .await
+        .optional()?;
+    let Some((hash, expires_at, revoked_at)) = row else {
+        return Ok(RotateOutcome::Invalid);
+    };
+    if !same_hash(&hash, &fingerprint) {
+        return Ok(RotateOutcome::Invalid);
+    }
+    if revoked_at.is_some() {
+        revoke_all(conn, user).await?;
+        return Ok(RotateOutcome::Reused);
+    }
+    if expires_at <= Utc::now() {
+        return Ok(RotateOutcome::Invalid);
+    }
+    let Some(found) = active_user(conn, user).await? else {
+        return Ok(RotateOutcome::Invalid);
+    };
+    diesel::update(refresh_tokens::table.find(old_id))
+        .set(refresh_tokens::revoked_at.eq(diesel::dsl::now))
+        .execute(conn)
+        .await?;
+    insert_session(conn, user, &next).await?;
+    Ok(RotateOutcome::Rotated(found))
 }
 
 /// Revokes one session of `user` when the fingerprint matches.
@@ -171,14 +168,11 @@ pub(crate) async fn set_password(
     user: Uuid,
     hash: String,
 ) -> QueryResult<()> {
-    conn.transaction::<_, DieselError, _>(async move |conn| {
-        diesel::update(users::table.find(user))
-            .set(users::password_hash.eq(hash))
-            .execute(conn)
-            .await?;
-        ensure_email_provider(conn, user).await
-    })
-    .await
+    diesel::update(users::table.find(user))
+        .set(users::password_hash.eq(hash))
+        .execute(conn)
+        .await?;
+    ensure_email_provider(conn, user).await
 }
 
 /// The providers of `user` by `linked_at`.
@@ -218,35 +212,32 @@ pub(crate) async fn unlink(
     user: Uuid,
     provider: AuthProvider,
 ) -> QueryResult<UnlinkOutcome> {
-    conn.transaction::<_, DieselError, _>(async move |conn| {
-        lock_user(conn, user).await?;
-        let linked: Vec<String> = auth_providers::table
-            .filter(auth_providers::user_id.eq(user))
-            .select(auth_providers::provider)
-            .load(conn)
-            .await?;
-        if linked.len() < 2 {
-            return Ok(UnlinkOutcome::LastProvider);
-        }
-        if !linked.iter().any(|p| p == provider.as_str()) {
-            return Ok(UnlinkOutcome::NotLinked);
-        }
-        diesel::delete(
-            auth_providers::table
-                .filter(auth_providers::user_id.eq(user))
-                .filter(auth_providers::provider.eq(provider.as_str())),
-        )
-        .execute(conn)
+    lock_user(conn, user).await?;
+    let linked: Vec<String> = auth_providers::table
+        .filter(auth_providers::user_id.eq(user))
+        .select(auth_providers::provider)
+        .load(conn)
         .await?;
-        if provider == AuthProvider::Email {
-            diesel::update(users::table.find(user))
-                .set(users::password_hash.eq(None::<String>))
-                .execute(conn)
-                .await?;
-        }
-        Ok(UnlinkOutcome::Unlinked)
-    })
-    .await
+    if linked.len() < 2 {
+        return Ok(UnlinkOutcome::LastProvider);
+    }
+    if !linked.iter().any(|p| p == provider.as_str()) {
+        return Ok(UnlinkOutcome::NotLinked);
+    }
+    diesel::delete(
+        auth_providers::table
+            .filter(auth_providers::user_id.eq(user))
+            .filter(auth_providers::provider.eq(provider.as_str())),
+    )
+    .execute(conn)
+    .await?;
+    if provider == AuthProvider::Email {
+        diesel::update(users::table.find(user))
+            .set(users::password_hash.eq(None::<String>))
+            .execute(conn)
+            .await?;
+    }
+    Ok(UnlinkOutcome::Unlinked)
 }
 
 /// Stores a reset token and its e-mail.
@@ -256,18 +247,15 @@ pub(crate) async fn create_reset(
     token: NewResetToken,
     email: EmailMessage,
 ) -> QueryResult<()> {
-    conn.transaction::<_, DieselError, _>(async move |conn| {
-        diesel::insert_into(password_reset_tokens::table)
-            .values((
-                password_reset_tokens::user_id.eq(user),
-                password_reset_tokens::token_hash.eq(&token.token_hash),
-                password_reset_tokens::expires_at.eq(token.expires_at),
-            ))
-            .execute(conn)
-            .await?;
-        enqueue(conn, &[OutboxMessage::Email(email)]).await
-    })
-    .await
+    diesel::insert_into(password_reset_tokens::table)
+        .values((
+            password_reset_tokens::user_id.eq(user),
+            password_reset_tokens::token_hash.eq(&token.token_hash),
+            password_reset_tokens::expires_at.eq(token.expires_at),
+        ))
+        .execute(conn)
+        .await?;
+    enqueue(conn, &[OutboxMessage::Email(email)]).await
 }
 
 /// The active owner of an open reset token.
@@ -301,42 +289,39 @@ pub(crate) async fn consume_reset(
     password_hash: String,
     session: NewRefreshToken,
 ) -> QueryResult<bool> {
-    conn.transaction::<_, DieselError, _>(async move |conn| {
-        if !lock_user(conn, user).await? {
-            return Ok(false);
-        }
-        let used = diesel::update(
-            password_reset_tokens::table
-                .filter(password_reset_tokens::user_id.eq(user))
-                .filter(password_reset_tokens::token_hash.eq(&token_hash))
-                .filter(password_reset_tokens::used_at.is_null())
-                .filter(password_reset_tokens::expires_at.gt(diesel::dsl::now)),
-        )
-        .set(password_reset_tokens::used_at.eq(diesel::dsl::now))
+    if !lock_user(conn, user).await? {
+        return Ok(false);
+    }
+    let used = diesel::update(
+        password_reset_tokens::table
+            .filter(password_reset_tokens::user_id.eq(user))
+            .filter(password_reset_tokens::token_hash.eq(&token_hash))
+            .filter(password_reset_tokens::used_at.is_null())
+            .filter(password_reset_tokens::expires_at.gt(diesel::dsl::now)),
+    )
+    .set(password_reset_tokens::used_at.eq(diesel::dsl::now))
+    .execute(conn)
+    .await?;
+    if used == 0 {
+        return Ok(false);
+    }
+    // Every other open link of the user stops working too.
+    diesel::update(
+        password_reset_tokens::table
+            .filter(password_reset_tokens::user_id.eq(user))
+            .filter(password_reset_tokens::used_at.is_null()),
+    )
+    .set(password_reset_tokens::used_at.eq(diesel::dsl::now))
+    .execute(conn)
+    .await?;
+    diesel::update(users::table.find(user))
+        .set(users::password_hash.eq(password_hash))
         .execute(conn)
         .await?;
-        if used == 0 {
-            return Ok(false);
-        }
-        // Every other open link of the user stops working too.
-        diesel::update(
-            password_reset_tokens::table
-                .filter(password_reset_tokens::user_id.eq(user))
-                .filter(password_reset_tokens::used_at.is_null()),
-        )
-        .set(password_reset_tokens::used_at.eq(diesel::dsl::now))
-        .execute(conn)
-        .await?;
-        diesel::update(users::table.find(user))
-            .set(users::password_hash.eq(password_hash))
-            .execute(conn)
-            .await?;
-        ensure_email_provider(conn, user).await?;
-        revoke_all(conn, user).await?;
-        insert_session(conn, user, &session).await?;
-        Ok(true)
-    })
-    .await
+    ensure_email_provider(conn, user).await?;
+    revoke_all(conn, user).await?;
+    insert_session(conn, user, &session).await?;
+    Ok(true)
 }
 
 /// The active user linked to Google `sub`.
@@ -392,35 +377,32 @@ pub(crate) async fn link_google(
     google: GoogleLink,
     session: Option<NewRefreshToken>,
 ) -> QueryResult<Option<LinkRefusal>> {
-    conn.transaction::<_, DieselError, _>(async move |conn| {
-        lock_user(conn, user).await?;
-        let owner: Option<Uuid> = auth_providers::table
-            .filter(auth_providers::provider.eq("google"))
-            .filter(auth_providers::provider_user_id.eq(&google.sub))
-            .select(auth_providers::user_id)
-            .first(conn)
-            .await
-            .optional()?;
-        match owner {
-            Some(o) if o == user => return Ok(Some(LinkRefusal::AlreadyLinked)),
-            Some(_) => return Ok(Some(LinkRefusal::InUse)),
-            None => {}
-        }
-        let has_google: bool = diesel::select(diesel::dsl::exists(
-            auth_providers::table
-                .filter(auth_providers::user_id.eq(user))
-                .filter(auth_providers::provider.eq("google")),
-        ))
-        .get_result(conn)
-        .await?;
-        if has_google {
-            return Ok(Some(LinkRefusal::AlreadyLinked));
-        }
-        insert_google(conn, user, &google).await?;
-        if let Some(s) = session {
-            insert_session(conn, user, &s).await?;
-        }
-        Ok(None)
-    })
-    .await
+    lock_user(conn, user).await?;
+    let owner: Option<Uuid> = auth_providers::table
+        .filter(auth_providers::provider.eq("google"))
+        .filter(auth_providers::provider_user_id.eq(&google.sub))
+        .select(auth_providers::user_id)
+        .first(conn)
+        .await
+        .optional()?;
+    match owner {
+        Some(o) if o == user => return Ok(Some(LinkRefusal::AlreadyLinked)),
+        Some(_) => return Ok(Some(LinkRefusal::InUse)),
+        None => {}
+    }
+    let has_google: bool = diesel::select(diesel::dsl::exists(
+        auth_providers::table
+            .filter(auth_providers::user_id.eq(user))
+            .filter(auth_providers::provider.eq("google")),
+    ))
+    .get_result(conn)
+    .await?;
+    if has_google {
+        return Ok(Some(LinkRefusal::AlreadyLinked));
+    }
+    insert_google(conn, user, &google).await?;
+    if let Some(s) = session {
+        insert_session(conn, user, &s).await?;
+    }
+    Ok(None)
 }

@@ -3,14 +3,14 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use pursue_domain::user::DisplayName;
 use pursue_ports::users::{ConsentRecord, NewConsents, UserRecord};
 use uuid::Uuid;
 
 use crate::accounts::active_user;
 use crate::schema::{auth_providers, user_consents, users};
-use crate::users::UserRow;
+use crate::user_rows::UserRow;
 
 /// Longest stored IP address text.
 const IP_MAX: usize = 45;
@@ -75,14 +75,11 @@ pub(crate) async fn record(
     user: Uuid,
     c: &NewConsents,
 ) -> QueryResult<bool> {
-    conn.transaction::<_, diesel::result::Error, _>(async move |conn| {
-        if active_user(conn, user).await?.is_none() {
-            return Ok(false);
-        }
-        insert(conn, user, c).await?;
-        Ok(true)
-    })
-    .await
+    if active_user(conn, user).await?.is_none() {
+        return Ok(false);
+    }
+    insert(conn, user, c).await?;
+    Ok(true)
 }
 
 /// The user's rows, `agreed_at` desc then `consent_type`, at most `limit`.

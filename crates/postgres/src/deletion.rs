@@ -3,9 +3,8 @@
 //! the creator hand-over — no pushes.
 
 use diesel::prelude::*;
-use diesel::result::Error as DieselError;
 use diesel::sql_types::{Bool, Text, Uuid as SqlUuid};
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use pursue_ports::outbox::{EmailMessage, OutboxMessage};
 use uuid::Uuid;
 
@@ -43,30 +42,27 @@ pub(crate) async fn soft_delete(
     farewell: EmailMessage,
 ) -> QueryResult<()> {
     let email_hash = email_hash.to_string();
-    conn.transaction::<_, DieselError, _>(async move |conn| {
-        let changed = diesel::update(
-            users::table
-                .filter(users::id.eq(user))
-                .filter(users::deleted_at.is_null()),
-        )
-        .set(users::deleted_at.eq(diesel::dsl::now))
+    let changed = diesel::update(
+        users::table
+            .filter(users::id.eq(user))
+            .filter(users::deleted_at.is_null()),
+    )
+    .set(users::deleted_at.eq(diesel::dsl::now))
+    .execute(conn)
+    .await?;
+    if changed == 0 {
+        return Ok(());
+    }
+    diesel::update(user_consents::table.filter(user_consents::user_id.eq(user)))
+        .set(user_consents::email_hash.eq(&email_hash))
         .execute(conn)
         .await?;
-        if changed == 0 {
-            return Ok(());
-        }
-        diesel::update(user_consents::table.filter(user_consents::user_id.eq(user)))
-            .set(user_consents::email_hash.eq(&email_hash))
-            .execute(conn)
-            .await?;
-        revoke_all(conn, user).await?;
-        diesel::delete(devices::table.filter(devices::user_id.eq(user)))
-            .execute(conn)
-            .await?;
-        remove_memberships(conn, user).await?;
-        enqueue(conn, &[OutboxMessage::Email(farewell)]).await
-    })
-    .await
+    revoke_all(conn, user).await?;
+    diesel::delete(devices::table.filter(devices::user_id.eq(user)))
+        .execute(conn)
+        .await?;
+    remove_memberships(conn, user).await?;
+    enqueue(conn, &[OutboxMessage::Email(farewell)]).await
 }
 
 /// Removes every membership of `user` inside the caller's transaction.

@@ -13,8 +13,9 @@ use pursue_ports::export::DataExport;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use crate::db::Db;
 use crate::deletion::table_exists;
-use crate::errors::{db_error, pool_error};
+use crate::errors::db_error;
 use crate::pool::PgPool;
 
 /// Most rows per section (a user's own data; far above any real account).
@@ -23,13 +24,13 @@ const SECTION_LIMIT: i64 = 100_000;
 /// The data export over `pool`.
 #[derive(Clone)]
 pub struct PgDataExport {
-    pool: PgPool,
+    db: Db,
 }
 
 impl PgDataExport {
     /// An export reader over `pool`.
     pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+        Self { db: Db::new(pool) }
     }
 }
 
@@ -191,7 +192,7 @@ async fn snapshot(conn: &mut AsyncPgConnection, user: Uuid) -> QueryResult<Optio
 #[async_trait]
 impl DataExport for PgDataExport {
     async fn export(&self, user: UserId) -> Result<Option<Value>, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        let mut conn = self.db.conn().await?;
         conn.build_transaction()
             .read_only()
             .repeatable_read()

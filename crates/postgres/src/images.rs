@@ -20,7 +20,8 @@ use pursue_ports::images::{
 };
 use uuid::Uuid;
 
-use crate::errors::{db_error, pool_error};
+use crate::db::Db;
+use crate::errors::db_error;
 use crate::pool::PgPool;
 use crate::schema::{groups, users};
 
@@ -31,13 +32,13 @@ use crate::schema::{groups, users};
 /// `updated_at` (the v1 trigger), hence the picture's ETag.
 #[derive(Clone)]
 pub struct PgImageStore {
-    pool: PgPool,
+    db: Db,
 }
 
 impl PgImageStore {
     /// A store over `pool`.
     pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+        Self { db: Db::new(pool) }
     }
 }
 
@@ -87,11 +88,7 @@ async fn list_kind(
 #[async_trait]
 impl ImageStore for PgImageStore {
     async fn put(&self, key: &ImageKey, bytes: Bytes, _mime: &str) -> Result<(), StoreError> {
-        let mut conn = self
-            .pool
-            .get()
-            .await
-            .map_err(|e| store_error(pool_error(e)))?;
+        let mut conn = self.db.conn().await.map_err(store_error)?;
         let data: &[u8] = &bytes;
         let updated = match key {
             ImageKey::Avatar(id) => {
@@ -117,11 +114,7 @@ impl ImageStore for PgImageStore {
     }
 
     async fn get(&self, key: &ImageKey) -> Result<Option<StoredImage>, StoreError> {
-        let mut conn = self
-            .pool
-            .get()
-            .await
-            .map_err(|e| store_error(pool_error(e)))?;
+        let mut conn = self.db.conn().await.map_err(store_error)?;
         let row: Option<(Option<Vec<u8>>, Option<String>)> = match key {
             ImageKey::Avatar(id) => {
                 users::table
@@ -150,11 +143,7 @@ impl ImageStore for PgImageStore {
     }
 
     async fn delete(&self, key: &ImageKey) -> Result<(), StoreError> {
-        let mut conn = self
-            .pool
-            .get()
-            .await
-            .map_err(|e| store_error(pool_error(e)))?;
+        let mut conn = self.db.conn().await.map_err(store_error)?;
         let none: Option<&[u8]> = None;
         match key {
             ImageKey::Avatar(id) => {
@@ -187,11 +176,7 @@ impl ImageStore for PgImageStore {
         after: Option<ImageKey>,
         limit: usize,
     ) -> Result<Vec<ImageKey>, StoreError> {
-        let mut conn = self
-            .pool
-            .get()
-            .await
-            .map_err(|e| store_error(pool_error(e)))?;
+        let mut conn = self.db.conn().await.map_err(store_error)?;
         let mut keys = Vec::new();
         for kind in [ImageKind::Avatar, ImageKind::GroupIcon] {
             let offset = match after {
@@ -220,13 +205,13 @@ impl ImageStore for PgImageStore {
 /// The [`ImageRefs`] in the `users` and `groups` rows.
 #[derive(Clone)]
 pub struct PgImageRefs {
-    pool: PgPool,
+    db: Db,
 }
 
 impl PgImageRefs {
     /// Rows over `pool`.
     pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+        Self { db: Db::new(pool) }
     }
 }
 
@@ -245,56 +230,71 @@ fn icon_record((id, icon_emoji, icon_color, has_icon, updated_at): IconRow) -> I
 #[async_trait]
 impl ImageRefs for PgImageRefs {
     async fn find(&self, key: &ImageKey) -> Result<Option<ImageRef>, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        let row: Option<(Option<String>, DateTime<Utc>)> = match key {
-            ImageKey::Avatar(id) => {
-                users::table
-                    .filter(users::id.eq(id))
-                    .filter(users::deleted_at.is_null())
-                    .select((users::avatar_mime_type, users::updated_at))
-                    .first(&mut conn)
-                    .await
-            }
-            ImageKey::GroupIcon(id) => {
-                groups::table
-                    .filter(groups::id.eq(id))
-                    .filter(groups::deleted_at.is_null())
-                    .select((groups::icon_mime_type, groups::updated_at))
-                    .first(&mut conn)
-                    .await
-            }
-        }
-        .optional()
-        .map_err(db_error)?;
-        Ok(match row {
-            Some((Some(mime), updated_at)) => Some(ImageRef { mime, updated_at }),
-            _ => None,
-        })
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    let row: Option<(Option<String>, DateTime<Utc>)> = match key {
+                        ImageKey::Avatar(id) => {
+                            users::table
+                                .filter(users::id.eq(id))
+                                .filter(users::deleted_at.is_null())
+                                .select((users::avatar_mime_type, users::updated_at))
+                                .first(conn)
+                                .await
+                        }
+                        ImageKey::GroupIcon(id) => {
+                            groups::table
+                                .filter(groups::id.eq(id))
+                                .filter(groups::deleted_at.is_null())
+                                .select((groups::icon_mime_type, groups::updated_at))
+                                .first(conn)
+                                .await
+                        }
+                    }
+                    .optional()
+                    .map_err(db_error)?;
+                    Ok(match row {
+                        Some((Some(mime), updated_at)) => Some(ImageRef { mime, updated_at }),
+                        _ => None,
+                    })
+                })
+            })
+            .await
     }
 
     async fn set_avatar(&self, user: UserId, mime: &str) -> Result<bool, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        let updated = diesel::update(users::table.filter(users::id.eq(user.as_uuid())))
-            .set(users::avatar_mime_type.eq(mime))
-            .execute(&mut conn)
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    let updated = diesel::update(users::table.filter(users::id.eq(user.as_uuid())))
+                        .set(users::avatar_mime_type.eq(mime))
+                        .execute(conn)
+                        .await
+                        .map_err(db_error)?;
+                    Ok(updated > 0)
+                })
+            })
             .await
-            .map_err(db_error)?;
-        Ok(updated > 0)
     }
 
     async fn clear_avatar(&self, user: UserId) -> Result<(), RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        let none_data: Option<&[u8]> = None;
-        let none_mime: Option<&str> = None;
-        diesel::update(users::table.filter(users::id.eq(user.as_uuid())))
-            .set((
-                users::avatar_data.eq(none_data),
-                users::avatar_mime_type.eq(none_mime),
-            ))
-            .execute(&mut conn)
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    let none_data: Option<&[u8]> = None;
+                    let none_mime: Option<&str> = None;
+                    diesel::update(users::table.filter(users::id.eq(user.as_uuid())))
+                        .set((
+                            users::avatar_data.eq(none_data),
+                            users::avatar_mime_type.eq(none_mime),
+                        ))
+                        .execute(conn)
+                        .await
+                        .map_err(db_error)?;
+                    Ok(())
+                })
+            })
             .await
-            .map_err(db_error)?;
-        Ok(())
     }
 
     async fn set_group_icon(
@@ -302,58 +302,68 @@ impl ImageRefs for PgImageRefs {
         group: GroupId,
         mime: &str,
     ) -> Result<Option<IconRecord>, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        let none: Option<&str> = None;
-        let row: Option<IconRow> = diesel::update(
-            groups::table
-                .filter(groups::id.eq(group.as_uuid()))
-                .filter(groups::deleted_at.is_null()),
-        )
-        .set((
-            groups::icon_mime_type.eq(mime),
-            groups::icon_emoji.eq(none),
-            groups::icon_color.eq(none),
-            groups::icon_url.eq(none),
-        ))
-        .returning((
-            groups::id,
-            groups::icon_emoji,
-            groups::icon_color,
-            groups::icon_mime_type.is_not_null(),
-            groups::updated_at,
-        ))
-        .get_result(&mut conn)
-        .await
-        .optional()
-        .map_err(db_error)?;
-        Ok(row.map(icon_record))
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    let none: Option<&str> = None;
+                    let row: Option<IconRow> = diesel::update(
+                        groups::table
+                            .filter(groups::id.eq(group.as_uuid()))
+                            .filter(groups::deleted_at.is_null()),
+                    )
+                    .set((
+                        groups::icon_mime_type.eq(mime),
+                        groups::icon_emoji.eq(none),
+                        groups::icon_color.eq(none),
+                        groups::icon_url.eq(none),
+                    ))
+                    .returning((
+                        groups::id,
+                        groups::icon_emoji,
+                        groups::icon_color,
+                        groups::icon_mime_type.is_not_null(),
+                        groups::updated_at,
+                    ))
+                    .get_result(conn)
+                    .await
+                    .optional()
+                    .map_err(db_error)?;
+                    Ok(row.map(icon_record))
+                })
+            })
+            .await
     }
 
     async fn clear_group_icon(&self, group: GroupId) -> Result<Option<IconRecord>, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        let none_data: Option<&[u8]> = None;
-        let none_mime: Option<&str> = None;
-        let row: Option<IconRow> = diesel::update(
-            groups::table
-                .filter(groups::id.eq(group.as_uuid()))
-                .filter(groups::deleted_at.is_null()),
-        )
-        .set((
-            groups::icon_data.eq(none_data),
-            groups::icon_mime_type.eq(none_mime),
-        ))
-        .returning((
-            groups::id,
-            groups::icon_emoji,
-            groups::icon_color,
-            groups::icon_mime_type.is_not_null(),
-            groups::updated_at,
-        ))
-        .get_result(&mut conn)
-        .await
-        .optional()
-        .map_err(db_error)?;
-        Ok(row.map(icon_record))
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    let none_data: Option<&[u8]> = None;
+                    let none_mime: Option<&str> = None;
+                    let row: Option<IconRow> = diesel::update(
+                        groups::table
+                            .filter(groups::id.eq(group.as_uuid()))
+                            .filter(groups::deleted_at.is_null()),
+                    )
+                    .set((
+                        groups::icon_data.eq(none_data),
+                        groups::icon_mime_type.eq(none_mime),
+                    ))
+                    .returning((
+                        groups::id,
+                        groups::icon_emoji,
+                        groups::icon_color,
+                        groups::icon_mime_type.is_not_null(),
+                        groups::updated_at,
+                    ))
+                    .get_result(conn)
+                    .await
+                    .optional()
+                    .map_err(db_error)?;
+                    Ok(row.map(icon_record))
+                })
+            })
+            .await
     }
 
     async fn referenced(&self, keys: &[ImageKey]) -> Result<Vec<ImageKey>, RepoError> {
@@ -367,28 +377,33 @@ impl ImageRefs for PgImageRefs {
             .filter(|k| k.kind() == ImageKind::GroupIcon)
             .map(ImageKey::owner)
             .collect();
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        let mut live = std::collections::HashSet::new();
-        if !avatars.is_empty() {
-            let ids: Vec<Uuid> = users::table
-                .filter(users::id.eq_any(&avatars))
-                .filter(users::avatar_mime_type.is_not_null())
-                .select(users::id)
-                .load(&mut conn)
-                .await
-                .map_err(db_error)?;
-            live.extend(ids.into_iter().map(ImageKey::Avatar));
-        }
-        if !icons.is_empty() {
-            let ids: Vec<Uuid> = groups::table
-                .filter(groups::id.eq_any(&icons))
-                .filter(groups::icon_mime_type.is_not_null())
-                .select(groups::id)
-                .load(&mut conn)
-                .await
-                .map_err(db_error)?;
-            live.extend(ids.into_iter().map(ImageKey::GroupIcon));
-        }
-        Ok(keys.iter().filter(|k| live.contains(k)).copied().collect())
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    let mut live = std::collections::HashSet::new();
+                    if !avatars.is_empty() {
+                        let ids: Vec<Uuid> = users::table
+                            .filter(users::id.eq_any(&avatars))
+                            .filter(users::avatar_mime_type.is_not_null())
+                            .select(users::id)
+                            .load(conn)
+                            .await
+                            .map_err(db_error)?;
+                        live.extend(ids.into_iter().map(ImageKey::Avatar));
+                    }
+                    if !icons.is_empty() {
+                        let ids: Vec<Uuid> = groups::table
+                            .filter(groups::id.eq_any(&icons))
+                            .filter(groups::icon_mime_type.is_not_null())
+                            .select(groups::id)
+                            .load(conn)
+                            .await
+                            .map_err(db_error)?;
+                        live.extend(ids.into_iter().map(ImageKey::GroupIcon));
+                    }
+                    Ok(keys.iter().filter(|k| live.contains(k)).copied().collect())
+                })
+            })
+            .await
     }
 }

@@ -1,14 +1,17 @@
 //! PostgreSQL adapter for Pursue: the diesel schema, the connection pool, embedded
-//! migrations, repository implementations of the ports, and the private local cluster
-//! used when no `DATABASE_URL` is configured (decision D9).
+//! migrations and repository implementations of the ports. The private local cluster used
+//! when no `DATABASE_URL` is configured (feature `embedded`) and the statement counter of
+//! the query-count tests (feature `testing`) live apart, in [`embedded`].
 
 mod accounts;
-pub mod cluster;
 mod common;
 pub mod connect;
 mod consents;
+mod db;
 mod deletion;
 pub mod devices;
+#[cfg(any(feature = "embedded", feature = "testing"))]
+pub mod embedded;
 pub mod errors;
 pub mod export;
 pub mod goals;
@@ -29,20 +32,22 @@ pub mod schema;
 pub mod social;
 pub mod subscription_store;
 pub mod subscriptions;
+mod user_rows;
 pub mod users;
 pub mod views;
 
-pub use cluster::{ClusterError, ClusterOptions, LocalCluster};
 pub use devices::PgDevices;
+#[cfg(feature = "embedded")]
+pub use embedded::cluster::{self, ClusterError, ClusterOptions, LocalCluster};
+#[cfg(feature = "testing")]
+pub use embedded::counter::{QueryCounter, build_counting_pool};
 pub use export::PgDataExport;
 pub use goals::PgGoals;
 pub use groups::PgGroups;
 pub use images::{PgImageRefs, PgImageStore};
 pub use notify::OutboxListener;
 pub use outbox_store::PgOutbox;
-pub use pool::{
-    PgPool, PoolSettings, QueryCounter, build_counting_pool, build_pool, ensure_database,
-};
+pub use pool::{PgPool, PoolSettings, build_pool, ensure_database};
 pub use probe::PgProbe;
 pub use progress::PgProgress;
 pub use social::{PgMilestones, PgSocial};

@@ -6,13 +6,14 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::result::Error as DieselError;
-use diesel_async::{AsyncConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
 use pursue_ports::error::RepoError;
 use pursue_ports::outbox::{ClaimedMessage, OutboxStore, OutboxTopic};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::errors::{db_error, pool_error};
+use crate::db::Db;
+use crate::errors::db_error;
 use crate::outbox::decode;
 use crate::pool::PgPool;
 use crate::schema::outbox;
@@ -20,29 +21,34 @@ use crate::schema::outbox;
 /// The outbox table.
 #[derive(Clone)]
 pub struct PgOutbox {
-    pool: PgPool,
+    db: Db,
 }
 
 impl PgOutbox {
     /// A store over `pool`.
     pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+        Self { db: Db::new(pool) }
     }
 
     /// Pending rows and the creation time of the oldest, for the backlog metrics.
     ///
     /// Errors: [`RepoError`].
     pub async fn backlog(&self) -> Result<(i64, Option<DateTime<Utc>>), RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        outbox::table
-            .filter(outbox::status.eq("pending"))
-            .select((
-                diesel::dsl::count_star(),
-                diesel::dsl::min(outbox::created_at),
-            ))
-            .first::<(i64, Option<DateTime<Utc>>)>(&mut conn)
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    outbox::table
+                        .filter(outbox::status.eq("pending"))
+                        .select((
+                            diesel::dsl::count_star(),
+                            diesel::dsl::min(outbox::created_at),
+                        ))
+                        .first::<(i64, Option<DateTime<Utc>>)>(conn)
+                        .await
+                        .map_err(db_error)
+                })
+            })
             .await
-            .map_err(db_error)
     }
 }
 
@@ -72,32 +78,33 @@ impl OutboxStore for PgOutbox {
     ) -> Result<Vec<ClaimedMessage>, RepoError> {
         let names: Vec<&'static str> = topics.iter().map(|t| t.as_str()).collect();
         let lease = chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(2));
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        let rows: Vec<(Uuid, String, Value, i32)> = conn
-            .transaction::<_, DieselError, _>(async move |conn| {
-                let due: Vec<(Uuid, String, Value, i32)> = outbox::table
-                    .filter(outbox::status.eq("pending"))
-                    .filter(outbox::topic.eq_any(names))
-                    .filter(outbox::available_at.le(diesel::dsl::now))
-                    .order(outbox::available_at.asc())
-                    .select((outbox::id, outbox::topic, outbox::payload, outbox::attempts))
-                    .limit(limit)
-                    .for_update()
-                    .skip_locked()
-                    .load(conn)
-                    .await?;
-                let ids: Vec<Uuid> = due.iter().map(|r| r.0).collect();
-                diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
-                    .set((
-                        outbox::attempts.eq(outbox::attempts + 1),
-                        outbox::available_at.eq(Utc::now() + lease),
-                    ))
-                    .execute(conn)
-                    .await?;
-                Ok(due)
+        let rows: Vec<(Uuid, String, Value, i32)> = self
+            .db
+            .write::<_, DieselError, _>(|conn| {
+                Box::pin(async move {
+                    let due: Vec<(Uuid, String, Value, i32)> = outbox::table
+                        .filter(outbox::status.eq("pending"))
+                        .filter(outbox::topic.eq_any(names))
+                        .filter(outbox::available_at.le(diesel::dsl::now))
+                        .order(outbox::available_at.asc())
+                        .select((outbox::id, outbox::topic, outbox::payload, outbox::attempts))
+                        .limit(limit)
+                        .for_update()
+                        .skip_locked()
+                        .load(conn)
+                        .await?;
+                    let ids: Vec<Uuid> = due.iter().map(|r| r.0).collect();
+                    diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
+                        .set((
+                            outbox::attempts.eq(outbox::attempts + 1),
+                            outbox::available_at.eq(Utc::now() + lease),
+                        ))
+                        .execute(conn)
+                        .await?;
+                    Ok(due)
+                })
             })
-            .await
-            .map_err(db_error)?;
+            .await?;
         Ok(rows
             .into_iter()
             .filter_map(|(id, topic, payload, attempts)| {
@@ -114,43 +121,58 @@ impl OutboxStore for PgOutbox {
     }
 
     async fn complete(&self, id: Uuid) -> Result<(), RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        diesel::update(outbox::table.find(id))
-            .set((
-                outbox::status.eq("done"),
-                outbox::processed_at.eq(diesel::dsl::now),
-                outbox::last_error.eq(None::<String>),
-            ))
-            .execute(&mut conn)
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    diesel::update(outbox::table.find(id))
+                        .set((
+                            outbox::status.eq("done"),
+                            outbox::processed_at.eq(diesel::dsl::now),
+                            outbox::last_error.eq(None::<String>),
+                        ))
+                        .execute(conn)
+                        .await
+                        .map(drop)
+                        .map_err(db_error)
+                })
+            })
             .await
-            .map(drop)
-            .map_err(db_error)
     }
 
     async fn retry_at(&self, id: Uuid, at: DateTime<Utc>, error: String) -> Result<(), RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        diesel::update(outbox::table.find(id))
-            .set((
-                outbox::available_at.eq(at),
-                outbox::last_error.eq(clip(error)),
-            ))
-            .execute(&mut conn)
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    diesel::update(outbox::table.find(id))
+                        .set((
+                            outbox::available_at.eq(at),
+                            outbox::last_error.eq(clip(error)),
+                        ))
+                        .execute(conn)
+                        .await
+                        .map(drop)
+                        .map_err(db_error)
+                })
+            })
             .await
-            .map(drop)
-            .map_err(db_error)
     }
 
     async fn fail(&self, id: Uuid, error: String) -> Result<(), RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        diesel::update(outbox::table.find(id))
-            .set((
-                outbox::status.eq("failed"),
-                outbox::processed_at.eq(diesel::dsl::now),
-                outbox::last_error.eq(clip(error)),
-            ))
-            .execute(&mut conn)
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    diesel::update(outbox::table.find(id))
+                        .set((
+                            outbox::status.eq("failed"),
+                            outbox::processed_at.eq(diesel::dsl::now),
+                            outbox::last_error.eq(clip(error)),
+                        ))
+                        .execute(conn)
+                        .await
+                        .map(drop)
+                        .map_err(db_error)
+                })
+            })
             .await
-            .map(drop)
-            .map_err(db_error)
     }
 }

@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use anyhow::Context;
-use diesel_async::pooled_connection::AsyncDieselConnectionManager;
 use diesel_async::pooled_connection::deadpool::Pool;
+use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use crate::connect::ConnectGate;
@@ -41,7 +41,7 @@ impl Default for PoolSettings {
 /// the pool heals after a database restart. While the database is unreachable, new
 /// connection attempts back off (see [`ConnectGate`]).
 pub fn build_pool(url: &str, settings: &PoolSettings) -> anyhow::Result<PgPool> {
-    let mut config = diesel_async::pooled_connection::ManagerConfig::default();
+    let mut config = ManagerConfig::default();
     let gate = ConnectGate::new();
     let statement_timeout = settings.statement_timeout;
     config.custom_setup = Box::new(move |url| {
@@ -53,6 +53,15 @@ pub fn build_pool(url: &str, settings: &PoolSettings) -> anyhow::Result<PgPool> 
             Ok(conn)
         })
     });
+    build_with(url, settings, config)
+}
+
+/// The pool over `url` with `settings`, each new connection set up by `config`.
+pub(crate) fn build_with(
+    url: &str,
+    settings: &PoolSettings,
+    config: ManagerConfig<AsyncPgConnection>,
+) -> anyhow::Result<PgPool> {
     let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
     Pool::builder(manager)
         .max_size(settings.max_size)
@@ -95,75 +104,4 @@ pub async fn ensure_database(admin_url: &str, database: &str) -> anyhow::Result<
             .with_context(|| format!("creating database {database}"))?;
     }
     Ok(())
-}
-
-/// Counts the SQL statements run on a pool's connections (the pool's ping excluded),
-/// so tests can prove that heavy reads issue a bounded number of queries.
-#[derive(Debug, Clone, Default)]
-pub struct QueryCounter(
-    std::sync::Arc<std::sync::atomic::AtomicUsize>,
-    std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-);
-
-impl QueryCounter {
-    /// Statements counted so far.
-    pub fn get(&self) -> usize {
-        std::sync::atomic::AtomicUsize::load(&self.0, std::sync::atomic::Ordering::SeqCst)
-    }
-
-    /// Starts counting from zero again.
-    pub fn reset(&self) {
-        self.0.store(0, std::sync::atomic::Ordering::SeqCst);
-        if let Ok(mut seen) = self.1.lock() {
-            seen.clear();
-        }
-    }
-
-    /// The statements counted since the last reset.
-    pub fn statements(&self) -> Vec<String> {
-        self.1.lock().map(|s| s.clone()).unwrap_or_default()
-    }
-}
-
-impl diesel::connection::Instrumentation for QueryCounter {
-    fn on_connection_event(&mut self, event: diesel::connection::InstrumentationEvent<'_>) {
-        if let diesel::connection::InstrumentationEvent::StartQuery { query, .. } = event {
-            // The pool's recycle check pings with `SELECT $1`; it is not the caller's query.
-            let sql = query.to_string();
-            if !sql.trim_start().starts_with("SELECT $1 --") && sql.trim() != "SELECT $1" {
-                self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                if let Ok(mut seen) = self.1.lock() {
-                    seen.push(sql);
-                }
-            }
-        }
-    }
-}
-
-/// Builds a pool like [`build_pool`] whose connections report every statement to
-/// `counter` (for query-count tests).
-pub fn build_counting_pool(
-    url: &str,
-    settings: &PoolSettings,
-    counter: QueryCounter,
-) -> anyhow::Result<PgPool> {
-    let mut config = diesel_async::pooled_connection::ManagerConfig::default();
-    config.custom_setup = Box::new(move |url| {
-        let url = url.to_string();
-        let counter = counter.clone();
-        Box::pin(async move {
-            let mut conn = AsyncPgConnection::establish(&url).await?;
-            conn.set_instrumentation(counter);
-            Ok(conn)
-        })
-    });
-    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
-    Pool::builder(manager)
-        .max_size(settings.max_size)
-        .wait_timeout(Some(settings.wait_timeout))
-        .create_timeout(Some(settings.connect_timeout))
-        .recycle_timeout(Some(settings.connect_timeout))
-        .runtime(deadpool::Runtime::Tokio1)
-        .build()
-        .context("building the PostgreSQL connection pool")
 }

@@ -22,7 +22,8 @@ use pursue_ports::subscription_store::{
 };
 use uuid::Uuid;
 
-use crate::errors::{db_error, pool_error};
+use crate::db::Db;
+use crate::errors::db_error;
 use crate::pool::PgPool;
 
 /// Which optional columns exist.
@@ -36,7 +37,7 @@ struct Columns {
 /// `subscription_downgrade_history` and the users cache columns.
 #[derive(Clone)]
 pub struct PgSubscriptions {
-    pool: PgPool,
+    db: Db,
     columns: Arc<OnceLock<Columns>>,
 }
 
@@ -44,7 +45,7 @@ impl PgSubscriptions {
     /// A store over `pool`.
     pub fn new(pool: PgPool) -> Self {
         Self {
-            pool,
+            db: Db::new(pool),
             columns: Arc::new(OnceLock::new()),
         }
     }
@@ -400,7 +401,7 @@ impl SubscriptionStore for PgSubscriptions {
         user: UserId,
         now: DateTime<Utc>,
     ) -> Result<SubscriptionFacts, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        let mut conn = self.db.conn().await?;
         let cols = columns(&self.columns, &mut conn).await.map_err(db_error)?;
         facts(&mut conn, cols, user.as_uuid(), now)
             .await
@@ -408,7 +409,7 @@ impl SubscriptionStore for PgSubscriptions {
     }
 
     async fn is_challenge_group(&self, group: GroupId) -> Result<bool, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        let mut conn = self.db.conn().await?;
         let cols = columns(&self.columns, &mut conn).await.map_err(db_error)?;
         if !cols.is_challenge {
             return Ok(false);
@@ -425,7 +426,7 @@ impl SubscriptionStore for PgSubscriptions {
     }
 
     async fn token_held_by_other(&self, user: UserId, token: &str) -> Result<bool, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        let mut conn = self.db.conn().await?;
         let f: Flag = diesel::sql_query(
             "SELECT EXISTS (SELECT 1 FROM user_subscriptions WHERE platform = 'google_play' \
              AND platform_purchase_token = $2 AND user_id <> $1) AS flag",
@@ -443,7 +444,7 @@ impl SubscriptionStore for PgSubscriptions {
         user: UserId,
         p: NewPurchase,
     ) -> Result<StoreOutcome, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        let mut conn = self.db.conn().await?;
         let cols = columns(&self.columns, &mut conn).await.map_err(db_error)?;
         conn.transaction::<_, diesel::result::Error, _>(async move |conn| {
             store(conn, cols, user.as_uuid(), p).await
@@ -457,7 +458,7 @@ impl SubscriptionStore for PgSubscriptions {
         user: UserId,
         now: DateTime<Utc>,
     ) -> Result<Option<StoredPurchase>, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        let mut conn = self.db.conn().await?;
         let row: Option<RowSql> = diesel::sql_query(format!(
             "SELECT {ROW_COLUMNS} FROM user_subscriptions WHERE user_id = $1 AND {ENTITLED} \
              AND platform_purchase_token IS NOT NULL ORDER BY started_at DESC LIMIT 1"
@@ -472,7 +473,7 @@ impl SubscriptionStore for PgSubscriptions {
     }
 
     async fn mark_cancelled(&self, id: Uuid) -> Result<(), RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        let mut conn = self.db.conn().await?;
         let cols = columns(&self.columns, &mut conn).await.map_err(db_error)?;
         conn.transaction::<_, diesel::result::Error, _>(async move |conn| {
             let row: RowSql = diesel::sql_query(format!(
@@ -500,7 +501,7 @@ impl SubscriptionStore for PgSubscriptions {
     }
 
     async fn select_group(&self, user: UserId, keep: GroupId) -> Result<SelectOutcome, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        let mut conn = self.db.conn().await?;
         let cols = columns(&self.columns, &mut conn).await.map_err(db_error)?;
         conn.transaction::<_, diesel::result::Error, _>(async move |conn| {
             select(conn, cols, user.as_uuid(), keep.as_uuid()).await
@@ -514,7 +515,7 @@ impl SubscriptionStore for PgSubscriptions {
         before: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<StoredPurchase>, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        let mut conn = self.db.conn().await?;
         let rows: Vec<RowSql> = diesel::sql_query(format!(
             "SELECT {ROW_COLUMNS} FROM user_subscriptions WHERE platform = 'google_play' \
              AND platform_purchase_token IS NOT NULL \
@@ -530,7 +531,7 @@ impl SubscriptionStore for PgSubscriptions {
     }
 
     async fn expire(&self, id: Uuid) -> Result<(), RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        let mut conn = self.db.conn().await?;
         let cols = columns(&self.columns, &mut conn).await.map_err(db_error)?;
         conn.transaction::<_, diesel::result::Error, _>(async move |conn| {
             let row: Option<RowSql> = diesel::sql_query(format!(
@@ -566,7 +567,7 @@ impl SubscriptionStore for PgSubscriptions {
             #[diesel(sql_type = Array<SqlUuid>)]
             groups: Vec<Uuid>,
         }
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        let mut conn = self.db.conn().await?;
         let cols = columns(&self.columns, &mut conn).await.map_err(db_error)?;
         let active = cols.active_non_challenge();
         let rows: Vec<CandidateSql> = diesel::sql_query(format!(
@@ -599,7 +600,7 @@ impl SubscriptionStore for PgSubscriptions {
     }
 
     async fn refresh_cache(&self, user: UserId) -> Result<(), RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
+        let mut conn = self.db.conn().await?;
         let cols = columns(&self.columns, &mut conn).await.map_err(db_error)?;
         refresh_cache(&mut conn, cols, user.as_uuid())
             .await

@@ -9,20 +9,21 @@ use pursue_domain::subscription::Tier;
 use pursue_ports::error::RepoError;
 use pursue_ports::subscriptions::TierSource;
 
-use crate::errors::{db_error, pool_error};
+use crate::db::Db;
+use crate::errors::db_error;
 use crate::pool::PgPool;
 use crate::schema::user_subscriptions;
 
 /// Subscription tiers computed from stored purchases.
 #[derive(Clone)]
 pub struct PgTiers {
-    pool: PgPool,
+    db: Db,
 }
 
 impl PgTiers {
     /// A source over `pool`.
     pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+        Self { db: Db::new(pool) }
     }
 }
 
@@ -44,7 +45,8 @@ pub async fn tier_of(conn: &mut AsyncPgConnection, user: UserId) -> QueryResult<
 #[async_trait]
 impl TierSource for PgTiers {
     async fn tier_of(&self, user: UserId) -> Result<Tier, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        tier_of(&mut conn, user).await.map_err(db_error)
+        self.db
+            .read(|conn| Box::pin(async move { tier_of(conn, user).await.map_err(db_error) }))
+            .await
     }
 }

@@ -4,7 +4,6 @@ use pursue_domain::ids::UserId;
 use pursue_domain::user::{DisplayName, Email};
 use pursue_ports::google::{GoogleError, GoogleIdentity};
 use pursue_ports::users::{CreateAccountError, GoogleLink, LinkError, NewGoogleAccount};
-use uuid::Uuid;
 
 use super::{AccountError, AccountService, Session};
 
@@ -108,7 +107,7 @@ impl AccountService {
                 DisplayName::truncated(local).ok()
             })
             .ok_or(AccountError::InvalidGoogleToken)?;
-        let id = UserId::from_uuid(Uuid::new_v4());
+        let id = UserId::from_uuid(self.ids.new_id());
         let (access_token, refresh_token, row) = self.issue_session(id, email.as_str())?;
         let account = NewGoogleAccount {
             id,

@@ -15,6 +15,8 @@ mod sessions;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_clock;
+#[cfg(test)]
 mod tests_more;
 
 use std::sync::Arc;
@@ -23,10 +25,10 @@ use chrono::NaiveDate;
 use pursue_domain::ids::UserId;
 use pursue_domain::user::{ConsentAction, PolicyVersion, signup_consent_types};
 use pursue_ports::auth::{CryptoError, PasswordHasher, TokenService};
+use pursue_ports::clock::{Clock, IdGen, RandomIds, SystemClock};
 use pursue_ports::error::RepoError;
 use pursue_ports::google::GoogleVerifier;
 use pursue_ports::users::{NewConsents, NewRefreshToken, UserRecord, UserRepository};
-use uuid::Uuid;
 
 pub use authenticate::AuthError;
 pub use consents::ConsentStatus;
@@ -157,6 +159,8 @@ pub struct AccountService {
     tokens: Arc<dyn TokenService>,
     google: Option<Arc<dyn GoogleVerifier>>,
     settings: AccountSettings,
+    clock: Arc<dyn Clock>,
+    ids: Arc<dyn IdGen>,
 }
 
 impl AccountService {
@@ -172,12 +176,26 @@ impl AccountService {
             tokens,
             google: None,
             settings: AccountSettings::default(),
+            clock: Arc::new(SystemClock),
+            ids: Arc::new(RandomIds),
         }
     }
 
     /// Enables Google sign-in with `verifier`.
     pub fn with_google(mut self, verifier: Arc<dyn GoogleVerifier>) -> Self {
         self.google = Some(verifier);
+        self
+    }
+
+    /// Reads the time from `clock` (token and code expiry) instead of the system clock.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Takes new user and session ids from `ids` instead of random ones.
+    pub fn with_ids(mut self, ids: Arc<dyn IdGen>) -> Self {
+        self.ids = ids;
         self
     }
 
@@ -201,7 +219,7 @@ impl AccountService {
 
     /// A refresh token and its row for a new session of `user`.
     fn issue_refresh_row(&self, user: UserId) -> Result<(String, NewRefreshToken), CryptoError> {
-        let token_id = Uuid::new_v4();
+        let token_id = self.ids.new_id();
         let refresh = self.tokens.issue_refresh(user.as_uuid(), token_id)?;
         let row = NewRefreshToken {
             id: token_id,

@@ -3,7 +3,6 @@
 use pursue_domain::ids::UserId;
 use pursue_domain::user::{AdultBirthDate, DisplayName, Email, Password};
 use pursue_ports::users::{CreateAccountError, NewAccount};
-use uuid::Uuid;
 
 use super::{AccountError, AccountService, Session};
 
@@ -24,7 +23,7 @@ impl AccountService {
             return Err(AccountError::EmailExists);
         }
         let password_hash = self.hasher.hash(password.expose()).await?;
-        let id = UserId::from_uuid(Uuid::new_v4());
+        let id = UserId::from_uuid(self.ids.new_id());
         let (access_token, refresh_token, session) = self.issue_session(id, email.as_str())?;
         let account = NewAccount {
             id,

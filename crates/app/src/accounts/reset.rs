@@ -1,6 +1,6 @@
 //! `forgot_password` and `reset_password`.
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use pursue_domain::user::{Email, Password};
 use pursue_ports::users::NewResetToken;
 
@@ -20,7 +20,7 @@ impl AccountService {
         let token = self.tokens.random_token();
         let row = NewResetToken {
             token_hash: self.tokens.fingerprint(&token),
-            expires_at: Utc::now() + Duration::minutes(RESET_TTL_MINUTES),
+            expires_at: self.clock.now() + Duration::minutes(RESET_TTL_MINUTES),
         };
         let link = format!(
             "{}/reset-password?token={token}",

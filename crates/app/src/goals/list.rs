@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use pursue_domain::decimal::Decimal2;
 use pursue_domain::ids::{GoalId, GroupId, UserId};
 use pursue_domain::period::{Period, Timezone};
@@ -90,7 +90,7 @@ impl GoalService {
                 })
                 .collect());
         }
-        let today = zone.today(Utc::now());
+        let today = zone.today(self.clock.now());
         let periods: Vec<Period> = goals
             .iter()
             .map(|g| Period::containing(today, g.cadence))

@@ -8,7 +8,6 @@ use pursue_domain::role::GroupAction;
 use pursue_ports::goals::{GoalPatch, GoalRecord};
 use pursue_ports::users::UserRecord;
 use serde_json::json;
-use uuid::Uuid;
 
 use super::GoalService;
 use crate::errors::CoreError;
@@ -26,7 +25,7 @@ impl GoalService {
     ) -> Result<GoalRecord, CoreError> {
         let (record, _) = access(&*self.groups, group, caller.id, GroupAction::ManageGoals).await?;
         self.subscriptions.check_write(caller.id, group).await?;
-        let id = GoalId::from_uuid(Uuid::new_v4());
+        let id = GoalId::from_uuid(self.ids.new_id());
         let title = spec.title().as_str().to_string();
         let act = activity(
             ActivityType::GoalAdded,

@@ -7,10 +7,13 @@ mod manage;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_clock;
 
 use std::sync::Arc;
 
 use pursue_domain::ids::GoalId;
+use pursue_ports::clock::{Clock, IdGen, RandomIds, SystemClock};
 use pursue_ports::goals::{GoalRecord, GoalRepository};
 use pursue_ports::groups::GroupRepository;
 use pursue_ports::subscription_store::SubscriptionStore;
@@ -27,6 +30,8 @@ pub struct GoalService {
     groups: Arc<dyn GroupRepository>,
     goals: Arc<dyn GoalRepository>,
     subscriptions: SubscriptionGate,
+    clock: Arc<dyn Clock>,
+    ids: Arc<dyn IdGen>,
 }
 
 impl GoalService {
@@ -36,7 +41,21 @@ impl GoalService {
             groups,
             goals,
             subscriptions: SubscriptionGate::default(),
+            clock: Arc::new(SystemClock),
+            ids: Arc::new(RandomIds),
         }
+    }
+
+    /// Reads the time from `clock` (the current period) instead of the system clock.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Takes new goal ids from `ids` instead of random ones.
+    pub fn with_ids(mut self, ids: Arc<dyn IdGen>) -> Self {
+        self.ids = ids;
+        self
     }
 
     /// Runs the subscription write check on goal writes through `store`.

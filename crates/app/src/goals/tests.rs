@@ -20,11 +20,11 @@ fn uid(n: u128) -> UserId {
     UserId::from_uuid(Uuid::from_u128(n))
 }
 
-fn gid() -> GroupId {
+pub(super) fn gid() -> GroupId {
     GroupId::from_uuid(Uuid::from_u128(9))
 }
 
-fn caller() -> UserRecord {
+pub(super) fn caller() -> UserRecord {
     UserRecord {
         id: uid(1),
         email: "ann@example.com".into(),
@@ -36,7 +36,7 @@ fn caller() -> UserRecord {
     }
 }
 
-fn goal(n: u128, cadence: Cadence) -> GoalRecord {
+pub(super) fn goal(n: u128, cadence: Cadence) -> GoalRecord {
     GoalRecord {
         id: GoalId::from_uuid(Uuid::from_u128(n)),
         group_id: gid(),
@@ -54,7 +54,7 @@ fn goal(n: u128, cadence: Cadence) -> GoalRecord {
     }
 }
 
-fn member(n: u128, role: Role) -> MemberRecord {
+pub(super) fn member(n: u128, role: Role) -> MemberRecord {
     MemberRecord {
         user_id: uid(n),
         display_name: format!("user{n}"),

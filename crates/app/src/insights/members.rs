@@ -55,7 +55,7 @@ impl InsightService {
             .views
             .timezones(members.iter().map(|m| m.user_id).collect())
             .await?;
-        let now = Utc::now();
+        let now = self.clock.now();
         let ranges: Vec<Period> = members
             .iter()
             .map(|m| {

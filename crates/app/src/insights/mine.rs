@@ -1,6 +1,6 @@
 //! `my_progress`: streaks, the week strip, the heatmap and per-goal breakdowns.
 
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{Days, NaiveDate};
 use pursue_domain::ids::GoalId;
 use pursue_domain::period::{Period, Timezone};
 use pursue_domain::progress::insights::{
@@ -84,7 +84,7 @@ impl InsightService {
             Some(z) => z,
             None => self.zone_of(caller.id).await?,
         };
-        let today = zone.today(Utc::now());
+        let today = zone.today(self.clock.now());
         let window = window(query.start, query.end, today)?;
         let tracked = self.views.tracked_goals(caller.id).await?;
         let goals: Vec<GoalFacts> = tracked.iter().map(|t| facts(&t.goal, &zone)).collect();

@@ -17,6 +17,7 @@ use pursue_domain::ids::UserId;
 use pursue_domain::period::Timezone;
 use pursue_domain::progress::insights::GoalFacts;
 use pursue_domain::subscription::Tier;
+use pursue_ports::clock::{Clock, SystemClock};
 use pursue_ports::goals::{GoalRecord, GoalRepository};
 use pursue_ports::groups::GroupRepository;
 use pursue_ports::subscriptions::TierSource;
@@ -39,6 +40,7 @@ pub struct InsightService {
     goals: Arc<dyn GoalRepository>,
     views: Arc<dyn ProgressViews>,
     tiers: Arc<dyn TierSource>,
+    clock: Arc<dyn Clock>,
 }
 
 impl InsightService {
@@ -54,7 +56,14 @@ impl InsightService {
             goals,
             views,
             tiers,
+            clock: Arc::new(SystemClock),
         }
+    }
+
+    /// Reads the time from `clock` (today's periods) instead of the system clock.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// The stored zone of `user` (unknown or invalid → UTC).

@@ -17,6 +17,8 @@ pub use limits::{GroupLimitAction, GroupLimitReached};
 mod downgrade_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_clock;
 
 use std::sync::Arc;
 
@@ -24,6 +26,7 @@ use chrono::{DateTime, Utc};
 use pursue_domain::ids::{GroupId, UserId};
 use pursue_domain::purchase::{PREMIUM_PRODUCT_ID, RowStatus};
 use pursue_domain::subscription_state::{SubscriptionState, WriteDenied};
+use pursue_ports::clock::{Clock, SystemClock};
 use pursue_ports::error::RepoError;
 use pursue_ports::purchases::{PurchaseError, PurchaseVerifier};
 use pursue_ports::subscription_store::{
@@ -90,6 +93,7 @@ pub struct Cancelled {
 pub struct SubscriptionService {
     store: Arc<dyn SubscriptionStore>,
     play: Arc<dyn PurchaseVerifier>,
+    clock: Arc<dyn Clock>,
 }
 
 fn unavailable(e: PurchaseError) -> SubscriptionError {
@@ -102,12 +106,22 @@ fn unavailable(e: PurchaseError) -> SubscriptionError {
 impl SubscriptionService {
     /// Wires the ports.
     pub fn new(store: Arc<dyn SubscriptionStore>, play: Arc<dyn PurchaseVerifier>) -> Self {
-        Self { store, play }
+        Self {
+            store,
+            play,
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// Reads the time from `clock` (subscription expiry) instead of the system clock.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// The computed state of `user` now.
     pub async fn state(&self, user: UserId) -> Result<SubscriptionState, RepoError> {
-        let facts = self.store.facts(user, Utc::now()).await?;
+        let facts = self.store.facts(user, self.clock.now()).await?;
         Ok(SubscriptionState::compute(&facts))
     }
 
@@ -144,7 +158,7 @@ impl SubscriptionService {
             .await
             .map_err(unavailable)?;
         let row = purchase
-            .to_row(Utc::now())
+            .to_row(self.clock.now())
             .filter(|r| r.entitled)
             .ok_or(SubscriptionError::InvalidToken)?;
         let outcome = self
@@ -169,7 +183,7 @@ impl SubscriptionService {
     pub async fn cancel(&self, user: UserId) -> Result<Cancelled, SubscriptionError> {
         let row = self
             .store
-            .premium_purchase(user, Utc::now())
+            .premium_purchase(user, self.clock.now())
             .await?
             .ok_or(SubscriptionError::NotFound)?;
         self.play

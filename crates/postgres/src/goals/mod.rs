@@ -16,20 +16,21 @@ use pursue_ports::outbox::PushEvent;
 use uuid::Uuid;
 
 use crate::common::{corrupt, to_decimal};
-use crate::errors::{db_error, pool_error};
+use crate::db::Db;
+use crate::errors::db_error;
 use crate::pool::PgPool;
 use crate::schema::{goals, progress_entries};
 
 /// Goals in the `goals` table, and entry reads over `progress_entries`.
 #[derive(Clone)]
 pub struct PgGoals {
-    pool: PgPool,
+    db: Db,
 }
 
 impl PgGoals {
     /// A repository over `pool`.
     pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+        Self { db: Db::new(pool) }
     }
 }
 
@@ -128,20 +129,25 @@ impl GoalRepository for PgGoals {
         activity: NewActivity,
         push: PushEvent,
     ) -> Result<GoalRecord, CapError> {
-        write::create_goal(&self.pool, id, group, actor, spec, activity, push).await
+        write::create_goal(&self.db, id, group, actor, spec, activity, push).await
     }
 
     async fn find_goal(&self, id: GoalId) -> Result<Option<GoalRecord>, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        goals::table
-            .filter(goals::id.eq(id.as_uuid()))
-            .select(GoalRow::as_select())
-            .first::<GoalRow>(&mut conn)
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    goals::table
+                        .filter(goals::id.eq(id.as_uuid()))
+                        .select(GoalRow::as_select())
+                        .first::<GoalRow>(conn)
+                        .await
+                        .optional()
+                        .map_err(db_error)?
+                        .map(GoalRow::into_record)
+                        .transpose()
+                })
+            })
             .await
-            .optional()
-            .map_err(db_error)?
-            .map(GoalRow::into_record)
-            .transpose()
     }
 
     async fn list_goals(
@@ -149,29 +155,34 @@ impl GoalRepository for PgGoals {
         group: GroupId,
         filter: GoalFilter,
     ) -> Result<Vec<GoalRecord>, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        let mut query = goals::table
-            .filter(goals::group_id.eq(group.as_uuid()))
-            .select(GoalRow::as_select())
-            .order((
-                goals::deleted_at.asc().nulls_first(),
-                goals::created_at.desc(),
-                goals::id.asc(),
-            ))
-            .into_boxed();
-        if let Some(c) = filter.cadence {
-            query = query.filter(goals::cadence.eq(c.as_str()));
-        }
-        if !filter.include_archived {
-            query = query.filter(goals::deleted_at.is_null());
-        }
-        query
-            .load::<GoalRow>(&mut conn)
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    let mut query = goals::table
+                        .filter(goals::group_id.eq(group.as_uuid()))
+                        .select(GoalRow::as_select())
+                        .order((
+                            goals::deleted_at.asc().nulls_first(),
+                            goals::created_at.desc(),
+                            goals::id.asc(),
+                        ))
+                        .into_boxed();
+                    if let Some(c) = filter.cadence {
+                        query = query.filter(goals::cadence.eq(c.as_str()));
+                    }
+                    if !filter.include_archived {
+                        query = query.filter(goals::deleted_at.is_null());
+                    }
+                    query
+                        .load::<GoalRow>(conn)
+                        .await
+                        .map_err(db_error)?
+                        .into_iter()
+                        .map(GoalRow::into_record)
+                        .collect()
+                })
+            })
             .await
-            .map_err(db_error)?
-            .into_iter()
-            .map(GoalRow::into_record)
-            .collect()
     }
 
     async fn update_goal(
@@ -180,7 +191,7 @@ impl GoalRepository for PgGoals {
         patch: GoalPatch,
         activity: Option<NewActivity>,
     ) -> Result<Option<GoalRecord>, RepoError> {
-        write::update_goal(&self.pool, id, patch, activity).await
+        write::update_goal(&self.db, id, patch, activity).await
     }
 
     async fn archive_goal(
@@ -190,7 +201,7 @@ impl GoalRepository for PgGoals {
         activity: NewActivity,
         push: PushEvent,
     ) -> Result<bool, RepoError> {
-        write::archive_goal(&self.pool, id, actor, activity, push).await
+        write::archive_goal(&self.db, id, actor, activity, push).await
     }
 
     async fn entries_between(
@@ -200,32 +211,37 @@ impl GoalRepository for PgGoals {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> Result<Vec<EntryRecord>, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        let ids: Vec<Uuid> = goals.iter().map(GoalId::as_uuid).collect();
-        let mut query = progress_entries::table
-            .filter(progress_entries::goal_id.eq_any(ids))
-            .select(EntryRow::as_select())
-            .order((
-                progress_entries::period_start.asc(),
-                progress_entries::logged_at.asc(),
-                progress_entries::id.asc(),
-            ))
-            .into_boxed();
-        if let Some(u) = user {
-            query = query.filter(progress_entries::user_id.eq(u.as_uuid()));
-        }
-        if let Some(f) = from {
-            query = query.filter(progress_entries::period_start.ge(f));
-        }
-        if let Some(t) = to {
-            query = query.filter(progress_entries::period_start.le(t));
-        }
-        query
-            .load::<EntryRow>(&mut conn)
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    let ids: Vec<Uuid> = goals.iter().map(GoalId::as_uuid).collect();
+                    let mut query = progress_entries::table
+                        .filter(progress_entries::goal_id.eq_any(ids))
+                        .select(EntryRow::as_select())
+                        .order((
+                            progress_entries::period_start.asc(),
+                            progress_entries::logged_at.asc(),
+                            progress_entries::id.asc(),
+                        ))
+                        .into_boxed();
+                    if let Some(u) = user {
+                        query = query.filter(progress_entries::user_id.eq(u.as_uuid()));
+                    }
+                    if let Some(f) = from {
+                        query = query.filter(progress_entries::period_start.ge(f));
+                    }
+                    if let Some(t) = to {
+                        query = query.filter(progress_entries::period_start.le(t));
+                    }
+                    query
+                        .load::<EntryRow>(conn)
+                        .await
+                        .map_err(db_error)?
+                        .into_iter()
+                        .map(EntryRow::into_record)
+                        .collect()
+                })
+            })
             .await
-            .map_err(db_error)?
-            .into_iter()
-            .map(EntryRow::into_record)
-            .collect()
     }
 }

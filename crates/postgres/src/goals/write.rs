@@ -1,7 +1,7 @@
 //! Creating, editing and archiving goals.
 
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
 use pursue_domain::caps::{CapExceeded, CappedResource, check_cap};
 use pursue_domain::goal::NewGoalSpec;
 use pursue_domain::ids::{GoalId, GroupId, UserId};
@@ -15,12 +15,12 @@ use super::GoalRow;
 use crate::common::{
     TxError, enqueue_push, from_decimal, insert_activity, load_group, trigger_cap,
 };
-use crate::errors::{db_error, pool_error};
-use crate::pool::PgPool;
+use crate::db::Db;
+use crate::errors::db_error;
 use crate::schema::goals;
 
 pub(super) async fn create_goal(
-    pool: &PgPool,
+    db: &Db,
     id: GoalId,
     group: GroupId,
     actor: UserId,
@@ -28,40 +28,41 @@ pub(super) async fn create_goal(
     activity: NewActivity,
     push: PushEvent,
 ) -> Result<GoalRecord, CapError> {
-    let mut conn = pool.get().await.map_err(pool_error)?;
-    let result = conn
-        .transaction::<_, TxError<CapExceeded>, _>(async move |conn| {
-            let gid = group.as_uuid();
-            load_group(conn, gid, true).await?;
-            let active: i64 = goals::table
-                .filter(goals::group_id.eq(gid))
-                .filter(goals::deleted_at.is_null())
-                .count()
-                .get_result(conn)
-                .await?;
-            check_cap(CappedResource::GroupGoals, active).map_err(TxError::Business)?;
-            let row: GoalRow = diesel::insert_into(goals::table)
-                .values((
-                    goals::id.eq(id.as_uuid()),
-                    goals::group_id.eq(gid),
-                    goals::title.eq(spec.title().as_str()),
-                    goals::description.eq(spec.description().map(|d| d.as_str())),
-                    goals::cadence.eq(spec.cadence().as_str()),
-                    goals::metric_type.eq(spec.metric().as_str()),
-                    goals::target_value.eq(spec.target().map(|t| from_decimal(t.value()))),
-                    goals::unit.eq(spec.unit().map(|u| u.as_str())),
-                    goals::active_days.eq(spec.active_days().map(|d| d.bits())),
-                    goals::log_title_prompt.eq(spec.log_title_prompt().map(|p| p.as_str())),
-                    goals::created_by_user_id.eq(Some(actor.as_uuid())),
-                ))
-                .returning(GoalRow::as_returning())
-                .get_result(conn)
-                .await?;
-            insert_activity(conn, gid, &activity).await?;
-            enqueue_push(conn, gid, actor.as_uuid(), push).await?;
-            Ok(row)
+    let result = db
+        .transaction::<_, TxError<CapExceeded>, _>(|conn| {
+            Box::pin(async move {
+                let gid = group.as_uuid();
+                load_group(conn, gid, true).await?;
+                let active: i64 = goals::table
+                    .filter(goals::group_id.eq(gid))
+                    .filter(goals::deleted_at.is_null())
+                    .count()
+                    .get_result(conn)
+                    .await?;
+                check_cap(CappedResource::GroupGoals, active).map_err(TxError::Business)?;
+                let row: GoalRow = diesel::insert_into(goals::table)
+                    .values((
+                        goals::id.eq(id.as_uuid()),
+                        goals::group_id.eq(gid),
+                        goals::title.eq(spec.title().as_str()),
+                        goals::description.eq(spec.description().map(|d| d.as_str())),
+                        goals::cadence.eq(spec.cadence().as_str()),
+                        goals::metric_type.eq(spec.metric().as_str()),
+                        goals::target_value.eq(spec.target().map(|t| from_decimal(t.value()))),
+                        goals::unit.eq(spec.unit().map(|u| u.as_str())),
+                        goals::active_days.eq(spec.active_days().map(|d| d.bits())),
+                        goals::log_title_prompt.eq(spec.log_title_prompt().map(|p| p.as_str())),
+                        goals::created_by_user_id.eq(Some(actor.as_uuid())),
+                    ))
+                    .returning(GoalRow::as_returning())
+                    .get_result(conn)
+                    .await?;
+                insert_activity(conn, gid, &activity).await?;
+                enqueue_push(conn, gid, actor.as_uuid(), push).await?;
+                Ok(row)
+            })
         })
-        .await;
+        .await?;
     match result {
         Ok(row) => Ok(row.into_record()?),
         Err(TxError::Business(cap)) => Err(CapError::Cap(cap)),
@@ -81,12 +82,11 @@ struct GoalChanges<'a> {
 }
 
 pub(super) async fn update_goal(
-    pool: &PgPool,
+    db: &Db,
     id: GoalId,
     patch: GoalPatch,
     activity: Option<NewActivity>,
 ) -> Result<Option<GoalRecord>, RepoError> {
-    let mut conn = pool.get().await.map_err(pool_error)?;
     let changes = GoalChanges {
         title: patch.title.as_ref().map(|t| t.as_str()),
         description: patch
@@ -97,64 +97,65 @@ pub(super) async fn update_goal(
     };
     let unchanged =
         changes.title.is_none() && changes.description.is_none() && changes.active_days.is_none();
-    let row: Option<GoalRow> = conn
-        .transaction::<_, diesel::result::Error, _>(async move |conn| {
-            let target = goals::table
-                .filter(goals::id.eq(id.as_uuid()))
-                .filter(goals::deleted_at.is_null());
-            let row: Option<GoalRow> = if unchanged {
-                target
-                    .select(GoalRow::as_select())
-                    .first(conn)
-                    .await
-                    .optional()?
-            } else {
-                diesel::update(target)
-                    .set(&changes)
-                    .returning(GoalRow::as_returning())
-                    .get_result(conn)
-                    .await
-                    .optional()?
-            };
-            if let (Some(row), Some(activity)) = (&row, &activity) {
-                insert_activity(conn, row.group_id(), activity).await?;
-            }
-            Ok(row)
+    let row: Option<GoalRow> = db
+        .write::<_, diesel::result::Error, _>(|conn| {
+            Box::pin(async move {
+                let target = goals::table
+                    .filter(goals::id.eq(id.as_uuid()))
+                    .filter(goals::deleted_at.is_null());
+                let row: Option<GoalRow> = if unchanged {
+                    target
+                        .select(GoalRow::as_select())
+                        .first(conn)
+                        .await
+                        .optional()?
+                } else {
+                    diesel::update(target)
+                        .set(&changes)
+                        .returning(GoalRow::as_returning())
+                        .get_result(conn)
+                        .await
+                        .optional()?
+                };
+                if let (Some(row), Some(activity)) = (&row, &activity) {
+                    insert_activity(conn, row.group_id(), activity).await?;
+                }
+                Ok(row)
+            })
         })
-        .await
-        .map_err(db_error)?;
+        .await?;
     row.map(GoalRow::into_record).transpose()
 }
 
 pub(super) async fn archive_goal(
-    pool: &PgPool,
+    db: &Db,
     id: GoalId,
     actor: UserId,
     activity: NewActivity,
     push: PushEvent,
 ) -> Result<bool, RepoError> {
-    let mut conn = pool.get().await.map_err(pool_error)?;
-    conn.transaction::<_, diesel::result::Error, _>(async move |conn| {
-        let group: Option<uuid::Uuid> = diesel::update(
-            goals::table
-                .filter(goals::id.eq(id.as_uuid()))
-                .filter(goals::deleted_at.is_null()),
-        )
-        .set((
-            goals::deleted_at.eq(Some(chrono::Utc::now())),
-            goals::deleted_by_user_id.eq(Some(actor.as_uuid())),
-        ))
-        .returning(goals::group_id)
-        .get_result(conn)
-        .await
-        .optional()?;
-        let Some(gid) = group else {
-            return Ok(false);
-        };
-        insert_activity(conn, gid, &activity).await?;
-        enqueue_push(conn, gid, actor.as_uuid(), push).await?;
-        Ok(true)
+    db.write::<_, diesel::result::Error, _>(|conn| {
+        Box::pin(async move {
+            let group: Option<uuid::Uuid> = diesel::update(
+                goals::table
+                    .filter(goals::id.eq(id.as_uuid()))
+                    .filter(goals::deleted_at.is_null()),
+            )
+            .set((
+                goals::deleted_at.eq(Some(chrono::Utc::now())),
+                goals::deleted_by_user_id.eq(Some(actor.as_uuid())),
+            ))
+            .returning(goals::group_id)
+            .get_result(conn)
+            .await
+            .optional()?;
+            let Some(gid) = group else {
+                return Ok(false);
+            };
+            insert_activity(conn, gid, &activity).await?;
+            enqueue_push(conn, gid, actor.as_uuid(), push).await?;
+            Ok(true)
+        })
     })
     .await
-    .map_err(db_error)
 }

@@ -19,19 +19,20 @@ use pursue_ports::groups::{
 };
 use pursue_ports::outbox::PushEvent;
 
+use crate::db::Db;
 use crate::pool::PgPool;
 
 /// Groups in the `groups`, `group_memberships`, `invite_codes` and `group_activities`
 /// tables.
 #[derive(Clone)]
 pub struct PgGroups {
-    pool: PgPool,
+    db: Db,
 }
 
 impl PgGroups {
     /// A repository over `pool`.
     pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+        Self { db: Db::new(pool) }
     }
 }
 
@@ -42,15 +43,15 @@ impl GroupRepository for PgGroups {
         group: NewGroup,
         activity: NewActivity,
     ) -> Result<GroupRecord, CapError> {
-        write::create_group(&self.pool, group, activity).await
+        write::create_group(&self.db, group, activity).await
     }
 
     async fn find_group(&self, id: GroupId) -> Result<Option<GroupRecord>, RepoError> {
-        reads::find_group(&self.pool, id).await
+        reads::find_group(&self.db, id).await
     }
 
     async fn role_of(&self, group: GroupId, user: UserId) -> Result<Option<Role>, RepoError> {
-        reads::role_of(&self.pool, group, user).await
+        reads::role_of(&self.db, group, user).await
     }
 
     async fn membership_of(
@@ -58,7 +59,7 @@ impl GroupRepository for PgGroups {
         group: GroupId,
         user: UserId,
     ) -> Result<Option<Membership>, RepoError> {
-        reads::membership_of(&self.pool, group, user).await
+        reads::membership_of(&self.db, group, user).await
     }
 
     async fn update_group(
@@ -67,15 +68,15 @@ impl GroupRepository for PgGroups {
         patch: GroupPatch,
         activity: Option<NewActivity>,
     ) -> Result<Option<GroupRecord>, RepoError> {
-        write::update_group(&self.pool, id, patch, activity).await
+        write::update_group(&self.db, id, patch, activity).await
     }
 
     async fn delete_group(&self, id: GroupId) -> Result<(), RepoError> {
-        write::delete_group(&self.pool, id).await
+        write::delete_group(&self.db, id).await
     }
 
     async fn list_members(&self, group: GroupId) -> Result<Vec<MemberRecord>, RepoError> {
-        reads::list_members(&self.pool, group, None).await
+        reads::list_members(&self.db, group, None).await
     }
 
     async fn find_member(
@@ -83,7 +84,7 @@ impl GroupRepository for PgGroups {
         group: GroupId,
         user: UserId,
     ) -> Result<Option<MemberRecord>, RepoError> {
-        Ok(reads::list_members(&self.pool, group, Some(user))
+        Ok(reads::list_members(&self.db, group, Some(user))
             .await?
             .into_iter()
             .next())
@@ -96,7 +97,7 @@ impl GroupRepository for PgGroups {
         role: AssignableRole,
         activity: NewActivity,
     ) -> Result<bool, RepoError> {
-        members::change_role(&self.pool, group, user, role, activity).await
+        members::change_role(&self.db, group, user, role, activity).await
     }
 
     async fn remove_member(
@@ -107,15 +108,15 @@ impl GroupRepository for PgGroups {
         activity: NewActivity,
         push: PushEvent,
     ) -> Result<bool, RepoError> {
-        members::remove(&self.pool, group, user, actor, activity, push).await
+        members::remove(&self.db, group, user, actor, activity, push).await
     }
 
     async fn count_other_members(&self, group: GroupId, user: UserId) -> Result<i64, RepoError> {
-        reads::count_other_members(&self.pool, group, user).await
+        reads::count_other_members(&self.db, group, user).await
     }
 
     async fn active_invite(&self, group: GroupId) -> Result<Option<InviteRecord>, RepoError> {
-        invites::active(&self.pool, group).await
+        invites::active(&self.db, group).await
     }
 
     async fn ensure_invite(
@@ -124,7 +125,7 @@ impl GroupRepository for PgGroups {
         code: &InviteCode,
         by: UserId,
     ) -> Result<Option<InviteRecord>, RepoError> {
-        invites::ensure(&self.pool, group, code, by).await
+        invites::ensure(&self.db, group, code, by).await
     }
 
     async fn regenerate_invite(
@@ -133,7 +134,7 @@ impl GroupRepository for PgGroups {
         code: &InviteCode,
         by: UserId,
     ) -> Result<Option<(InviteRecord, Option<String>)>, RepoError> {
-        invites::regenerate(&self.pool, group, code, by).await
+        invites::regenerate(&self.db, group, code, by).await
     }
 
     async fn request_join(
@@ -143,11 +144,11 @@ impl GroupRepository for PgGroups {
         now: DateTime<Utc>,
         at_group_limit: bool,
     ) -> Result<GroupRecord, JoinError> {
-        invites::request_join(&self.pool, code, user, now, at_group_limit).await
+        invites::request_join(&self.db, code, user, now, at_group_limit).await
     }
 
     async fn list_pending(&self, group: GroupId) -> Result<Vec<PendingRecord>, RepoError> {
-        reads::list_pending(&self.pool, group).await
+        reads::list_pending(&self.db, group).await
     }
 
     async fn approve(
@@ -159,7 +160,7 @@ impl GroupRepository for PgGroups {
         activity: NewActivity,
         push: PushEvent,
     ) -> Result<bool, RepoError> {
-        members::approve(&self.pool, group, user, approver, now, activity, push).await
+        members::approve(&self.db, group, user, approver, now, activity, push).await
     }
 
     async fn decline(
@@ -168,7 +169,7 @@ impl GroupRepository for PgGroups {
         user: UserId,
         activity: NewActivity,
     ) -> Result<bool, RepoError> {
-        members::decline(&self.pool, group, user, activity).await
+        members::decline(&self.db, group, user, activity).await
     }
 
     async fn leave_group(
@@ -176,7 +177,7 @@ impl GroupRepository for PgGroups {
         group: GroupId,
         leave: LeaveRequest,
     ) -> Result<LeaveResult, RepoError> {
-        members::leave(&self.pool, group, leave).await
+        members::leave(&self.db, group, leave).await
     }
 
     async fn list_activities(
@@ -185,7 +186,7 @@ impl GroupRepository for PgGroups {
         limit: i64,
         offset: i64,
     ) -> Result<ActivityPage, RepoError> {
-        reads::list_activities(&self.pool, group, limit, offset).await
+        reads::list_activities(&self.db, group, limit, offset).await
     }
 
     async fn list_user_groups(
@@ -194,6 +195,6 @@ impl GroupRepository for PgGroups {
         limit: i64,
         offset: i64,
     ) -> Result<(Vec<MyGroupRecord>, i64), RepoError> {
-        reads::list_user_groups(&self.pool, user, limit, offset).await
+        reads::list_user_groups(&self.db, user, limit, offset).await
     }
 }

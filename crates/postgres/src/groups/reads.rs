@@ -14,168 +14,186 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::common::{ACTIVE, GroupRow, PENDING, corrupt, count_active_members, load_group};
-use crate::errors::{db_error, pool_error};
-use crate::pool::PgPool;
+use crate::db::Db;
+use crate::errors::db_error;
 use crate::schema::{group_activities, group_memberships, groups, users};
 
 fn parse_role(s: &str) -> Result<Role, RepoError> {
     Role::parse(s).map_err(|_| corrupt("role", s))
 }
 
-pub(super) async fn find_group(
-    pool: &PgPool,
-    id: GroupId,
-) -> Result<Option<GroupRecord>, RepoError> {
-    let mut conn = pool.get().await.map_err(pool_error)?;
-    let Some(row) = load_group(&mut conn, id.as_uuid(), false)
-        .await
-        .map_err(db_error)?
-    else {
-        return Ok(None);
-    };
-    let count = count_active_members(&mut conn, id.as_uuid())
-        .await
-        .map_err(db_error)?;
-    Ok(Some(row.into_record(count)))
+pub(super) async fn find_group(db: &Db, id: GroupId) -> Result<Option<GroupRecord>, RepoError> {
+    db.read(|conn| {
+        Box::pin(async move {
+            let Some(row) = load_group(conn, id.as_uuid(), false)
+                .await
+                .map_err(db_error)?
+            else {
+                return Ok(None);
+            };
+            let count = count_active_members(conn, id.as_uuid())
+                .await
+                .map_err(db_error)?;
+            Ok(Some(row.into_record(count)))
+        })
+    })
+    .await
 }
 
 pub(super) async fn role_of(
-    pool: &PgPool,
+    db: &Db,
     group: GroupId,
     user: UserId,
 ) -> Result<Option<Role>, RepoError> {
-    let mut conn = pool.get().await.map_err(pool_error)?;
-    let role: Option<String> = group_memberships::table
-        .filter(group_memberships::group_id.eq(group.as_uuid()))
-        .filter(group_memberships::user_id.eq(user.as_uuid()))
-        .filter(group_memberships::status.eq(ACTIVE))
-        .select(group_memberships::role)
-        .first(&mut conn)
-        .await
-        .optional()
-        .map_err(db_error)?;
-    role.as_deref().map(parse_role).transpose()
+    db.read(|conn| {
+        Box::pin(async move {
+            let role: Option<String> = group_memberships::table
+                .filter(group_memberships::group_id.eq(group.as_uuid()))
+                .filter(group_memberships::user_id.eq(user.as_uuid()))
+                .filter(group_memberships::status.eq(ACTIVE))
+                .select(group_memberships::role)
+                .first(conn)
+                .await
+                .optional()
+                .map_err(db_error)?;
+            role.as_deref().map(parse_role).transpose()
+        })
+    })
+    .await
 }
 
 pub(super) async fn membership_of(
-    pool: &PgPool,
+    db: &Db,
     group: GroupId,
     user: UserId,
 ) -> Result<Option<Membership>, RepoError> {
-    let mut conn = pool.get().await.map_err(pool_error)?;
-    let row: Option<(String, String)> = group_memberships::table
-        .filter(group_memberships::group_id.eq(group.as_uuid()))
-        .filter(group_memberships::user_id.eq(user.as_uuid()))
-        .filter(group_memberships::status.eq_any([ACTIVE, PENDING]))
-        .select((group_memberships::role, group_memberships::status))
-        .first(&mut conn)
-        .await
-        .optional()
-        .map_err(db_error)?;
-    row.map(|(role, status)| {
-        Ok(Membership {
-            role: parse_role(&role)?,
-            status: parse_status(&status)?,
+    db.read(|conn| {
+        Box::pin(async move {
+            let row: Option<(String, String)> = group_memberships::table
+                .filter(group_memberships::group_id.eq(group.as_uuid()))
+                .filter(group_memberships::user_id.eq(user.as_uuid()))
+                .filter(group_memberships::status.eq_any([ACTIVE, PENDING]))
+                .select((group_memberships::role, group_memberships::status))
+                .first(conn)
+                .await
+                .optional()
+                .map_err(db_error)?;
+            row.map(|(role, status)| {
+                Ok(Membership {
+                    role: parse_role(&role)?,
+                    status: parse_status(&status)?,
+                })
+            })
+            .transpose()
         })
     })
-    .transpose()
+    .await
 }
 
 fn parse_status(s: &str) -> Result<MembershipStatus, RepoError> {
     MembershipStatus::parse(s).map_err(|_| corrupt("membership status", s))
 }
 
-pub(super) async fn list_pending(
-    pool: &PgPool,
-    group: GroupId,
-) -> Result<Vec<PendingRecord>, RepoError> {
-    let mut conn = pool.get().await.map_err(pool_error)?;
-    let rows: Vec<(Uuid, String, bool, DateTime<Utc>)> = group_memberships::table
-        .inner_join(users::table)
-        .filter(group_memberships::group_id.eq(group.as_uuid()))
-        .filter(group_memberships::status.eq(PENDING))
-        .filter(users::deleted_at.is_null())
-        .order((group_memberships::joined_at.asc(), users::id.asc()))
-        .limit(MAX_GROUP_ROWS)
-        .select((
-            users::id,
-            users::display_name,
-            users::avatar_mime_type.is_not_null(),
-            group_memberships::joined_at,
-        ))
-        .load(&mut conn)
-        .await
-        .map_err(db_error)?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, display_name, has_avatar, requested_at)| PendingRecord {
-                user_id: UserId::from_uuid(id),
-                display_name,
-                has_avatar,
-                requested_at,
-            },
-        )
-        .collect())
+pub(super) async fn list_pending(db: &Db, group: GroupId) -> Result<Vec<PendingRecord>, RepoError> {
+    db.read(|conn| {
+        Box::pin(async move {
+            let rows: Vec<(Uuid, String, bool, DateTime<Utc>)> = group_memberships::table
+                .inner_join(users::table)
+                .filter(group_memberships::group_id.eq(group.as_uuid()))
+                .filter(group_memberships::status.eq(PENDING))
+                .filter(users::deleted_at.is_null())
+                .order((group_memberships::joined_at.asc(), users::id.asc()))
+                .limit(MAX_GROUP_ROWS)
+                .select((
+                    users::id,
+                    users::display_name,
+                    users::avatar_mime_type.is_not_null(),
+                    group_memberships::joined_at,
+                ))
+                .load(conn)
+                .await
+                .map_err(db_error)?;
+            Ok(rows
+                .into_iter()
+                .map(
+                    |(id, display_name, has_avatar, requested_at)| PendingRecord {
+                        user_id: UserId::from_uuid(id),
+                        display_name,
+                        has_avatar,
+                        requested_at,
+                    },
+                )
+                .collect())
+        })
+    })
+    .await
 }
 
 /// Bound of per-group lists (the member cap is 50 rows; older data may hold more).
 const MAX_GROUP_ROWS: i64 = 500;
 
 pub(super) async fn list_members(
-    pool: &PgPool,
+    db: &Db,
     group: GroupId,
     only: Option<UserId>,
 ) -> Result<Vec<MemberRecord>, RepoError> {
-    let mut conn = pool.get().await.map_err(pool_error)?;
-    let mut query = group_memberships::table
-        .inner_join(users::table)
-        .filter(group_memberships::group_id.eq(group.as_uuid()))
-        .filter(group_memberships::status.eq(ACTIVE))
-        .filter(users::deleted_at.is_null())
-        .select((
-            users::id,
-            users::display_name,
-            users::avatar_mime_type.is_not_null(),
-            group_memberships::role,
-            group_memberships::joined_at,
-        ))
-        .into_boxed();
-    if let Some(user) = only {
-        query = query.filter(group_memberships::user_id.eq(user.as_uuid()));
-    }
-    let rows: Vec<(Uuid, String, bool, String, DateTime<Utc>)> =
-        query.load(&mut conn).await.map_err(db_error)?;
-    let mut members = rows
-        .into_iter()
-        .map(|(id, name, has_avatar, role, joined_at)| {
-            Ok(MemberRecord {
-                user_id: UserId::from_uuid(id),
-                display_name: name,
-                has_avatar,
-                role: parse_role(&role)?,
-                joined_at,
-            })
+    db.read(|conn| {
+        Box::pin(async move {
+            let mut query = group_memberships::table
+                .inner_join(users::table)
+                .filter(group_memberships::group_id.eq(group.as_uuid()))
+                .filter(group_memberships::status.eq(ACTIVE))
+                .filter(users::deleted_at.is_null())
+                .select((
+                    users::id,
+                    users::display_name,
+                    users::avatar_mime_type.is_not_null(),
+                    group_memberships::role,
+                    group_memberships::joined_at,
+                ))
+                .into_boxed();
+            if let Some(user) = only {
+                query = query.filter(group_memberships::user_id.eq(user.as_uuid()));
+            }
+            let rows: Vec<(Uuid, String, bool, String, DateTime<Utc>)> =
+                query.load(conn).await.map_err(db_error)?;
+            let mut members = rows
+                .into_iter()
+                .map(|(id, name, has_avatar, role, joined_at)| {
+                    Ok(MemberRecord {
+                        user_id: UserId::from_uuid(id),
+                        display_name: name,
+                        has_avatar,
+                        role: parse_role(&role)?,
+                        joined_at,
+                    })
+                })
+                .collect::<Result<Vec<_>, RepoError>>()?;
+            members.sort_by_key(|m| (m.role.list_order(), m.joined_at, m.user_id.as_uuid()));
+            Ok(members)
         })
-        .collect::<Result<Vec<_>, RepoError>>()?;
-    members.sort_by_key(|m| (m.role.list_order(), m.joined_at, m.user_id.as_uuid()));
-    Ok(members)
+    })
+    .await
 }
 
 pub(super) async fn count_other_members(
-    pool: &PgPool,
+    db: &Db,
     group: GroupId,
     user: UserId,
 ) -> Result<i64, RepoError> {
-    let mut conn = pool.get().await.map_err(pool_error)?;
-    group_memberships::table
-        .filter(group_memberships::group_id.eq(group.as_uuid()))
-        .filter(group_memberships::user_id.ne(user.as_uuid()))
-        .filter(group_memberships::status.eq(ACTIVE))
-        .count()
-        .get_result(&mut conn)
-        .await
-        .map_err(db_error)
+    db.read(|conn| {
+        Box::pin(async move {
+            group_memberships::table
+                .filter(group_memberships::group_id.eq(group.as_uuid()))
+                .filter(group_memberships::user_id.ne(user.as_uuid()))
+                .filter(group_memberships::status.eq(ACTIVE))
+                .count()
+                .get_result(conn)
+                .await
+                .map_err(db_error)
+        })
+    })
+    .await
 }
 
 type ActivityRow = (
@@ -188,123 +206,131 @@ type ActivityRow = (
 );
 
 pub(super) async fn list_activities(
-    pool: &PgPool,
+    db: &Db,
     group: GroupId,
     limit: i64,
     offset: i64,
 ) -> Result<ActivityPage, RepoError> {
-    let mut conn = pool.get().await.map_err(pool_error)?;
-    let gid = group.as_uuid();
-    let rows: Vec<ActivityRow> = group_activities::table
-        .left_join(
-            users::table.on(users::id
-                .nullable()
-                .eq(group_activities::user_id)
-                .and(users::deleted_at.is_null())),
-        )
-        .filter(group_activities::group_id.eq(gid))
-        .order((
-            group_activities::created_at.desc(),
-            group_activities::id.desc(),
-        ))
-        .limit(limit)
-        .offset(offset)
-        .select((
-            group_activities::id,
-            group_activities::activity_type,
-            users::id.nullable(),
-            users::display_name.nullable(),
-            group_activities::metadata,
-            group_activities::created_at,
-        ))
-        .load(&mut conn)
-        .await
-        .map_err(db_error)?;
-    let total: i64 = group_activities::table
-        .filter(group_activities::group_id.eq(gid))
-        .count()
-        .get_result(&mut conn)
-        .await
-        .map_err(db_error)?;
-    let items = rows
-        .into_iter()
-        .map(
-            |(id, activity_type, uid, name, metadata, created_at)| ActivityRecord {
-                id,
-                activity_type,
-                user: uid.zip(name).map(|(u, n)| (UserId::from_uuid(u), n)),
-                metadata: metadata
-                    .filter(Value::is_object)
-                    .unwrap_or_else(|| json!({})),
-                created_at,
-            },
-        )
-        .collect();
-    Ok(ActivityPage { items, total })
+    db.read(|conn| {
+        Box::pin(async move {
+            let gid = group.as_uuid();
+            let rows: Vec<ActivityRow> = group_activities::table
+                .left_join(
+                    users::table.on(users::id
+                        .nullable()
+                        .eq(group_activities::user_id)
+                        .and(users::deleted_at.is_null())),
+                )
+                .filter(group_activities::group_id.eq(gid))
+                .order((
+                    group_activities::created_at.desc(),
+                    group_activities::id.desc(),
+                ))
+                .limit(limit)
+                .offset(offset)
+                .select((
+                    group_activities::id,
+                    group_activities::activity_type,
+                    users::id.nullable(),
+                    users::display_name.nullable(),
+                    group_activities::metadata,
+                    group_activities::created_at,
+                ))
+                .load(conn)
+                .await
+                .map_err(db_error)?;
+            let total: i64 = group_activities::table
+                .filter(group_activities::group_id.eq(gid))
+                .count()
+                .get_result(conn)
+                .await
+                .map_err(db_error)?;
+            let items = rows
+                .into_iter()
+                .map(
+                    |(id, activity_type, uid, name, metadata, created_at)| ActivityRecord {
+                        id,
+                        activity_type,
+                        user: uid.zip(name).map(|(u, n)| (UserId::from_uuid(u), n)),
+                        metadata: metadata
+                            .filter(Value::is_object)
+                            .unwrap_or_else(|| json!({})),
+                        created_at,
+                    },
+                )
+                .collect();
+            Ok(ActivityPage { items, total })
+        })
+    })
+    .await
 }
 
 pub(super) async fn list_user_groups(
-    pool: &PgPool,
+    db: &Db,
     user: UserId,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<MyGroupRecord>, i64), RepoError> {
-    let mut conn = pool.get().await.map_err(pool_error)?;
-    let uid = user.as_uuid();
-    let base = group_memberships::table
-        .inner_join(groups::table)
-        .filter(group_memberships::user_id.eq(uid))
-        .filter(
-            group_memberships::status
-                .eq(ACTIVE)
-                .or(group_memberships::status.eq(PENDING)),
-        )
-        .filter(groups::deleted_at.is_null());
-    let rows: Vec<(GroupRow, String, String, DateTime<Utc>)> = base
-        .order((
-            group_memberships::joined_at.desc(),
-            group_memberships::group_id.asc(),
-        ))
-        .limit(limit)
-        .offset(offset)
-        .select((
-            GroupRow::as_select(),
-            group_memberships::role,
-            group_memberships::status,
-            group_memberships::joined_at,
-        ))
-        .load(&mut conn)
-        .await
-        .map_err(db_error)?;
-    let total: i64 = base.count().get_result(&mut conn).await.map_err(db_error)?;
-    let ids: Vec<Uuid> = rows.iter().map(|(g, _, _, _)| g.id).collect();
-    let counts: HashMap<Uuid, i64> = if ids.is_empty() {
-        HashMap::new()
-    } else {
-        group_memberships::table
-            .inner_join(users::table)
-            .filter(group_memberships::group_id.eq_any(&ids))
-            .filter(group_memberships::status.eq(ACTIVE))
-            .filter(users::deleted_at.is_null())
-            .group_by(group_memberships::group_id)
-            .select((group_memberships::group_id, diesel::dsl::count_star()))
-            .load::<(Uuid, i64)>(&mut conn)
-            .await
-            .map_err(db_error)?
-            .into_iter()
-            .collect()
-    };
-    let groups = rows
-        .into_iter()
-        .map(|(row, role, status, joined_at)| {
-            let count = counts.get(&row.id).copied().unwrap_or(0);
-            Ok(MyGroupRecord {
-                role: parse_role(&role)?,
-                status: parse_status(&status)?,
-                joined_at,
-                group: row.into_record(count),
-            })
+    db.read(|conn| {
+        Box::pin(async move {
+            let uid = user.as_uuid();
+            let base = group_memberships::table
+                .inner_join(groups::table)
+                .filter(group_memberships::user_id.eq(uid))
+                .filter(
+                    group_memberships::status
+                        .eq(ACTIVE)
+                        .or(group_memberships::status.eq(PENDING)),
+                )
+                .filter(groups::deleted_at.is_null());
+            let rows: Vec<(GroupRow, String, String, DateTime<Utc>)> = base
+                .order((
+                    group_memberships::joined_at.desc(),
+                    group_memberships::group_id.asc(),
+                ))
+                .limit(limit)
+                .offset(offset)
+                .select((
+                    GroupRow::as_select(),
+                    group_memberships::role,
+                    group_memberships::status,
+                    group_memberships::joined_at,
+                ))
+                .load(conn)
+                .await
+                .map_err(db_error)?;
+            let total: i64 = base.count().get_result(conn).await.map_err(db_error)?;
+            let ids: Vec<Uuid> = rows.iter().map(|(g, _, _, _)| g.id).collect();
+            let counts: HashMap<Uuid, i64> = if ids.is_empty() {
+                HashMap::new()
+            } else {
+                group_memberships::table
+                    .inner_join(users::table)
+                    .filter(group_memberships::group_id.eq_any(&ids))
+                    .filter(group_memberships::status.eq(ACTIVE))
+                    .filter(users::deleted_at.is_null())
+                    .group_by(group_memberships::group_id)
+                    .select((group_memberships::group_id, diesel::dsl::count_star()))
+                    .load::<(Uuid, i64)>(conn)
+                    .await
+                    .map_err(db_error)?
+                    .into_iter()
+                    .collect()
+            };
+            let groups = rows
+                .into_iter()
+                .map(|(row, role, status, joined_at)| {
+                    let count = counts.get(&row.id).copied().unwrap_or(0);
+                    Ok(MyGroupRecord {
+                        role: parse_role(&role)?,
+                        status: parse_status(&status)?,
+                        joined_at,
+                        group: row.into_record(count),
+                    })
+                })
+                .collect::<Result<Vec<_>, RepoError>>()?;
+            Ok((groups, total))
         })
-        .collect::<Result<Vec<_>, RepoError>>()?;
-    Ok((groups, total))
+    })
+    .await
 }

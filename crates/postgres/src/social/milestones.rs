@@ -5,14 +5,15 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Integer, Nullable, Uuid as SqlUuid, Varchar};
-use diesel_async::{AsyncConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
 use pursue_domain::ids::{GoalId, GroupId, UserId};
 use pursue_ports::error::RepoError;
 use pursue_ports::social::{MilestoneFacts, MilestoneRepository, Notice};
 use uuid::Uuid;
 
 use super::notice::store_notice;
-use crate::errors::{db_error, pool_error};
+use crate::db::Db;
+use crate::errors::db_error;
 use crate::pool::PgPool;
 use crate::schema::{goals, progress_entries, referral_tokens};
 
@@ -22,7 +23,7 @@ const MAX_DATES: i64 = 800;
 /// Milestone storage; referral tokens are keyed with `REFERRAL_SECRET`.
 #[derive(Clone)]
 pub struct PgMilestones {
-    pool: PgPool,
+    db: Db,
     secret: Vec<u8>,
 }
 
@@ -30,7 +31,7 @@ impl PgMilestones {
     /// A repository over `pool` signing referral tokens with `secret`.
     pub fn new(pool: PgPool, secret: &[u8]) -> Self {
         Self {
-            pool,
+            db: Db::new(pool),
             secret: secret.to_vec(),
         }
     }
@@ -78,104 +79,114 @@ struct ActiveDays {
 #[async_trait]
 impl MilestoneRepository for PgMilestones {
     async fn milestone_facts(&self, entry: Uuid) -> Result<Option<MilestoneFacts>, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        let row: Option<(Uuid, Uuid, NaiveDate, DateTime<Utc>, Uuid, String)> =
-            progress_entries::table
-                .inner_join(goals::table)
-                .filter(progress_entries::id.eq(entry))
-                .select((
-                    progress_entries::user_id,
-                    progress_entries::goal_id,
-                    progress_entries::period_start,
-                    progress_entries::created_at,
-                    goals::group_id,
-                    goals::title,
-                ))
-                .first(&mut conn)
-                .await
-                .optional()
-                .map_err(db_error)?;
-        let Some((user, goal, user_date, created_at, group, goal_title)) = row else {
-            return Ok(None);
-        };
-        let rank: Count = diesel::sql_query(
-            "SELECT count(*) AS n FROM progress_entries \
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    let row: Option<(Uuid, Uuid, NaiveDate, DateTime<Utc>, Uuid, String)> =
+                        progress_entries::table
+                            .inner_join(goals::table)
+                            .filter(progress_entries::id.eq(entry))
+                            .select((
+                                progress_entries::user_id,
+                                progress_entries::goal_id,
+                                progress_entries::period_start,
+                                progress_entries::created_at,
+                                goals::group_id,
+                                goals::title,
+                            ))
+                            .first(conn)
+                            .await
+                            .optional()
+                            .map_err(db_error)?;
+                    let Some((user, goal, user_date, created_at, group, goal_title)) = row else {
+                        return Ok(None);
+                    };
+                    let rank: Count = diesel::sql_query(
+                        "SELECT count(*) AS n FROM progress_entries \
              WHERE user_id = $1 AND value > 0 AND (created_at, id) <= ($2, $3)",
-        )
-        .bind::<SqlUuid, _>(user)
-        .bind::<diesel::sql_types::Timestamptz, _>(created_at)
-        .bind::<SqlUuid, _>(entry)
-        .get_result(&mut conn)
-        .await
-        .map_err(db_error)?;
-        let days: Vec<Day> = diesel::sql_query(
-            "SELECT DISTINCT period_start AS d FROM progress_entries \
+                    )
+                    .bind::<SqlUuid, _>(user)
+                    .bind::<diesel::sql_types::Timestamptz, _>(created_at)
+                    .bind::<SqlUuid, _>(entry)
+                    .get_result(conn)
+                    .await
+                    .map_err(db_error)?;
+                    let days: Vec<Day> = diesel::sql_query(
+                        "SELECT DISTINCT period_start AS d FROM progress_entries \
              WHERE user_id = $1 AND goal_id = $2 AND value > 0 ORDER BY d DESC LIMIT $3",
-        )
-        .bind::<SqlUuid, _>(user)
-        .bind::<SqlUuid, _>(goal)
-        .bind::<BigInt, _>(MAX_DATES)
-        .load(&mut conn)
-        .await
-        .map_err(db_error)?;
-        let active: Option<ActiveDays> =
-            diesel::sql_query("SELECT active_days FROM goals WHERE id = $1")
-                .bind::<SqlUuid, _>(goal)
-                .get_result(&mut conn)
-                .await
-                .optional()
-                .map_err(db_error)?;
-        let goal_dates: Vec<NaiveDate> = days.into_iter().map(|d| d.d).collect();
-        Ok(Some(MilestoneFacts {
-            user: UserId::from_uuid(user),
-            goal: GoalId::from_uuid(goal),
-            group: GroupId::from_uuid(group),
-            goal_title,
-            user_date,
-            rank: rank.n,
-            latest_goal_date: <[NaiveDate]>::first(&goal_dates)
-                .copied()
-                .unwrap_or(user_date),
-            goal_dates,
-            active_days: active.and_then(|a| a.active_days),
-        }))
+                    )
+                    .bind::<SqlUuid, _>(user)
+                    .bind::<SqlUuid, _>(goal)
+                    .bind::<BigInt, _>(MAX_DATES)
+                    .load(conn)
+                    .await
+                    .map_err(db_error)?;
+                    let active: Option<ActiveDays> =
+                        diesel::sql_query("SELECT active_days FROM goals WHERE id = $1")
+                            .bind::<SqlUuid, _>(goal)
+                            .get_result(conn)
+                            .await
+                            .optional()
+                            .map_err(db_error)?;
+                    let goal_dates: Vec<NaiveDate> = days.into_iter().map(|d| d.d).collect();
+                    Ok(Some(MilestoneFacts {
+                        user: UserId::from_uuid(user),
+                        goal: GoalId::from_uuid(goal),
+                        group: GroupId::from_uuid(group),
+                        goal_title,
+                        user_date,
+                        rank: rank.n,
+                        latest_goal_date: <[NaiveDate]>::first(&goal_dates)
+                            .copied()
+                            .unwrap_or(user_date),
+                        goal_dates,
+                        active_days: active.and_then(|a| a.active_days),
+                    }))
+                })
+            })
+            .await
     }
 
     async fn referral_token(&self, user: UserId) -> Result<String, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        let uid = user.as_uuid();
-        for attempt in 0..=5 {
-            let existing: Option<String> = referral_tokens::table
-                .filter(referral_tokens::user_id.eq(uid))
-                .select(referral_tokens::token)
-                .first(&mut conn)
-                .await
-                .optional()
-                .map_err(db_error)?;
-            if let Some(token) = existing {
-                return Ok(token);
-            }
-            let input = if attempt == 0 {
-                uid.to_string()
-            } else {
-                format!("{uid}:{attempt}")
-            };
-            diesel::insert_into(referral_tokens::table)
-                .values((
-                    referral_tokens::token.eq(referral_candidate(&self.secret, &input)),
-                    referral_tokens::user_id.eq(uid),
-                ))
-                .on_conflict_do_nothing()
-                .execute(&mut conn)
-                .await
-                .map_err(db_error)?;
-        }
-        referral_tokens::table
-            .filter(referral_tokens::user_id.eq(uid))
-            .select(referral_tokens::token)
-            .first(&mut conn)
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    let uid = user.as_uuid();
+                    for attempt in 0..=5 {
+                        let existing: Option<String> = referral_tokens::table
+                            .filter(referral_tokens::user_id.eq(uid))
+                            .select(referral_tokens::token)
+                            .first(conn)
+                            .await
+                            .optional()
+                            .map_err(db_error)?;
+                        if let Some(token) = existing {
+                            return Ok(token);
+                        }
+                        let input = if attempt == 0 {
+                            uid.to_string()
+                        } else {
+                            format!("{uid}:{attempt}")
+                        };
+                        diesel::insert_into(referral_tokens::table)
+                            .values((
+                                referral_tokens::token.eq(referral_candidate(&self.secret, &input)),
+                                referral_tokens::user_id.eq(uid),
+                            ))
+                            .on_conflict_do_nothing()
+                            .execute(conn)
+                            .await
+                            .map_err(db_error)?;
+                    }
+                    referral_tokens::table
+                        .filter(referral_tokens::user_id.eq(uid))
+                        .select(referral_tokens::token)
+                        .first(conn)
+                        .await
+                        .map_err(db_error)
+                })
+            })
             .await
-            .map_err(db_error)
     }
 
     async fn grant_milestone(
@@ -184,32 +195,33 @@ impl MilestoneRepository for PgMilestones {
         regrant_after_days: Option<i64>,
         notice: Notice,
     ) -> Result<bool, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        conn.transaction::<_, diesel::result::Error, _>(async move |conn| {
-            let granted: Option<Granted> = diesel::sql_query(
-                "INSERT INTO user_milestone_grants (user_id, milestone_key, goal_id) \
-                 VALUES ($1, $2, $3) \
-                 ON CONFLICT (user_id, milestone_key) DO UPDATE \
-                   SET granted_at = NOW(), goal_id = EXCLUDED.goal_id \
-                   WHERE $4::bigint IS NOT NULL \
-                     AND user_milestone_grants.granted_at <= NOW() - make_interval(days => $4::int) \
-                 RETURNING id",
-            )
-            .bind::<SqlUuid, _>(notice.user.as_uuid())
-            .bind::<Varchar, _>(&key)
-            .bind::<Nullable<SqlUuid>, _>(notice.goal.map(|g| g.as_uuid()))
-            .bind::<Nullable<BigInt>, _>(regrant_after_days)
-            .get_result(conn)
+        self.db
+            .write::<_, diesel::result::Error, _>(|conn| {
+                Box::pin(async move {
+                    let granted: Option<Granted> = diesel::sql_query(
+                        "INSERT INTO user_milestone_grants (user_id, milestone_key, goal_id) \
+                         VALUES ($1, $2, $3) \
+                         ON CONFLICT (user_id, milestone_key) DO UPDATE \
+                           SET granted_at = NOW(), goal_id = EXCLUDED.goal_id \
+                           WHERE $4::bigint IS NOT NULL \
+                             AND user_milestone_grants.granted_at <= NOW() - make_interval(days => $4::int) \
+                         RETURNING id",
+                    )
+                    .bind::<SqlUuid, _>(notice.user.as_uuid())
+                    .bind::<Varchar, _>(&key)
+                    .bind::<Nullable<SqlUuid>, _>(notice.goal.map(|g| g.as_uuid()))
+                    .bind::<Nullable<BigInt>, _>(regrant_after_days)
+                    .get_result(conn)
+                    .await
+                    .optional()?;
+                    if granted.is_none() {
+                        return Ok(false);
+                    }
+                    store_notice(conn, &notice).await?;
+                    Ok(true)
+                })
+            })
             .await
-            .optional()?;
-            if granted.is_none() {
-                return Ok(false);
-            }
-            store_notice(conn, &notice).await?;
-            Ok(true)
-        })
-        .await
-        .map_err(db_error)
     }
 }
 

@@ -25,29 +25,31 @@ use pursue_ports::social::{
 use uuid::Uuid;
 
 use crate::common::TxError;
-use crate::errors::{db_error, is_unique_violation, pool_error};
+use crate::db::Db;
+use crate::errors::{db_error, is_unique_violation};
 use crate::pool::PgPool;
 
 /// Reactions, nudges and the inbox.
 #[derive(Clone)]
 pub struct PgSocial {
-    pool: PgPool,
+    db: Db,
 }
 
 impl PgSocial {
     /// A repository over `pool`.
     pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+        Self { db: Db::new(pool) }
     }
 }
 
 #[async_trait]
 impl SocialRepository for PgSocial {
     async fn find_activity(&self, id: Uuid) -> Result<Option<ActivityRef>, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        reactions::find_activity(&mut conn, id)
+        self.db
+            .read(|conn| {
+                Box::pin(async move { reactions::find_activity(conn, id).await.map_err(db_error) })
+            })
             .await
-            .map_err(db_error)
     }
 
     async fn put_reaction(
@@ -57,41 +59,62 @@ impl SocialRepository for PgSocial {
         emoji: String,
         notice: Option<Notice>,
     ) -> Result<(ReactionRecord, bool), RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        reactions::put_reaction(&mut conn, activity, user, emoji, notice)
+        self.db
+            .write(|conn| {
+                Box::pin(async move {
+                    reactions::put_reaction(conn, activity, user, emoji, notice).await
+                })
+            })
             .await
-            .map_err(db_error)
     }
 
     async fn delete_reaction(&self, activity: Uuid, user: UserId) -> Result<bool, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        reactions::delete_reaction(&mut conn, activity, user)
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    reactions::delete_reaction(conn, activity, user)
+                        .await
+                        .map_err(db_error)
+                })
+            })
             .await
-            .map_err(db_error)
     }
 
     async fn list_reactions(&self, activity: Uuid) -> Result<Vec<ReactorRecord>, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        reactions::list_reactions(&mut conn, activity)
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    reactions::list_reactions(conn, activity)
+                        .await
+                        .map_err(db_error)
+                })
+            })
             .await
-            .map_err(db_error)
     }
 
     async fn feed_reactions(
         &self,
         activities: Vec<Uuid>,
     ) -> Result<Vec<(Uuid, Reaction)>, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        reactions::feed_reactions(&mut conn, &activities)
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    reactions::feed_reactions(conn, &activities)
+                        .await
+                        .map_err(db_error)
+                })
+            })
             .await
-            .map_err(db_error)
     }
 
     async fn goal_active_days(&self, goal: GoalId) -> Result<Option<i32>, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        nudges::goal_active_days(&mut conn, goal)
+        self.db
+            .read(|conn| {
+                Box::pin(
+                    async move { nudges::goal_active_days(conn, goal).await.map_err(db_error) },
+                )
+            })
             .await
-            .map_err(db_error)
     }
 
     async fn send_nudge(
@@ -101,8 +124,19 @@ impl SocialRepository for PgSocial {
         activity: NewActivity,
         notice: Notice,
     ) -> Result<NudgeRecord, NudgeError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        match nudges::send_nudge(&mut conn, nudge, daily_limit, activity, notice).await {
+        let result = self
+            .db
+            .transaction(|conn| {
+                Box::pin(nudges::send_nudge(
+                    conn,
+                    nudge,
+                    daily_limit,
+                    activity,
+                    notice,
+                ))
+            })
+            .await?;
+        match result {
             Ok(record) => Ok(record),
             Err(TxError::Business(nudges::Stop::Already)) => Err(NudgeError::AlreadyNudged),
             Err(TxError::Business(nudges::Stop::Limit)) => Err(NudgeError::DailyLimit),
@@ -117,10 +151,15 @@ impl SocialRepository for PgSocial {
         date: NaiveDate,
         group: GroupId,
     ) -> Result<Vec<UserId>, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        nudges::nudged_on(&mut conn, sender, date, group)
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    nudges::nudged_on(conn, sender, date, group)
+                        .await
+                        .map_err(db_error)
+                })
+            })
             .await
-            .map_err(db_error)
     }
 
     async fn list_notifications(
@@ -129,31 +168,44 @@ impl SocialRepository for PgSocial {
         limit: i64,
         before: Option<Uuid>,
     ) -> Result<NotificationPage, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        inbox::list(&mut conn, user, limit, before)
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    inbox::list(conn, user, limit, before)
+                        .await
+                        .map_err(db_error)
+                })
+            })
             .await
-            .map_err(db_error)
     }
 
     async fn unread_count(&self, user: UserId) -> Result<i64, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        inbox::unread(&mut conn, user).await.map_err(db_error)
+        self.db
+            .read(|conn| Box::pin(async move { inbox::unread(conn, user).await.map_err(db_error) }))
+            .await
     }
 
     async fn mark_all_read(&self, user: UserId) -> Result<i64, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        inbox::mark_all(&mut conn, user).await.map_err(db_error)
+        self.db
+            .read(|conn| {
+                Box::pin(async move { inbox::mark_all(conn, user).await.map_err(db_error) })
+            })
+            .await
     }
 
     async fn mark_read(&self, user: UserId, id: Uuid) -> Result<bool, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        inbox::mark_one(&mut conn, user, id).await.map_err(db_error)
+        self.db
+            .read(|conn| {
+                Box::pin(async move { inbox::mark_one(conn, user, id).await.map_err(db_error) })
+            })
+            .await
     }
 
     async fn delete_notification(&self, user: UserId, id: Uuid) -> Result<bool, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        inbox::delete_one(&mut conn, user, id)
+        self.db
+            .read(|conn| {
+                Box::pin(async move { inbox::delete_one(conn, user, id).await.map_err(db_error) })
+            })
             .await
-            .map_err(db_error)
     }
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Integer, Nullable};
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use pursue_domain::ids::{GoalId, GroupId, UserId};
 use pursue_ports::activity::NewActivity;
 use pursue_ports::social::{NewNudge, Notice, NudgeRecord};
@@ -48,54 +48,51 @@ pub(crate) async fn send_nudge(
     activity: NewActivity,
     notice: Notice,
 ) -> Result<NudgeRecord, TxError<Stop>> {
-    conn.transaction::<_, TxError<Stop>, _>(async move |conn| {
-        let sender = nudge.sender.as_uuid();
-        // Serialises one sender's nudges, so the daily count cannot be passed.
-        lock_user(conn, sender).await?;
-        let of_date = nudges::table
-            .filter(nudges::sender_user_id.eq(sender))
-            .filter(nudges::sender_local_date.eq(nudge.sender_local_date));
-        let pair: i64 = of_date
-            .filter(nudges::recipient_user_id.eq(nudge.recipient.as_uuid()))
-            .count()
-            .get_result(conn)
-            .await?;
-        if pair > 0 {
-            return Err(TxError::Business(Stop::Already));
-        }
-        let sent: i64 = of_date.count().get_result(conn).await?;
-        if sent >= daily_limit {
-            return Err(TxError::Business(Stop::Limit));
-        }
-        let (id, sent_at): (Uuid, DateTime<Utc>) = diesel::insert_into(nudges::table)
-            .values((
-                nudges::sender_user_id.eq(sender),
-                nudges::recipient_user_id.eq(nudge.recipient.as_uuid()),
-                nudges::group_id.eq(nudge.group.as_uuid()),
-                nudges::goal_id.eq(nudge.goal.map(|g| g.as_uuid())),
-                nudges::sender_local_date.eq(nudge.sender_local_date),
-            ))
-            .returning((nudges::id, nudges::sent_at))
-            .get_result(conn)
-            .await
-            .map_err(|e| {
-                if is_unique_violation(&e, None) {
-                    TxError::Business(Stop::Already)
-                } else {
-                    TxError::Db(e)
-                }
-            })?;
-        insert_activity(conn, nudge.group.as_uuid(), &activity).await?;
-        store_notice(conn, &notice).await?;
-        Ok(NudgeRecord {
-            id,
-            recipient: nudge.recipient,
-            group: nudge.group,
-            goal: nudge.goal,
-            sent_at,
-        })
+    let sender = nudge.sender.as_uuid();
+    // Serialises one sender's nudges, so the daily count cannot be passed.
+    lock_user(conn, sender).await?;
+    let of_date = nudges::table
+        .filter(nudges::sender_user_id.eq(sender))
+        .filter(nudges::sender_local_date.eq(nudge.sender_local_date));
+    let pair: i64 = of_date
+        .filter(nudges::recipient_user_id.eq(nudge.recipient.as_uuid()))
+        .count()
+        .get_result(conn)
+        .await?;
+    if pair > 0 {
+        return Err(TxError::Business(Stop::Already));
+    }
+    let sent: i64 = of_date.count().get_result(conn).await?;
+    if sent >= daily_limit {
+        return Err(TxError::Business(Stop::Limit));
+    }
+    let (id, sent_at): (Uuid, DateTime<Utc>) = diesel::insert_into(nudges::table)
+        .values((
+            nudges::sender_user_id.eq(sender),
+            nudges::recipient_user_id.eq(nudge.recipient.as_uuid()),
+            nudges::group_id.eq(nudge.group.as_uuid()),
+            nudges::goal_id.eq(nudge.goal.map(|g| g.as_uuid())),
+            nudges::sender_local_date.eq(nudge.sender_local_date),
+        ))
+        .returning((nudges::id, nudges::sent_at))
+        .get_result(conn)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e, None) {
+                TxError::Business(Stop::Already)
+            } else {
+                TxError::Db(e)
+            }
+        })?;
+    insert_activity(conn, nudge.group.as_uuid(), &activity).await?;
+    store_notice(conn, &notice).await?;
+    Ok(NudgeRecord {
+        id,
+        recipient: nudge.recipient,
+        group: nudge.group,
+        goal: nudge.goal,
+        sent_at,
     })
-    .await
 }
 
 pub(crate) async fn nudged_on(

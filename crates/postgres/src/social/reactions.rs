@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use pursue_domain::ids::{GroupId, UserId};
 use pursue_domain::social::Reaction;
 use pursue_ports::social::{ActivityRef, Notice, ReactionRecord, ReactorRecord};
@@ -66,54 +66,51 @@ pub(crate) async fn put_reaction(
     emoji: String,
     notice: Option<Notice>,
 ) -> QueryResult<(ReactionRecord, bool)> {
-    conn.transaction::<_, diesel::result::Error, _>(async move |conn| {
-        let uid = user.as_uuid();
-        let inserted: Option<DateTime<Utc>> = diesel::insert_into(activity_reactions::table)
-            .values((
-                activity_reactions::activity_id.eq(activity),
-                activity_reactions::user_id.eq(uid),
-                activity_reactions::emoji.eq(&emoji),
-            ))
-            .on_conflict((activity_reactions::activity_id, activity_reactions::user_id))
-            .do_nothing()
-            .returning(activity_reactions::created_at)
-            .get_result(conn)
-            .await
-            .optional()?;
-        let record = |created_at| ReactionRecord {
-            activity_id: activity,
-            user,
-            emoji: emoji.clone(),
-            created_at,
-        };
-        if let Some(created_at) = inserted {
-            if let Some(notice) = &notice {
-                store_notice(conn, notice).await?;
-            }
-            return Ok((record(created_at), false));
+    let uid = user.as_uuid();
+    let inserted: Option<DateTime<Utc>> = diesel::insert_into(activity_reactions::table)
+        .values((
+            activity_reactions::activity_id.eq(activity),
+            activity_reactions::user_id.eq(uid),
+            activity_reactions::emoji.eq(&emoji),
+        ))
+        .on_conflict((activity_reactions::activity_id, activity_reactions::user_id))
+        .do_nothing()
+        .returning(activity_reactions::created_at)
+        .get_result(conn)
+        .await
+        .optional()?;
+    let record = |created_at| ReactionRecord {
+        activity_id: activity,
+        user,
+        emoji: emoji.clone(),
+        created_at,
+    };
+    if let Some(created_at) = inserted {
+        if let Some(notice) = &notice {
+            store_notice(conn, notice).await?;
         }
-        let mine = activity_reactions::table
-            .filter(activity_reactions::activity_id.eq(activity))
-            .filter(activity_reactions::user_id.eq(uid));
-        let (current, at): (String, DateTime<Utc>) = mine
-            .select((activity_reactions::emoji, activity_reactions::created_at))
-            .for_update()
-            .first(conn)
-            .await?;
-        if current == emoji {
-            return Ok((record(at), false));
-        }
-        let at: DateTime<Utc> = diesel::update(mine)
-            .set((
-                activity_reactions::emoji.eq(&emoji),
-                activity_reactions::created_at.eq(diesel::dsl::now),
-            ))
-            .returning(activity_reactions::created_at)
-            .get_result(conn)
-            .await?;
-        Ok((record(at), true))
-    })
-    .await
+        return Ok((record(created_at), false));
+    }
+    let mine = activity_reactions::table
+        .filter(activity_reactions::activity_id.eq(activity))
+        .filter(activity_reactions::user_id.eq(uid));
+    let (current, at): (String, DateTime<Utc>) = mine
+        .select((activity_reactions::emoji, activity_reactions::created_at))
+        .for_update()
+        .first(conn)
+        .await?;
+    if current == emoji {
+        return Ok((record(at), false));
+    }
+    let at: DateTime<Utc> = diesel::update(mine)
+        .set((
+            activity_reactions::emoji.eq(&emoji),
+            activity_reactions::created_at.eq(diesel::dsl::now),
+        ))
+        .returning(activity_reactions::created_at)
+        .get_result(conn)
+        .await?;
+    Ok((record(at), true))
 }
 
 pub(crate) async fn delete_reaction(

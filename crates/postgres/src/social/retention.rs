@@ -7,7 +7,7 @@ use pursue_ports::error::RepoError;
 use pursue_ports::social::InboxRetention;
 
 use super::PgSocial;
-use crate::errors::{db_error, pool_error};
+use crate::errors::db_error;
 
 /// Advisory lock key of the trim (`hashtext('pursue_inbox_retention')` is not stable
 /// across versions, so a fixed number).
@@ -60,22 +60,28 @@ impl InboxRetention for PgSocial {
         keep_per_user: i64,
         batch: i64,
     ) -> Result<Option<u64>, RepoError> {
-        let mut conn = self.pool.get().await.map_err(pool_error)?;
-        let lock: Locked = diesel::sql_query("SELECT pg_try_advisory_lock($1) AS locked")
-            .bind::<BigInt, _>(LOCK_KEY)
-            .get_result(&mut conn)
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    let lock: Locked =
+                        diesel::sql_query("SELECT pg_try_advisory_lock($1) AS locked")
+                            .bind::<BigInt, _>(LOCK_KEY)
+                            .get_result(conn)
+                            .await
+                            .map_err(db_error)?;
+                    if !lock.locked {
+                        return Ok(None);
+                    }
+                    let result = trim(conn, max_age_days, keep_per_user, batch.max(1)).await;
+                    let unlocked = diesel::sql_query("SELECT pg_advisory_unlock($1) AS locked")
+                        .bind::<BigInt, _>(LOCK_KEY)
+                        .get_result::<Locked>(conn)
+                        .await;
+                    let deleted = result.map_err(db_error)?;
+                    unlocked.map_err(db_error)?;
+                    Ok(Some(deleted))
+                })
+            })
             .await
-            .map_err(db_error)?;
-        if !lock.locked {
-            return Ok(None);
-        }
-        let result = trim(&mut conn, max_age_days, keep_per_user, batch.max(1)).await;
-        let unlocked = diesel::sql_query("SELECT pg_advisory_unlock($1) AS locked")
-            .bind::<BigInt, _>(LOCK_KEY)
-            .get_result::<Locked>(&mut conn)
-            .await;
-        let deleted = result.map_err(db_error)?;
-        unlocked.map_err(db_error)?;
-        Ok(Some(deleted))
     }
 }
