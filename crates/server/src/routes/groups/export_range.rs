@@ -15,10 +15,10 @@ use crate::state::AppState;
     get,
     path = "/api/groups/{group_id}/export-progress/validate-range",
     tag = "groups",
-    params(("group_id" = uuid::Uuid, Path), ("start_date" = String, Query, description = "YYYY-MM-DD"), ("end_date" = String, Query, description = "YYYY-MM-DD")),
+    params(("group_id" = uuid::Uuid, Path), ("start_date" = chrono::NaiveDate, Query, description = "YYYY-MM-DD"), ("end_date" = chrono::NaiveDate, Query, description = "YYYY-MM-DD, not before start_date")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "{valid: true, max_days_allowed, requested_days, subscription_tier}"),
+        (status = 200, description = "{valid: true, max_days_allowed, requested_days, subscription_tier}", body = crate::dto::responses::ExportRangeBody),
         (status = 400, description = "VALIDATION_ERROR in the envelope, or the flat body with valid: false and error absolute_maximum_exceeded or date_range_exceeds_tier_limit"),
         (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
         (status = 403, description = "FORBIDDEN: not an active member", body = crate::openapi::ErrorBody),
