@@ -349,9 +349,20 @@ mod tests {
                     if !status.starts_with('4') {
                         continue;
                     }
-                    let schema = &response["content"]["application/json"]["schema"]["$ref"];
-                    if schema != "#/components/schemas/ErrorBody" {
-                        wrong.push(format!("{method} {path} {status}"));
+                    // The envelope itself, or a `oneOf` that offers it (the flat
+                    // refusal of the export range check).
+                    let schema = &response["content"]["application/json"]["schema"];
+                    let envelope =
+                        |s: &serde_json::Value| s["$ref"] == "#/components/schemas/ErrorBody";
+                    let named = schema["$ref"]
+                        .as_str()
+                        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                        .map(|name| &doc["components"]["schemas"][name]);
+                    let offered = named.unwrap_or(schema)["oneOf"]
+                        .as_array()
+                        .is_some_and(|all| all.iter().any(envelope));
+                    if !envelope(schema) && !offered {
+                        wrong.push(format!("{method} {path} {status}: {schema}"));
                     }
                 }
             }

@@ -416,3 +416,34 @@ pub struct HealthBody {
 #[derive(ToSchema)]
 #[schema(value_type = String, format = Binary)]
 pub struct Binary(pub Vec<u8>);
+
+/// `400` of `GET /api/groups/{group_id}/export-progress/validate-range`: a range the tier
+/// does not allow, in the flat body the app reads.
+#[derive(serde::Serialize, ToSchema)]
+pub struct ExportRangeRefusedBody {
+    /// `false`.
+    pub valid: bool,
+    /// The tier's longest range.
+    pub max_days_allowed: i64,
+    /// The range's length.
+    pub requested_days: i64,
+    /// `free` or `premium`.
+    pub subscription_tier: String,
+    /// `absolute_maximum_exceeded` or `date_range_exceeds_tier_limit`.
+    pub error: String,
+    /// Explanation.
+    pub message: String,
+}
+
+/// Either answer of a `400` from the range check: the error envelope (invalid dates) or
+/// [`ExportRangeRefusedBody`].
+#[derive(serde::Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum ExportRangeError {
+    /// `VALIDATION_ERROR` in the envelope.
+    #[schema(title = "ErrorBody")]
+    Envelope(crate::openapi::ErrorBody),
+    /// The flat refusal.
+    #[schema(title = "ExportRangeRefusedBody")]
+    Refused(ExportRangeRefusedBody),
+}

@@ -19,7 +19,7 @@ use crate::state::AppState;
     security(("bearer" = [])),
     responses(
         (status = 200, description = "{valid: true, max_days_allowed, requested_days, subscription_tier}", body = crate::dto::responses::ExportRangeBody),
-        (status = 400, description = "VALIDATION_ERROR in the envelope, or the flat body with valid: false and error absolute_maximum_exceeded or date_range_exceeds_tier_limit"),
+        (status = 400, description = "VALIDATION_ERROR in the envelope, or the flat body with valid: false and error absolute_maximum_exceeded or date_range_exceeds_tier_limit", body = crate::dto::responses::ExportRangeError),
         (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
         (status = 403, description = "FORBIDDEN: not an active member", body = crate::openapi::ErrorBody),
         (status = 404, description = "NOT_FOUND: unknown group", body = crate::openapi::ErrorBody),
