@@ -11,24 +11,31 @@ use super::users::UserBody;
 pub struct RegisterRequest {
     /// E-mail (trimmed and lower-cased).
     #[garde(custom(|v: &String, c: &()| rules::email(v, c)))]
+    #[schema(schema_with = super::schema::email)]
     pub email: String,
     /// Password (D4 policy).
     #[garde(custom(|v: &String, c: &()| rules::password(v, c)))]
+    #[schema(schema_with = super::schema::password)]
     pub password: String,
     /// Display name, 1–100 characters.
     #[garde(custom(|v: &String, c: &()| rules::display_name(v, c)))]
+    #[schema(schema_with = super::schema::display_name)]
     pub display_name: String,
     /// `YYYY-MM-DD`, required; checked, never stored.
     #[garde(required, inner(custom(|v: &String, c: &()| rules::birth_date(v, c))))]
+    #[schema(schema_with = super::schema::birth_date, required = true)]
     pub date_of_birth: Option<String>,
     /// Must be `true`.
     #[garde(custom(rules::agreed))]
+    #[schema(schema_with = super::schema::true_only, required = true)]
     pub consent_agreed: Option<bool>,
     /// Accepted and ignored (the server's configured versions are recorded).
     #[garde(custom(rules::version_text))]
+    #[schema(schema_with = super::schema::version_text)]
     pub consent_terms_version: Option<String>,
     /// Accepted and ignored.
     #[garde(custom(rules::version_text))]
+    #[schema(schema_with = super::schema::version_text)]
     pub consent_privacy_version: Option<String>,
 }
 
@@ -37,14 +44,16 @@ pub struct RegisterRequest {
 pub struct LoginRequest {
     /// E-mail (no format rule: a malformed one is simply unknown, 401).
     #[garde(custom(|v: &String, c: &()| rules::non_empty(v, c)))]
+    #[schema(schema_with = super::schema::non_empty)]
     pub email: String,
     /// Password (any non-empty string: the policy applies when it is set, not here).
     #[garde(custom(|v: &String, c: &()| rules::non_empty(v, c)))]
+    #[schema(schema_with = super::schema::non_empty)]
     pub password: String,
 }
 
 /// Tokens plus the user.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SessionBody {
     /// Access token.
     pub access_token: String,
@@ -69,6 +78,7 @@ impl From<Session> for SessionBody {
 pub struct RefreshRequest {
     /// The refresh token.
     #[garde(custom(|v: &String, c: &()| rules::non_empty(v, c)))]
+    #[schema(schema_with = super::schema::non_empty)]
     pub refresh_token: String,
 }
 
@@ -77,6 +87,7 @@ pub struct RefreshRequest {
 pub struct ForgotPasswordRequest {
     /// E-mail.
     #[garde(custom(|v: &String, c: &()| rules::email(v, c)))]
+    #[schema(schema_with = super::schema::email)]
     pub email: String,
 }
 
@@ -85,9 +96,11 @@ pub struct ForgotPasswordRequest {
 pub struct ResetPasswordRequest {
     /// The token from the e-mail link.
     #[garde(custom(|v: &String, c: &()| rules::non_empty(v, c)))]
+    #[schema(schema_with = super::schema::non_empty)]
     pub token: String,
     /// New password (D4 policy).
     #[garde(custom(|v: &String, c: &()| rules::password(v, c)))]
+    #[schema(schema_with = super::schema::password)]
     pub new_password: String,
 }
 
@@ -96,20 +109,23 @@ pub struct ResetPasswordRequest {
 pub struct GoogleRequest {
     /// Google ID token.
     #[garde(custom(|v: &String, c: &()| rules::non_empty(v, c)))]
+    #[schema(schema_with = super::schema::non_empty)]
     pub id_token: String,
     /// Needed (`true`) only when the sign-in creates an account.
     #[garde(skip)]
     pub consent_agreed: Option<bool>,
     /// Accepted and ignored.
     #[garde(custom(rules::version_text))]
+    #[schema(schema_with = super::schema::version_text)]
     pub consent_terms_version: Option<String>,
     /// Accepted and ignored.
     #[garde(custom(rules::version_text))]
+    #[schema(schema_with = super::schema::version_text)]
     pub consent_privacy_version: Option<String>,
 }
 
 /// An access and a refresh token.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TokenPairBody {
     /// Access token.
     pub access_token: String,
@@ -127,7 +143,7 @@ impl From<pursue_app::accounts::TokenPair> for TokenPairBody {
 }
 
 /// Google sign-in response.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct GoogleSessionBody {
     /// Access token.
     pub access_token: String,

@@ -12,12 +12,15 @@ use super::rules;
 pub struct RegisterDeviceRequest {
     /// FCM registration token, 1–256 characters.
     #[garde(custom(|v: &String, c: &()| rules::fcm_token(v, c)))]
+    #[schema(schema_with = super::schema::fcm_token)]
     pub fcm_token: String,
     /// Optional name, ≤ 128 characters.
     #[garde(inner(custom(|v: &String, c: &()| rules::device_name(v, c))))]
+    #[schema(schema_with = super::schema::device_name)]
     pub device_name: Option<String>,
     /// `android`, `ios` or `web`.
     #[garde(inner(custom(|v: &String, c: &()| rules::platform(v, c))))]
+    #[schema(schema_with = super::schema::platform)]
     pub platform: Option<String>,
 }
 
@@ -50,7 +53,7 @@ impl RegisterDeviceRequest {
 }
 
 /// A device in `GET /api/devices`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DeviceBody {
     /// Id.
     pub id: String,

@@ -19,33 +19,62 @@ use crate::error::ApiError;
 pub struct CreateGoalRequest {
     /// Title, 1–200.
     #[garde(custom(|v: &String, c: &()| rules::goal_title(v, c)))]
+    #[schema(schema_with = super::schema::goal_title)]
     pub title: String,
     /// Description, ≤ 1000.
     #[garde(skip)]
+    #[schema(schema_with = super::schema::goal_description)]
     pub description: Option<String>,
     /// Cadence.
     #[garde(skip)]
+    #[schema(schema_with = super::schema::cadence)]
     pub cadence: String,
     /// Metric.
     #[garde(skip)]
+    #[schema(schema_with = super::schema::metric_type)]
     pub metric_type: String,
-    /// Target.
+    /// Target: required for `numeric`, a whole number for `binary` (default 1) and
+    /// `duration` (seconds), absent for `journal`; see the schema's `allOf`.
     #[garde(skip)]
+    #[schema(schema_with = super::schema::target_value)]
     pub target_value: Option<f64>,
     /// Unit, ≤ 50.
     #[garde(skip)]
+    #[schema(schema_with = super::schema::unit)]
     pub unit: Option<String>,
     /// Journal prompt, ≤ 80.
     #[garde(skip)]
+    #[schema(schema_with = super::schema::log_title_prompt)]
     pub log_title_prompt: Option<String>,
     /// 1–7 unique days, 0 (Sunday) to 6 (Saturday); daily goals only.
     #[garde(skip)]
-    pub active_days: Option<Vec<i64>>,
+    #[schema(schema_with = super::schema::active_days)]
+    pub active_days: Option<Vec<Day>>,
+}
+
+/// One `active_days` item: a JSON integer, also when written with a zero fraction (`3.0`
+/// is the integer 3, as in JSON Schema).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Day(pub i64);
+
+impl<'de> Deserialize<'de> for Day {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let n = serde_json::Number::deserialize(deserializer)?;
+        n.as_i64()
+            .or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
+                    .map(|f| f as i64)
+            })
+            .map(Day)
+            .ok_or_else(|| serde::de::Error::custom("must be an integer"))
+    }
 }
 
 /// Parses an `active_days` array.
-pub fn active_days(days: &[i64]) -> Result<ActiveDays, ApiError> {
-    ActiveDays::from_days(days).map_err(|e| ApiError::field("active_days", e))
+pub fn active_days(days: &[Day]) -> Result<ActiveDays, ApiError> {
+    let days: Vec<i64> = days.iter().map(|d| d.0).collect();
+    ActiveDays::from_days(&days).map_err(|e| ApiError::field("active_days", e))
 }
 
 impl CreateGoalRequest {
@@ -91,15 +120,18 @@ pub struct UpdateGoalRequest {
     /// New title (`null` is refused).
     #[garde(skip)]
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(schema_with = super::schema::goal_title)]
     pub title: Option<Option<String>>,
     /// New description or null.
     #[garde(skip)]
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(schema_with = super::schema::goal_description)]
     pub description: Option<Option<String>>,
     /// New active days, or null for every day.
     #[garde(skip)]
     #[serde(default, deserialize_with = "nullable")]
-    pub active_days: Option<Option<Vec<i64>>>,
+    #[schema(schema_with = super::schema::active_days)]
+    pub active_days: Option<Option<Vec<Day>>>,
 }
 
 impl UpdateGoalRequest {
@@ -137,7 +169,7 @@ pub fn date(d: NaiveDate) -> String {
 }
 
 /// The contract's `Goal`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct GoalBody {
     /// Id.
     pub id: String,
@@ -207,7 +239,7 @@ impl From<GoalView> for GoalBody {
 }
 
 /// `current_period_progress`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PeriodBody {
     /// `YYYY-MM-DDT00:00:00Z` label.
     pub start_date: String,
@@ -222,7 +254,7 @@ pub struct PeriodBody {
 }
 
 /// The caller's progress.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct UserProgressBody {
     /// Completed.
     pub completed: f64,
@@ -235,7 +267,7 @@ pub struct UserProgressBody {
 }
 
 /// One entry of the caller.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DayValue {
     /// Local date.
     pub date: String,
@@ -244,7 +276,7 @@ pub struct DayValue {
 }
 
 /// One member's progress.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MemberProgressBody {
     /// User id.
     pub user_id: String,
@@ -297,7 +329,7 @@ impl PeriodBody {
 }
 
 /// An entry in progress reads.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct HistoryEntry {
     /// Id.
     pub id: String,
@@ -330,7 +362,7 @@ impl From<EntryRecord> for HistoryEntry {
 }
 
 /// A full progress entry (`POST /api/progress`, `GET /api/progress/:id`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct EntryBody {
     /// Id.
     pub id: String,
@@ -370,21 +402,26 @@ impl From<EntryRecord> for EntryBody {
 pub struct LogProgressRequest {
     /// Goal id.
     #[garde(skip)]
+    #[schema(schema_with = super::schema::uuid)]
     pub goal_id: String,
     /// Value.
     #[garde(skip)]
     pub value: f64,
     /// Note, ≤ 500.
     #[garde(skip)]
+    #[schema(schema_with = super::schema::note)]
     pub note: Option<String>,
     /// `YYYY-MM-DD`.
     #[garde(custom(|v: &String, c: &()| rules::user_date(v, c)))]
+    #[schema(schema_with = super::schema::date)]
     pub user_date: String,
     /// IANA zone, 1–50.
     #[garde(length(chars, min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
     pub user_timezone: String,
     /// Headline, 1–120 (required for journal goals).
     #[garde(skip)]
+    #[schema(schema_with = super::schema::log_title)]
     pub log_title: Option<String>,
 }
 

@@ -23,22 +23,28 @@ use crate::error::ApiError;
 pub struct CreateGroupRequest {
     /// Name, 1–100.
     #[garde(custom(|v: &String, c: &()| rules::group_name(v, c)))]
+    #[schema(schema_with = super::schema::group_name)]
     pub name: String,
     /// Description, ≤ 500.
     #[garde(skip)]
+    #[schema(schema_with = super::schema::group_description)]
     pub description: Option<String>,
     /// One emoji.
     #[garde(skip)]
+    #[schema(schema_with = super::schema::icon_emoji)]
     pub icon_emoji: Option<String>,
     /// `#RRGGBB`.
     #[garde(skip)]
+    #[schema(schema_with = super::schema::icon_color)]
     pub icon_color: Option<String>,
     /// Icon image URL, ≤ 500.
     #[garde(skip)]
+    #[schema(schema_with = super::schema::icon_url)]
     pub icon_url: Option<String>,
     /// Goals created with the group (≤ 100).
     #[garde(length(max = 100), dive)]
     #[serde(default)]
+    #[schema(max_items = 100)]
     pub initial_goals: Vec<CreateGoalRequest>,
 }
 
@@ -81,22 +87,27 @@ pub struct UpdateGroupRequest {
     /// New name (`null` is refused: a group always has a name).
     #[garde(skip)]
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(schema_with = super::schema::group_name_patch)]
     pub name: Option<Option<String>>,
     /// New description or null.
     #[garde(skip)]
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(schema_with = super::schema::group_description)]
     pub description: Option<Option<String>>,
     /// New emoji or null.
     #[garde(skip)]
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(schema_with = super::schema::icon_emoji)]
     pub icon_emoji: Option<Option<String>>,
     /// New colour or null.
     #[garde(skip)]
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(schema_with = super::schema::icon_color)]
     pub icon_color: Option<Option<String>>,
     /// New icon image URL or null.
     #[garde(skip)]
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(schema_with = super::schema::icon_url)]
     pub icon_url: Option<Option<String>>,
 }
 
@@ -132,6 +143,7 @@ impl UpdateGroupRequest {
 pub struct ChangeRoleRequest {
     /// `admin` or `member`.
     #[garde(custom(|v: &String, c: &()| rules::assignable_role(v, c)))]
+    #[schema(schema_with = super::schema::assignable_role)]
     pub role: String,
 }
 
@@ -140,11 +152,12 @@ pub struct ChangeRoleRequest {
 pub struct JoinRequest {
     /// The code (trimmed, case-insensitive).
     #[garde(custom(|v: &String, c: &()| rules::non_empty(v.trim(), c)))]
+    #[schema(schema_with = super::schema::not_blank)]
     pub invite_code: String,
 }
 
 /// A group object (D13: with `updated_at`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct GroupBody {
     /// Id.
     pub id: String,
@@ -173,6 +186,7 @@ pub struct GroupBody {
     pub user_role: Option<&'static str>,
     /// Fields of later features, per endpoint.
     #[serde(flatten)]
+    #[schema(ignore)]
     pub extras: Map<String, Value>,
 }
 
@@ -206,7 +220,7 @@ impl GroupBody {
 }
 
 /// An item of `GET /users/me/groups`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MyGroupBody {
     /// Id.
     pub id: String,
@@ -232,6 +246,7 @@ pub struct MyGroupBody {
     pub icon_url: Option<String>,
     /// Fields of later features and `membership_status`.
     #[serde(flatten)]
+    #[schema(ignore)]
     pub extras: Map<String, Value>,
 }
 
@@ -260,7 +275,7 @@ impl From<MyGroupRecord> for MyGroupBody {
 }
 
 /// A member list item.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MemberBody {
     /// User id.
     pub user_id: String,
@@ -287,7 +302,7 @@ impl From<MemberRecord> for MemberBody {
 }
 
 /// The group's standing invite code (`GET /groups/:id/invite`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct InviteBody {
     /// The code.
     pub invite_code: String,
@@ -313,7 +328,7 @@ impl InviteBody {
 }
 
 /// A pending join request (`GET /groups/:id/members/pending`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PendingBody {
     /// The requester.
     pub user_id: String,
@@ -337,7 +352,7 @@ impl From<PendingRecord> for PendingBody {
 }
 
 /// The user of a feed item.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ActivityUser {
     /// Id.
     pub id: String,
@@ -346,7 +361,7 @@ pub struct ActivityUser {
 }
 
 /// A feed item.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ActivityBody {
     /// Id.
     pub id: String,
@@ -376,7 +391,7 @@ impl From<ActivityRecord> for ActivityBody {
 }
 
 /// The answer of the icon upload and delete.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct IconBody {
     /// Group id.
     pub id: String,
@@ -400,4 +415,13 @@ impl From<IconRecord> for IconBody {
             updated_at: i.updated_at,
         }
     }
+}
+
+/// `PATCH /api/groups/:id/icon`: a multipart form with the picture in the part `icon`
+/// (JPEG, PNG or WebP, at most 5 MB; see docs/API.md).
+#[derive(utoipa::ToSchema)]
+pub struct IconForm {
+    /// The picture.
+    #[schema(value_type = String, format = Binary)]
+    pub icon: Vec<u8>,
 }

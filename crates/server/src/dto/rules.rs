@@ -23,6 +23,15 @@ pub fn display_name(value: &str, _: &()) -> garde::Result {
     rule(DisplayName::parse(value))
 }
 
+/// No control, bidirectional-formatting or separator character (the domain's one-line
+/// text rule, see docs/SECURITY.md, "Clean text").
+pub fn one_line(value: &str, _: &()) -> garde::Result {
+    rule(pursue_domain::text::check_chars(
+        value,
+        pursue_domain::text::Lines::Single,
+    ))
+}
+
 /// A non-empty string.
 pub fn non_empty(value: &str, _: &()) -> garde::Result {
     if value.is_empty() {
@@ -86,10 +95,16 @@ pub fn agreed(value: &Option<bool>, _: &()) -> garde::Result {
     }
 }
 
-/// At most 30 characters (policy versions sent by the app; accepted and ignored).
+/// Longest policy version the app may send, in characters.
+pub const VERSION_MAX_CHARS: usize = 30;
+
+/// At most [`VERSION_MAX_CHARS`] characters (policy versions sent by the app; accepted
+/// and ignored).
 pub fn version_text(value: &Option<String>, _: &()) -> garde::Result {
     match value {
-        Some(v) if v.chars().count() > 30 => Err(garde::Error::new("at most 30 characters")),
+        Some(v) if v.chars().count() > VERSION_MAX_CHARS => {
+            Err(garde::Error::new("at most 30 characters"))
+        }
         _ => Ok(()),
     }
 }

@@ -15,6 +15,7 @@ use crate::error::ApiError;
 pub struct ReactionRequest {
     /// One of the picker's emoji.
     #[garde(skip)]
+    #[schema(schema_with = super::schema::reaction_emoji)]
     pub emoji: String,
 }
 
@@ -30,15 +31,19 @@ impl ReactionRequest {
 pub struct NudgeRequest {
     /// Recipient id.
     #[garde(skip)]
+    #[schema(schema_with = super::schema::uuid)]
     pub recipient_user_id: String,
     /// Group id.
     #[garde(skip)]
+    #[schema(schema_with = super::schema::uuid)]
     pub group_id: String,
     /// Optional goal id.
     #[garde(skip)]
+    #[schema(schema_with = super::schema::nullable_uuid)]
     pub goal_id: Option<String>,
     /// `YYYY-MM-DD`.
     #[garde(skip)]
+    #[schema(schema_with = super::schema::date)]
     pub sender_local_date: String,
 }
 
@@ -157,7 +162,7 @@ pub fn feed_fields(summary: Option<&ReactionSummary>) -> (Value, Value) {
 }
 
 /// One inbox item.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct NotificationBody {
     id: String,
     #[serde(rename = "type")]

@@ -33,17 +33,28 @@ pub fn eligibility_body(s: &SubscriptionState) -> Value {
     })
 }
 
+/// Longest store purchase token, in characters.
+pub const PURCHASE_TOKEN_MAX_CHARS: usize = 4096;
+/// Longest store product id, in characters.
+pub const PRODUCT_ID_MAX_CHARS: usize = 255;
+
 /// `POST /api/subscriptions/upgrade` and `/verify`.
 #[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct UpgradeRequest {
     /// `google_play` or `app_store`.
     #[garde(pattern("^(google_play|app_store)$"))]
+    #[schema(schema_with = super::schema::store)]
     pub platform: String,
     /// The store's purchase token.
-    #[garde(length(min = 1, max = 4096))]
+    #[garde(
+        length(chars, min = 1, max = PURCHASE_TOKEN_MAX_CHARS),
+        custom(|v: &String, c: &()| super::rules::one_line(v, c))
+    )]
+    #[schema(schema_with = super::schema::purchase_token)]
     pub purchase_token: String,
     /// The product bought.
-    #[garde(length(min = 1, max = 255))]
+    #[garde(length(chars, min = 1, max = PRODUCT_ID_MAX_CHARS))]
+    #[schema(schema_with = super::schema::product_id)]
     pub product_id: String,
 }
 
@@ -52,5 +63,6 @@ pub struct UpgradeRequest {
 pub struct SelectGroupRequest {
     /// The group to keep writable.
     #[garde(custom(|v: &String, _: &()| uuid::Uuid::parse_str(v).map(drop).map_err(|_| garde::Error::new("must be a UUID"))))]
+    #[schema(schema_with = super::schema::uuid)]
     pub keep_group_id: String,
 }

@@ -5,7 +5,7 @@ use pursue_ports::users::UserRecord;
 use serde::Serialize;
 
 /// The contract's `User` plus `updated_at` (D13: the client's avatar cache key).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct UserBody {
     /// Id.
     pub id: String,
@@ -42,9 +42,11 @@ impl From<UserRecord> for UserBody {
 pub struct UpdateMeRequest {
     /// New display name, 1–100 characters.
     #[garde(skip)]
+    #[schema(schema_with = super::schema::nullable_display_name)]
     pub display_name: Option<String>,
     /// `YYYY-MM-DD`; an adult's date verifies the age (the date is not kept).
     #[garde(inner(custom(|v: &String, c: &()| super::rules::birth_date(v, c))))]
+    #[schema(schema_with = super::schema::nullable_birth_date)]
     pub date_of_birth: Option<String>,
 }
 
@@ -52,10 +54,15 @@ pub struct UpdateMeRequest {
 #[derive(Debug, serde::Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct RecordConsentsRequest {
     /// 1–10 types of 1–50 characters.
-    #[garde(length(min = 1, max = 10), inner(length(chars, min = 1, max = 50)))]
+    #[garde(
+        length(min = 1, max = 10),
+        inner(length(chars, min = 1, max = 50), custom(super::rules::one_line))
+    )]
+    #[schema(schema_with = super::schema::consent_types)]
     pub consent_types: Vec<String>,
     /// `grant` (default) or `revoke`.
     #[garde(inner(pattern("^(grant|revoke)$")))]
+    #[schema(schema_with = super::schema::consent_action)]
     pub action: Option<String>,
 }
 
@@ -67,6 +74,7 @@ pub struct ChangePasswordRequest {
     pub current_password: Option<String>,
     /// New password (D4 policy).
     #[garde(custom(|v: &String, c: &()| super::rules::password(v, c)))]
+    #[schema(schema_with = super::schema::password)]
     pub new_password: String,
 }
 
@@ -78,5 +86,15 @@ pub struct DeleteMeRequest {
     pub password: Option<String>,
     /// `"delete"` in any case; valid for every account.
     #[garde(skip)]
+    #[schema(schema_with = super::schema::delete_confirmation)]
     pub confirmation: Option<String>,
+}
+
+/// `POST /api/users/me/avatar`: a multipart form with the picture in the part `avatar`
+/// (JPEG, PNG or WebP, at most 5 MB; see docs/API.md).
+#[derive(utoipa::ToSchema)]
+pub struct AvatarForm {
+    /// The picture.
+    #[schema(value_type = String, format = Binary)]
+    pub avatar: Vec<u8>,
 }

@@ -95,6 +95,19 @@ where
         let bytes = web::Json::<serde_json::Value>::from_request(req, payload);
         Box::pin(async move {
             let web::Json(value) = bytes.await?;
+            // Every body is a JSON object; serde would also read a struct from an array of
+            // its fields in order, which the API never offers (see docs/API.md, Errors).
+            if !value.is_object() {
+                return Err(ApiError::validation(
+                    "Invalid request body",
+                    vec![FieldError {
+                        path: Vec::new(),
+                        message: "must be a JSON object".to_string(),
+                        code: "invalid_type".to_string(),
+                    }],
+                )
+                .into());
+            }
             let parsed: T = serde_path_to_error::deserialize(value).map_err(type_error)?;
             parsed.validate().map_err(|report| garde_error(&report))?;
             Ok(ValidJson(parsed))

@@ -15,7 +15,7 @@ const MEMORY_WARNING_MB: u64 = 900;
     get,
     path = "/health",
     tag = "health",
-    responses((status = 200, description = "Success"), (status = 503, description = "Unhealthy or not ready"))
+    responses((status = 200, description = "Success", body = crate::dto::responses::HealthBody), (status = 503, description = "Unhealthy or not ready"))
 )]
 pub async fn health(state: web::Data<AppState>) -> HttpResponse {
     let database = state.health.database().await;

@@ -11,7 +11,7 @@ use crate::state::AppState;
     get,
     path = "/ready",
     tag = "health",
-    responses((status = 200, description = "Success"), (status = 503, description = "Unhealthy or not ready"))
+    responses((status = 200, description = "Success", content_type = "text/plain", body = String), (status = 503, description = "Unhealthy or not ready"))
 )]
 pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
     let ready = !state.is_draining() && state.readiness.database().await.is_healthy();

@@ -356,3 +356,35 @@ async fn consents_are_recorded_and_summarised() {
     let (_, body) = call(&app, Method::GET, "/api/users/me/consents", Some(t), None).await;
     assert_eq!(body, json!({"consents": []}));
 }
+
+/// A NUL, another control or a bidirectional override in a consent type is refused with
+/// `400 VALIDATION_ERROR` (found by the fuzzer: a NUL answered 500), and nothing is stored.
+#[tokio::test]
+async fn consent_types_refuse_control_characters() {
+    let app = spawn_app().await;
+    let ann = register(&app, "ann@example.com").await;
+    let t = s(&ann, "access_token");
+    let before = consent_rows(&app).await.len();
+    for bad in [
+        "a\u{0}b",
+        "\u{f}x",
+        "x\u{1b}[2J",
+        "\u{202e}evil",
+        "two\nlines",
+    ] {
+        let (status, body) = call(
+            &app,
+            Method::POST,
+            "/api/users/me/consents",
+            Some(t),
+            Some(json!({"consent_types": ["analytics", bad]})),
+        )
+        .await;
+        assert_eq!((status, code(&body)), (400, "VALIDATION_ERROR"), "{bad:?}");
+        assert_eq!(
+            body["error"]["details"][0]["path"],
+            json!(["consent_types", 1])
+        );
+    }
+    assert_eq!(consent_rows(&app).await.len(), before);
+}

@@ -326,3 +326,53 @@ async fn the_migration_is_idempotent_and_keeps_upstream_constraints() {
         .await;
     assert!(err.is_err(), "chk_active_days_cadence holds");
 }
+
+/// Found by the fuzzer: `3.0` is the integer 3 in JSON (and in the OpenAPI document's
+/// `integer`), so an active day written with a zero fraction is accepted; `2.5` is not.
+#[tokio::test]
+async fn active_days_take_whole_numbers_written_with_a_fraction() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let path = format!("/api/groups/{}/goals", c.group);
+    let (status, g) = post(
+        &app,
+        &path,
+        &c.admin,
+        json!({"title": "Run", "cadence": "daily", "metric_type": "binary", "active_days": [1.0, 3]}),
+    )
+    .await;
+    assert_eq!(status, 201, "{g}");
+    assert_eq!(g["active_days"], json!([1, 3]));
+    let goal = format!("/api/goals/{}", g["id"].as_str().unwrap());
+    let (status, body) = patch(&app, &goal, &c.admin, json!({"active_days": [5.0]})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["active_days"], json!([5]));
+    let (status, body) = patch(&app, &goal, &c.admin, json!({"active_days": [2.5]})).await;
+    assert_eq!((status, code(&body)), (400, "VALIDATION_ERROR"), "{body}");
+}
+
+/// Found by the fuzzer: serde reads a struct from an array of its fields in order, so
+/// `[null, null]` was a valid `PATCH /api/users/me`. Every body must be a JSON object.
+#[tokio::test]
+async fn a_body_that_is_not_an_object_is_refused() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    for body in [json!([null, null]), json!(["Ann"]), json!("Ann"), json!(1)] {
+        let (status, answer) = patch(&app, "/api/users/me", &c.member, body.clone()).await;
+        assert_eq!((status, code(&answer)), (400, "VALIDATION_ERROR"), "{body}");
+        assert_eq!(answer["error"]["details"][0]["code"], "invalid_type");
+    }
+    let path = format!("/api/groups/{}/goals", c.group);
+    let (status, answer) = post(
+        &app,
+        &path,
+        &c.admin,
+        json!(["Run", null, "daily", "binary"]),
+    )
+    .await;
+    assert_eq!(
+        (status, code(&answer)),
+        (400, "VALIDATION_ERROR"),
+        "{answer}"
+    );
+}

@@ -464,3 +464,28 @@ async fn the_worker_re_verifies_expiring_purchases_one_runner_at_a_time() {
     let (_, sub) = get(&app, "/api/users/me/subscription", &ann).await;
     assert_eq!(sub["tier"], "premium");
 }
+
+/// Found by the fuzzer: a NUL in the purchase token reached PostgreSQL and answered 500.
+/// Control and bidirectional formatting characters are refused with `400
+/// VALIDATION_ERROR` before the store or the database is asked.
+#[tokio::test]
+async fn a_purchase_token_with_control_characters_is_refused() {
+    let fake = PlayFake::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_with_play(&fake, dir.path()).await;
+    let ann = register(&app, "ann").await;
+    for token in ["a\u{0}b", "tok\u{1b}en", "\u{202e}token", "two\nlines"] {
+        for path in ["/api/subscriptions/upgrade", "/api/subscriptions/verify"] {
+            let (status, body) = post(&app, path, &ann, upgrade_body(token)).await;
+            assert_eq!(
+                (status, code(&body)),
+                (400, "VALIDATION_ERROR"),
+                "{path} {token:?}"
+            );
+            assert_eq!(
+                body["error"]["details"][0]["path"],
+                json!(["purchase_token"])
+            );
+        }
+    }
+}

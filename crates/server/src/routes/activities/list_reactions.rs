@@ -17,7 +17,7 @@ use crate::state::AppState;
     params(("activity_id" = uuid::Uuid, Path)),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "{activity_id, reactions, total}, newest first"),
+        (status = 200, description = "{activity_id, reactions, total}, newest first", body = crate::dto::responses::ReactionListBody),
         (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
         (status = 403, description = "FORBIDDEN: not a member of the group", body = crate::openapi::ErrorBody),
         (status = 404, description = "NOT_FOUND: unknown activity", body = crate::openapi::ErrorBody),

@@ -18,7 +18,7 @@ use crate::state::AppState;
     request_body = ReactionRequest,
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "{reaction, replaced}"),
+        (status = 200, description = "{reaction, replaced}", body = crate::dto::responses::ReactionSetBody),
         (status = 400, description = "VALIDATION_ERROR: not one of the picker emoji", body = crate::openapi::ErrorBody),
         (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
         (status = 403, description = "FORBIDDEN: not a member of the group", body = crate::openapi::ErrorBody),

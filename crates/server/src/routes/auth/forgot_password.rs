@@ -19,7 +19,7 @@ pub const MESSAGE: &str =
     path = "/api/auth/forgot-password",
     tag = "auth",
     request_body = ForgotPasswordRequest,
-    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+    responses((status = 200, description = "Success", body = crate::dto::responses::MessageBody), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
 )]
 pub async fn forgot_password(
     state: web::Data<AppState>,

@@ -31,7 +31,7 @@ fn import_picture(state: &AppState, user: UserId, url: String) {
     path = "/api/auth/google",
     tag = "auth",
     request_body = GoogleRequest,
-    responses((status = 201, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+    responses((status = 201, description = "A new account", body = crate::dto::auth::GoogleSessionBody), (status = 200, description = "An existing account", body = crate::dto::auth::GoogleSessionBody), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
 )]
 pub async fn google(
     state: web::Data<AppState>,

@@ -13,7 +13,7 @@ use crate::state::AppState;
     path = "/api/auth/refresh",
     tag = "auth",
     request_body = RefreshRequest,
-    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+    responses((status = 200, description = "Success", body = crate::dto::auth::TokenPairBody), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
 )]
 pub async fn refresh(
     state: web::Data<AppState>,

@@ -15,7 +15,7 @@ use crate::state::AppState;
     path = "/api/auth/register",
     tag = "auth",
     request_body = RegisterRequest,
-    responses((status = 201, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+    responses((status = 201, description = "Success", body = crate::dto::auth::SessionBody), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
 )]
 pub async fn register(
     state: web::Data<AppState>,

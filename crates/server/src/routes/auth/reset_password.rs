@@ -14,7 +14,7 @@ use crate::state::AppState;
     path = "/api/auth/reset-password",
     tag = "auth",
     request_body = ResetPasswordRequest,
-    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+    responses((status = 200, description = "Success", body = crate::dto::auth::TokenPairBody), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
 )]
 pub async fn reset_password(
     state: web::Data<AppState>,

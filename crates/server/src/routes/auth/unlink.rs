@@ -14,9 +14,9 @@ use crate::state::AppState;
     delete,
     path = "/api/auth/unlink/{provider}",
     tag = "auth",
-    params(("provider" = String, Path)),
+    params(("provider" = String, Path, description = "`google` or `email`", pattern = "^(google|email)$")),
     security(("bearer" = [])),
-    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+    responses((status = 200, description = "Success", body = crate::dto::responses::SuccessBody), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
 )]
 pub async fn unlink(
     state: web::Data<AppState>,

@@ -14,7 +14,7 @@ use crate::state::AppState;
     path = "/api/devices",
     tag = "devices",
     security(("bearer" = [])),
-    responses((status = 200, description = "Success"), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+    responses((status = 200, description = "Success", body = crate::dto::responses::DeviceListBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
 )]
 pub async fn list(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
     let devices: Vec<DeviceBody> = state

@@ -16,9 +16,9 @@ use crate::state::AppState;
     get,
     path = "/api/goals/{goal_id}/progress/me",
     tag = "goals",
-    params(("goal_id" = uuid::Uuid, Path)),
+    params(("goal_id" = uuid::Uuid, Path), ("start_date" = Option<chrono::NaiveDate>, Query, description = "YYYY-MM-DD"), ("end_date" = Option<chrono::NaiveDate>, Query, description = "YYYY-MM-DD")),
     security(("bearer" = [])),
-    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+    responses((status = 200, description = "Success", body = crate::dto::responses::MyGoalProgressBody), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
 )]
 pub async fn my_progress(
     state: web::Data<AppState>,

@@ -16,7 +16,7 @@ use crate::state::AppState;
     tag = "groups",
     request_body = CreateGroupRequest,
     security(("bearer" = [])),
-    responses((status = 201, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+    responses((status = 201, description = "Success", body = crate::dto::groups::GroupBody), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
 )]
 pub async fn create(
     state: web::Data<AppState>,

@@ -16,7 +16,7 @@ use crate::state::AppState;
     params(("group_id" = uuid::Uuid, Path), ("user_id" = uuid::Uuid, Path)),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "{success: true}"),
+        (status = 200, description = "{success: true}", body = crate::dto::responses::SuccessBody),
         (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
         (status = 403, description = "FORBIDDEN: not an admin", body = crate::openapi::ErrorBody),
         (status = 404, description = "NOT_FOUND: no pending request", body = crate::openapi::ErrorBody),

@@ -24,10 +24,10 @@ const MAX_DAYS: i64 = 730;
     get,
     path = "/api/groups/{group_id}/export-progress",
     tag = "groups",
-    params(("group_id" = uuid::Uuid, Path), ("start_date" = String, Query, description = "YYYY-MM-DD"), ("end_date" = String, Query, description = "YYYY-MM-DD, not after today"), ("user_timezone" = String, Query, description = "IANA zone")),
+    params(("group_id" = uuid::Uuid, Path), ("start_date" = chrono::NaiveDate, Query, description = "YYYY-MM-DD"), ("end_date" = chrono::NaiveDate, Query, description = "YYYY-MM-DD, not before start_date, not after today"), ("user_timezone" = String, Query, description = "IANA zone", min_length = 1, max_length = 50)),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The .xlsx workbook as an attachment"),
+        (status = 200, description = "The .xlsx workbook as an attachment", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = crate::dto::responses::Binary),
         (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::ErrorBody),
         (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
         (status = 403, description = "FORBIDDEN: not an active member; SUBSCRIPTION_REQUIRED: over the tier maximum", body = crate::openapi::ErrorBody),

@@ -23,7 +23,7 @@ fn no_icon() -> ApiError {
     path = "/api/groups/{group_id}/icon",
     tag = "groups",
     params(("group_id" = uuid::Uuid, Path)),
-    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 304, description = "Not modified (If-None-Match)"), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+    responses((status = 200, description = "Success", content_type = "image/webp", body = crate::dto::responses::Binary), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 304, description = "Not modified (If-None-Match)"), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
 )]
 pub async fn get_icon(
     state: web::Data<AppState>,

@@ -16,9 +16,9 @@ use crate::state::AppState;
     path = "/api/groups/{group_id}/icon",
     tag = "groups",
     params(("group_id" = uuid::Uuid, Path)),
-    request_body(content_type = "multipart/form-data", description = "The picture as a form part"),
+    request_body(content = crate::dto::groups::IconForm, content_type = "multipart/form-data", description = "The picture as a form part"),
     security(("bearer" = [])),
-    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+    responses((status = 200, description = "Success", body = crate::dto::groups::IconBody), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
 )]
 pub async fn upload_icon(
     state: web::Data<AppState>,

@@ -19,9 +19,9 @@ use crate::state::AppState;
     get,
     path = "/api/groups/{group_id}/goals",
     tag = "groups",
-    params(("group_id" = uuid::Uuid, Path)),
+    params(("group_id" = uuid::Uuid, Path), ("cadence" = Option<String>, Query, description = "`daily`, `weekly`, `monthly` or `yearly`; other values are ignored"), ("archived" = Option<String>, Query, description = "`true` adds archived goals"), ("include_progress" = Option<String>, Query, description = "`true` adds `current_period_progress`"), ("user_timezone" = Option<String>, Query, description = "IANA zone defining today (UTC by default)")),
     security(("bearer" = [])),
-    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+    responses((status = 200, description = "Success", body = crate::dto::responses::GoalListBody), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
 )]
 pub async fn list_goals(
     state: web::Data<AppState>,

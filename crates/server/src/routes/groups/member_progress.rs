@@ -13,10 +13,10 @@ use crate::state::AppState;
     get,
     path = "/api/groups/{group_id}/members/{user_id}/progress",
     tag = "groups",
-    params(("group_id" = uuid::Uuid, Path), ("user_id" = uuid::Uuid, Path), ("start_date" = String, Query, description = "YYYY-MM-DD"), ("end_date" = String, Query, description = "YYYY-MM-DD"), ("limit" = Option<u32>, Query, description = "1-50, default 50"), ("cursor" = Option<String>, Query, description = "next_cursor of the previous page")),
+    params(("group_id" = uuid::Uuid, Path), ("user_id" = uuid::Uuid, Path), ("start_date" = chrono::NaiveDate, Query, description = "YYYY-MM-DD"), ("end_date" = chrono::NaiveDate, Query, description = "YYYY-MM-DD, not before start_date (`400 INVALID_DATE_RANGE`)"), ("limit" = Option<u32>, Query, description = "1-50, default 50", minimum = 1, maximum = 50), ("cursor" = Option<String>, Query, description = "next_cursor of the previous page")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "{member, timeframe, goal_summaries, activity_log, pagination}"),
+        (status = 200, description = "{member, timeframe, goal_summaries, activity_log, pagination}", body = crate::dto::responses::MemberHistoryBody),
         (status = 400, description = "VALIDATION_ERROR, INVALID_DATE_RANGE, INVALID_CURSOR", body = crate::openapi::ErrorBody),
         (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
         (status = 403, description = "FORBIDDEN: not an active member; TARGET_NOT_A_MEMBER; SUBSCRIPTION_REQUIRED: over 30 days on the free tier", body = crate::openapi::ErrorBody),

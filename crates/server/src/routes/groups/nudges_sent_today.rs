@@ -15,10 +15,10 @@ use crate::state::AppState;
     get,
     path = "/api/groups/{group_id}/nudges/sent-today",
     tag = "groups",
-    params(("group_id" = uuid::Uuid, Path), ("sender_local_date" = String, Query, description = "YYYY-MM-DD")),
+    params(("group_id" = uuid::Uuid, Path), ("sender_local_date" = chrono::NaiveDate, Query, description = "YYYY-MM-DD")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "{nudged_user_ids}"),
+        (status = 200, description = "{nudged_user_ids}", body = crate::dto::responses::NudgedTodayBody),
         (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::ErrorBody),
         (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
         (status = 403, description = "FORBIDDEN: not a member", body = crate::openapi::ErrorBody),

@@ -17,7 +17,7 @@ use crate::state::AppState;
     params(("group_id" = uuid::Uuid, Path)),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "{pending_members}, oldest first"),
+        (status = 200, description = "{pending_members}, oldest first", body = crate::dto::responses::PendingListBody),
         (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
         (status = 403, description = "FORBIDDEN: not an admin", body = crate::openapi::ErrorBody),
         (status = 404, description = "NOT_FOUND: unknown group", body = crate::openapi::ErrorBody),

@@ -16,7 +16,7 @@ use crate::state::AppState;
     params(("group_id" = uuid::Uuid, Path)),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "{invite_code, share_url, created_at, previous_code_revoked}"),
+        (status = 200, description = "{invite_code, share_url, created_at, previous_code_revoked}", body = crate::dto::groups::InviteBody),
         (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
         (status = 403, description = "FORBIDDEN: not an admin", body = crate::openapi::ErrorBody),
         (status = 404, description = "NOT_FOUND: unknown group", body = crate::openapi::ErrorBody),

@@ -13,10 +13,10 @@ use crate::state::AppState;
     get,
     path = "/api/notifications",
     tag = "notifications",
-    params(("limit" = Option<u32>, Query, description = "1-50, default 30"), ("before_id" = Option<uuid::Uuid>, Query, description = "continue after this row")),
+    params(("limit" = Option<u32>, Query, description = "1-50, default 30", minimum = 1, maximum = 50), ("before_id" = Option<uuid::Uuid>, Query, description = "continue after this row")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "{notifications, unread_count, has_more}, newest first"),
+        (status = 200, description = "{notifications, unread_count, has_more}, newest first", body = crate::dto::responses::NotificationListBody),
         (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::ErrorBody),
         (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
         (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)

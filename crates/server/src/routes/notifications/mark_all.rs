@@ -14,7 +14,7 @@ use crate::state::AppState;
     tag = "notifications",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "{marked_read}"),
+        (status = 200, description = "{marked_read}", body = crate::dto::responses::MarkedBody),
         (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
         (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)
     )

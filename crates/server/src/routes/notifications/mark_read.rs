@@ -16,7 +16,7 @@ use crate::state::AppState;
     params(("id" = uuid::Uuid, Path)),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "{id, is_read: true}"),
+        (status = 200, description = "{id, is_read: true}", body = crate::dto::responses::ReadBody),
         (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
         (status = 404, description = "NOT_FOUND: unknown or foreign row", body = crate::openapi::ErrorBody),
         (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)

@@ -14,7 +14,7 @@ use crate::state::AppState;
     tag = "notifications",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "{unread_count}"),
+        (status = 200, description = "{unread_count}", body = crate::dto::responses::UnreadBody),
         (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
         (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)
     )

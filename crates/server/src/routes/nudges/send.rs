@@ -17,7 +17,7 @@ use crate::state::AppState;
     request_body = NudgeRequest,
     security(("bearer" = [])),
     responses(
-        (status = 201, description = "{nudge}"),
+        (status = 201, description = "{nudge}", body = crate::dto::responses::NudgeSentBody),
         (status = 400, description = "VALIDATION_ERROR, CANNOT_NUDGE_SELF, GOAL_OFF_DAY", body = crate::openapi::ErrorBody),
         (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
         (status = 403, description = "FORBIDDEN, PENDING_APPROVAL, RECIPIENT_NOT_IN_GROUP", body = crate::openapi::ErrorBody),

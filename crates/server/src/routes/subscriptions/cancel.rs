@@ -16,7 +16,7 @@ use crate::state::AppState;
     tag = "subscriptions",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "{status, access_until, auto_renew, message}"),
+        (status = 200, description = "{status, access_until, auto_renew, message}", body = crate::dto::responses::CancelledBody),
         (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
         (status = 404, description = "SUBSCRIPTION_NOT_FOUND", body = crate::openapi::ErrorBody),
         (status = 503, description = "PURCHASE_VERIFICATION_FAILED: Google Play unavailable", body = crate::openapi::ErrorBody),

@@ -20,7 +20,7 @@ use crate::state::AppState;
     request_body = SelectGroupRequest,
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "{status, kept_group, removed_groups, read_only_access_until}"),
+        (status = 200, description = "{status, kept_group, removed_groups, read_only_access_until}", body = crate::dto::responses::SelectedGroupBody),
         (status = 400, description = "VALIDATION_ERROR, INVALID_STATE, INVALID_GROUP", body = crate::openapi::ErrorBody),
         (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
         (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)

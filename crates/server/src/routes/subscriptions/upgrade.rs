@@ -18,7 +18,7 @@ use crate::state::AppState;
     request_body = UpgradeRequest,
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "{subscription_id, tier, status, expires_at, group_limit}"),
+        (status = 200, description = "{subscription_id, tier, status, expires_at, group_limit}", body = crate::dto::responses::UpgradedBody),
         (status = 400, description = "VALIDATION_ERROR, INVALID_PRODUCT, UNSUPPORTED_PLATFORM, INVALID_PURCHASE_TOKEN", body = crate::openapi::ErrorBody),
         (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
         (status = 409, description = "PURCHASE_TOKEN_IN_USE", body = crate::openapi::ErrorBody),
@@ -58,7 +58,7 @@ pub async fn upgrade(
     request_body = UpgradeRequest,
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "{subscription_id, tier, status, expires_at, group_limit}"),
+        (status = 200, description = "{subscription_id, tier, status, expires_at, group_limit}", body = crate::dto::responses::UpgradedBody),
         (status = 400, description = "VALIDATION_ERROR, INVALID_PRODUCT, UNSUPPORTED_PLATFORM, INVALID_PURCHASE_TOKEN", body = crate::openapi::ErrorBody),
         (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
         (status = 409, description = "PURCHASE_TOKEN_IN_USE", body = crate::openapi::ErrorBody),

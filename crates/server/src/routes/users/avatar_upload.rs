@@ -13,9 +13,9 @@ use crate::state::AppState;
     post,
     path = "/api/users/me/avatar",
     tag = "users",
-    request_body(content_type = "multipart/form-data", description = "The picture as a form part"),
+    request_body(content = crate::dto::users::AvatarForm, content_type = "multipart/form-data", description = "The picture as a form part"),
     security(("bearer" = [])),
-    responses((status = 200, description = "Success"), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+    responses((status = 200, description = "Success", body = crate::dto::responses::AvatarStateBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
 )]
 pub async fn upload_avatar(
     state: web::Data<AppState>,

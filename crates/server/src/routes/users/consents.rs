@@ -18,7 +18,7 @@ use crate::state::AppState;
     tag = "users",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "{consents}, newest first"),
+        (status = 200, description = "{consents}, newest first", body = crate::dto::responses::ConsentListBody),
         (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
         (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)
     )
@@ -46,7 +46,7 @@ pub async fn list(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResp
     request_body = RecordConsentsRequest,
     security(("bearer" = [])),
     responses(
-        (status = 201, description = "{success: true}"),
+        (status = 201, description = "{success: true}", body = crate::dto::responses::SuccessBody),
         (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::ErrorBody),
         (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
         (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)
@@ -86,7 +86,7 @@ pub async fn record(
     tag = "users",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "{status: {<type>: {action, updated_at}}}"),
+        (status = 200, description = "{status: {<type>: {action, updated_at}}}", body = crate::dto::responses::ConsentStatusBody),
         (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
         (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)
     )

@@ -15,7 +15,7 @@ use crate::state::AppState;
     tag = "users",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The caller's data as a JSON attachment"),
+        (status = 200, description = "The caller's data as a JSON attachment", content_type = "application/json", body = Object),
         (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
         (status = 429, description = "EXPORT_RATE_LIMIT_EXCEEDED: 5 per hour", body = crate::openapi::ErrorBody),
         (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)

@@ -11,7 +11,7 @@ use crate::extract::AuthUser;
     path = "/api/users/me",
     tag = "users",
     security(("bearer" = [])),
-    responses((status = 200, description = "Success"), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+    responses((status = 200, description = "Success", body = crate::dto::users::UserBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
 )]
 pub async fn get_me(user: AuthUser) -> HttpResponse {
     HttpResponse::Ok().json(UserBody::from(user.0))

@@ -15,8 +15,9 @@ use crate::state::AppState;
     get,
     path = "/api/users/me/groups",
     tag = "users",
+    params(("limit" = Option<i64>, Query, description = "1 or more, default 50; above 100 counts as 100", minimum = 1), ("offset" = Option<i64>, Query, description = "default 0", minimum = 0)),
     security(("bearer" = [])),
-    responses((status = 200, description = "Success"), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+    responses((status = 200, description = "Success", body = crate::dto::responses::MyGroupsBody), (status = 400, description = "Invalid input", body = crate::openapi::ErrorBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
 )]
 pub async fn my_groups(
     state: web::Data<AppState>,

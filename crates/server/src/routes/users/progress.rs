@@ -12,10 +12,10 @@ use crate::state::AppState;
     get,
     path = "/api/users/me/progress",
     tag = "users",
-    params(("start_date" = Option<String>, Query, description = "YYYY-MM-DD, default today - 29"), ("end_date" = Option<String>, Query, description = "YYYY-MM-DD, default today"), ("user_timezone" = Option<String>, Query, description = "IANA zone")),
+    params(("start_date" = Option<chrono::NaiveDate>, Query, description = "YYYY-MM-DD, default today - 29"), ("end_date" = Option<chrono::NaiveDate>, Query, description = "YYYY-MM-DD, default today"), ("user_timezone" = Option<String>, Query, description = "IANA zone", min_length = 1, max_length = 50)),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "{streak, weekly_activity, heatmap, goal_breakdown, ...}"),
+        (status = 200, description = "{streak, weekly_activity, heatmap, goal_breakdown, ...}", body = crate::dto::responses::MyProgressBody),
         (status = 400, description = "VALIDATION_ERROR: bad dates or over 90 days", body = crate::openapi::ErrorBody),
         (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
         (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)

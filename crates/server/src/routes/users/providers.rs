@@ -14,7 +14,7 @@ use crate::state::AppState;
     path = "/api/users/me/providers",
     tag = "users",
     security(("bearer" = [])),
-    responses((status = 200, description = "Success"), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
+    responses((status = 200, description = "Success", body = crate::dto::responses::ProvidersBody), (status = 401, description = "Missing or invalid token", body = crate::openapi::ErrorBody), (status = "4XX", description = "Refused, in the error envelope", body = crate::openapi::ErrorBody))
 )]
 pub async fn providers(
     state: web::Data<AppState>,

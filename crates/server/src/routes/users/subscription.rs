@@ -14,7 +14,7 @@ use crate::state::AppState;
     tag = "users",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The computed subscription state"),
+        (status = 200, description = "The computed subscription state", body = crate::dto::responses::SubscriptionBody),
         (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
         (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)
     )
@@ -31,7 +31,7 @@ pub async fn get(state: web::Data<AppState>, user: AuthUser) -> Result<HttpRespo
     tag = "users",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "{can_create_group, can_join_group, reason, current_count, limit, upgrade_required}"),
+        (status = 200, description = "{can_create_group, can_join_group, reason, current_count, limit, upgrade_required}", body = crate::dto::responses::EligibilityBody),
         (status = 401, description = "UNAUTHORIZED or INVALID_TOKEN", body = crate::openapi::ErrorBody),
         (status = "4XX", description = "Other refusals, in the error envelope", body = crate::openapi::ErrorBody)
     )
