@@ -91,6 +91,7 @@ impl From<CapError> for CoreError {
             CapError::CodeTaken => CoreError::Repo(RepoError::Unexpected(anyhow::anyhow!(
                 "invite code collision"
             ))),
+            CapError::GroupGone => CoreError::NotFound,
             CapError::Repo(r) => CoreError::Repo(r),
         }
     }

@@ -95,7 +95,8 @@ pub trait GoalRepository: Send + Sync {
     /// Atomically locks the group row, checks the active-goals cap, inserts the goal and
     /// stores the `goal_added` activity and push.
     ///
-    /// Errors: [`CapError::Cap`] (also from the trigger under a race), [`CapError::Repo`].
+    /// Errors: [`CapError::Cap`] (also from the trigger under a race),
+    /// [`CapError::GroupGone`] (the group was deleted meanwhile), [`CapError::Repo`].
     async fn create_goal(
         &self,
         id: GoalId,

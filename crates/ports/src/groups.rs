@@ -166,6 +166,9 @@ pub enum CapError {
     /// The new group's invite code collided with an existing one (retry with another).
     #[error("invite code taken")]
     CodeTaken,
+    /// The group was deleted after the caller's access was checked.
+    #[error("group gone")]
+    GroupGone,
     /// Storage failure.
     #[error(transparent)]
     Repo(#[from] RepoError),

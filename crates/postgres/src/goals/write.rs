@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use pursue_domain::caps::{CapExceeded, CappedResource, check_cap};
+use pursue_domain::caps::{CappedResource, check_cap};
 use pursue_domain::goal::NewGoalSpec;
 use pursue_domain::ids::{GoalId, GroupId, UserId};
 use pursue_ports::activity::NewActivity;
@@ -29,17 +29,21 @@ pub(super) async fn create_goal(
     push: PushEvent,
 ) -> Result<GoalRecord, CapError> {
     let result = db
-        .transaction::<_, TxError<CapExceeded>, _>(|conn| {
+        .transaction::<_, TxError<CapError>, _>(|conn| {
             Box::pin(async move {
                 let gid = group.as_uuid();
-                load_group(conn, gid, true).await?;
+                if load_group(conn, gid, true).await?.is_none() {
+                    // Deleted by a concurrent request since the caller's access check.
+                    return Err(TxError::Business(CapError::GroupGone));
+                }
                 let active: i64 = goals::table
                     .filter(goals::group_id.eq(gid))
                     .filter(goals::deleted_at.is_null())
                     .count()
                     .get_result(conn)
                     .await?;
-                check_cap(CappedResource::GroupGoals, active).map_err(TxError::Business)?;
+                check_cap(CappedResource::GroupGoals, active)
+                    .map_err(|cap| TxError::Business(CapError::Cap(cap)))?;
                 let row: GoalRow = diesel::insert_into(goals::table)
                     .values((
                         goals::id.eq(id.as_uuid()),
@@ -65,7 +69,7 @@ pub(super) async fn create_goal(
         .await?;
     match result {
         Ok(row) => Ok(row.into_record()?),
-        Err(TxError::Business(cap)) => Err(CapError::Cap(cap)),
+        Err(TxError::Business(refusal)) => Err(refusal),
         Err(TxError::Db(e)) => match trigger_cap(&e) {
             Some(cap) => Err(CapError::Cap(cap)),
             None => Err(CapError::Repo(db_error(e))),

@@ -4,6 +4,7 @@
 mod caps;
 mod cluster;
 mod fixtures;
+mod goals;
 mod groups;
 mod images;
 mod inbox;
