@@ -27,3 +27,6 @@ pub use startup::{Application, ShutdownHandle};
 
 #[cfg(test)]
 mod startup_tests;
+
+#[cfg(test)]
+mod auth_once_tests;
