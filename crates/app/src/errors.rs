@@ -119,6 +119,7 @@ impl From<JoinError> for CoreError {
 impl From<LogError> for CoreError {
     fn from(e: LogError) -> Self {
         match e {
+            LogError::Refused(r) => r.into(),
             LogError::Duplicate => CoreError::DuplicateEntry,
             LogError::KeyReused => CoreError::KeyReused,
             LogError::Repo(r) => CoreError::Repo(r),

@@ -26,6 +26,7 @@ pub mod outbox_store;
 pub mod pool;
 pub mod probe;
 pub mod progress;
+mod progress_log;
 mod purge;
 mod query_spans;
 pub mod schema;

@@ -57,7 +57,8 @@ struct Flag {
     flag: bool,
 }
 
-async fn column_exists(
+/// Whether `table.column` exists in the current schema.
+pub(crate) async fn column_exists(
     conn: &mut AsyncPgConnection,
     table: &str,
     column: &str,

@@ -15,7 +15,7 @@ use pursue_app::groups::CreateGroup;
 use pursue_app::progress::LogProgress;
 use pursue_domain::goal::{Cadence, GoalTitle, MetricType, NewGoalSpec};
 use pursue_domain::group::GroupName;
-use pursue_domain::period::UserDate;
+use pursue_domain::period::{Timezone, UserDate};
 use pursue_domain::user::{AdultBirthDate, DisplayName, Email, Password};
 use pursue_runtime::{Config, Runtime};
 
@@ -92,7 +92,7 @@ async fn main() -> anyhow::Result<()> {
                 note: None,
                 log_title: None,
                 user_date: UserDate::parse(&today.to_string())?,
-                user_timezone: "UTC".to_string(),
+                user_timezone: Timezone::parse("UTC")?,
                 idempotency_key: None,
             },
         )

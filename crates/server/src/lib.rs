@@ -21,3 +21,6 @@ pub use startup::{Application, ShutdownHandle};
 
 #[cfg(test)]
 mod startup_tests;
+
+#[cfg(test)]
+mod auth_once_tests;

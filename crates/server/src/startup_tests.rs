@@ -59,7 +59,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
     crate::routes::configure(cfg);
 }
 
-fn state() -> web::Data<AppState> {
+pub(crate) fn state() -> web::Data<AppState> {
     let health = HealthService::new(Arc::new(AlwaysUp));
     let accounts = pursue_app::accounts::AccountService::new(
         Arc::new(pursue_ports::users::MockUserRepository::new()),

@@ -21,18 +21,22 @@ impl AccountService {
     /// Verifies an access token and checks that its user is still active.
     #[tracing::instrument(level = "debug", name = "accounts.authenticate", skip_all)]
     pub async fn authenticate(&self, token: &str) -> Result<UserRecord, AuthError> {
-        let claims = self
-            .tokens
-            .verify_access(token)
-            .map_err(|_| AuthError::InvalidToken)?;
+        let user = self.token_subject(token).ok_or(AuthError::InvalidToken)?;
+        self.active_user(user).await
+    }
+
+    /// The active user a token already verified by [`Self::token_subject`] names (so a
+    /// request verifies its token once).
+    #[tracing::instrument(level = "debug", name = "accounts.active_user", skip_all)]
+    pub async fn active_user(&self, user: UserId) -> Result<UserRecord, AuthError> {
         self.users
-            .find_active(UserId::from_uuid(claims.user_id))
+            .find_active(user)
             .await?
             .ok_or(AuthError::InvalidToken)
     }
 
     /// The user an access token names, checking only its signature and expiry (no
-    /// database read): for keying rate limits, never for authorisation.
+    /// database read): for keying rate limits, and for [`Self::active_user`].
     pub fn token_subject(&self, token: &str) -> Option<UserId> {
         self.tokens
             .verify_access(token)

@@ -6,16 +6,20 @@ use chrono::{Duration, Utc};
 use pursue_domain::decimal::Decimal2;
 use pursue_domain::goal::{Cadence, MetricType};
 use pursue_domain::ids::{EntryId, GoalId, GroupId, UserId};
-use pursue_domain::period::UserDate;
-use pursue_domain::role::{Denied, Role};
+use pursue_domain::period::{Timezone, UserDate};
+use pursue_domain::progress::LogTitle;
+use pursue_domain::role::{Denied, Membership, Role};
 use pursue_ports::goals::{EntryRecord, GoalRecord, MockGoalRepository};
 use pursue_ports::groups::{GroupRecord, MockGroupRepository};
-use pursue_ports::progress::{LogError, LogOutcome, MockProgressRepository};
+use pursue_ports::progress::{
+    LogContext, LogError, LogOutcome, LogRequest, LogWrite, MockProgressRepository,
+};
 use pursue_ports::users::UserRecord;
 use uuid::Uuid;
 
 use super::{LogProgress, ProgressService};
 use crate::errors::CoreError;
+use crate::subscriptions::fixtures::{facts, read_only_until, store};
 
 fn caller() -> UserRecord {
     UserRecord {
@@ -97,48 +101,92 @@ fn service(
     ProgressService::new(Arc::new(g), Arc::new(goals), Arc::new(p))
 }
 
-fn input(value: f64, days_ahead: i64, zone: &str) -> LogProgress {
+fn input(value: f64, days_ahead: i64) -> LogProgress {
     LogProgress {
         goal_id: goal(false).id,
         value,
         note: None,
         log_title: None,
         user_date: UserDate::from_date(Utc::now().date_naive() + Duration::days(days_ahead)),
-        user_timezone: zone.into(),
+        user_timezone: Timezone::utc(),
         idempotency_key: Some("k1".into()),
     }
 }
 
+/// What the adapter reads for an active member (or `membership`) of a one-group free user.
+fn context(metric: MetricType, membership: Option<Membership>) -> LogContext {
+    let g = goal(false);
+    LogContext {
+        goal_id: g.id,
+        group_id: g.group_id,
+        goal_title: g.title,
+        metric,
+        archived: false,
+        group_name: "Runners".into(),
+        membership,
+        subscription: facts(false, 1, None),
+        is_challenge: false,
+    }
+}
+
+fn member() -> Option<Membership> {
+    Some(Membership::active(Role::Member))
+}
+
+/// A repository that runs the rules on `ctx` once: a refusal is returned as the adapter
+/// returns it, a write is checked by `check` and answered with `outcome`.
+fn repo(
+    ctx: LogContext,
+    check: impl Fn(&LogRequest, &LogWrite) -> bool + Send + 'static,
+    outcome: Result<LogOutcome, LogError>,
+) -> MockProgressRepository {
+    let mut p = MockProgressRepository::new();
+    let mut outcome = Some(outcome);
+    p.expect_log_progress()
+        .times(1)
+        .returning(move |req, rules| {
+            let write = rules(&ctx).map_err(LogError::Refused)?;
+            assert!(check(&req, &write), "{write:?}");
+            outcome.take().unwrap_or(Err(LogError::Duplicate))
+        });
+    p
+}
+
+fn refused(ctx: LogContext) -> MockProgressRepository {
+    repo(ctx, |_, _| false, Err(LogError::Duplicate))
+}
+
+fn service_of(p: MockProgressRepository) -> ProgressService {
+    service(MockGroupRepository::new(), MockGoalRepository::new(), p)
+}
+
 #[tokio::test]
-async fn log_checks_goal_membership_zone_date_and_value() {
-    let s = service(
-        groups(Some(Role::Member)),
-        goals(true),
-        MockProgressRepository::new(),
-    );
+async fn log_checks_goal_membership_date_and_value_in_order() {
+    let mut archived = context(MetricType::Binary, member());
+    archived.archived = true;
+    let s = service_of(refused(archived));
     assert!(matches!(
-        s.log_progress(&caller(), input(1.0, 0, "UTC")).await,
+        s.log_progress(&caller(), input(2.0, 2)).await,
         Err(CoreError::NotFound)
     ));
 
-    let s = service(groups(None), goals(false), MockProgressRepository::new());
+    // A stranger with a bad value and date: 403 first.
+    let s = service_of(refused(context(MetricType::Binary, None)));
     assert!(matches!(
-        s.log_progress(&caller(), input(1.0, 0, "UTC")).await,
+        s.log_progress(&caller(), input(2.0, 2)).await,
         Err(CoreError::Forbidden(Denied::NotMember))
     ));
+    let pending = Some(Membership::pending(Role::Member));
+    let s = service_of(refused(context(MetricType::Binary, pending)));
+    assert!(matches!(
+        s.log_progress(&caller(), input(1.0, 0)).await,
+        Err(CoreError::Forbidden(Denied::PendingApproval))
+    ));
 
-    for (value, ahead, zone, field) in [
-        (1.0, 0, "Mars/Olympus", "user_timezone"),
-        (1.0, 2, "UTC", "user_date"),
-        (2.0, 0, "UTC", "value"),
-    ] {
-        let s = service(
-            groups(Some(Role::Member)),
-            goals(false),
-            MockProgressRepository::new(),
-        );
+    for (value, ahead, field) in [(2.0, 2, "user_date"), (2.0, 0, "value")] {
+        let s = service_of(refused(context(MetricType::Binary, member())));
         let err = s
-            .log_progress(&caller(), input(value, ahead, zone))
+            .log_progress(&caller(), input(value, ahead))
             .await
             .unwrap_err();
         assert!(
@@ -150,30 +198,33 @@ async fn log_checks_goal_membership_zone_date_and_value() {
 
 #[tokio::test]
 async fn log_passes_binary_days_keys_and_maps_outcomes() {
-    let mut p = MockProgressRepository::new();
-    p.expect_log_progress()
-        .withf(|e, key, a, push| {
-            e.one_per_day
-                && key.as_ref().is_some_and(|k| k.key == "k1")
-                && a.metadata["goal_title"] == "Run"
-                && push.body == "Ann completed 'Run'"
-        })
-        .returning(|_, _, _, _| Ok(LogOutcome::Replayed(entry(1))));
-    let s = service(groups(Some(Role::Member)), goals(false), p);
-    let (_, created) = s
-        .log_progress(&caller(), input(1.0, 0, "UTC"))
+    let p = repo(
+        context(MetricType::Binary, member()),
+        |req, w| {
+            w.entry.one_per_day
+                && w.entry.user_timezone == Timezone::utc()
+                && req.key.as_ref().is_some_and(|k| k.key == "k1")
+                && w.activity.metadata["goal_title"] == "Run"
+                && w.activity.metadata["progress_entry_id"] == w.entry.id.to_string()
+                && w.push.body == "Ann completed 'Run'"
+                && w.push.data.get("goal_id") == Some(&goal(false).id.to_string())
+        },
+        Ok(LogOutcome::Replayed(entry(1))),
+    );
+    let (_, created) = service_of(p)
+        .log_progress(&caller(), input(1.0, 0))
         .await
         .unwrap();
     assert!(!created);
 
     for (err, dup) in [(LogError::Duplicate, true), (LogError::KeyReused, false)] {
-        let mut p = MockProgressRepository::new();
-        let mut once = Some(err);
-        p.expect_log_progress()
-            .returning(move |_, _, _, _| Err(once.take().unwrap_or(LogError::Duplicate)));
-        let s = service(groups(Some(Role::Member)), goals(false), p);
-        let e = s
-            .log_progress(&caller(), input(0.0, 0, "UTC"))
+        let p = repo(
+            context(MetricType::Numeric, member()),
+            |_, _| true,
+            Err(err),
+        );
+        let e = service_of(p)
+            .log_progress(&caller(), input(0.0, 0))
             .await
             .unwrap_err();
         if dup {
@@ -181,6 +232,100 @@ async fn log_passes_binary_days_keys_and_maps_outcomes() {
         } else {
             assert!(matches!(e, CoreError::KeyReused));
         }
+    }
+}
+
+#[tokio::test]
+async fn journal_logs_need_a_title_and_follow_the_binary_rules() {
+    let journal = || context(MetricType::Journal, member());
+    let err = service_of(refused(journal()))
+        .log_progress(&caller(), input(1.0, 0))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            CoreError::Invalid {
+                field: "log_title",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let mut titled = input(2.0, 0);
+    titled.log_title = Some(LogTitle::parse("Read ch. 3").unwrap());
+    let err = service_of(refused(journal()))
+        .log_progress(&caller(), titled.clone())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, CoreError::Invalid { field: "value", .. }),
+        "{err:?}"
+    );
+
+    let p = repo(
+        journal(),
+        |_, w| {
+            w.entry.one_per_day
+                && w.entry.log_title.as_ref().map(LogTitle::as_str) == Some("Read ch. 3")
+                && w.activity.metadata["log_title"] == "Read ch. 3"
+                && w.activity.metadata["value"] == 1.0
+        },
+        Ok(LogOutcome::Created(entry(1))),
+    );
+    titled.value = 1.0;
+    assert!(
+        service_of(p)
+            .log_progress(&caller(), titled)
+            .await
+            .unwrap()
+            .1
+    );
+}
+
+#[tokio::test]
+async fn logs_run_the_subscription_write_check_after_membership() {
+    use pursue_domain::subscription_state::WriteDenied;
+    let group = goal(false).group_id;
+    let other = GroupId::from_uuid(Uuid::from_u128(77));
+    let with = |membership, facts| {
+        let mut ctx = context(MetricType::Binary, membership);
+        ctx.subscription = facts;
+        ctx
+    };
+    // Not a member: 403 FORBIDDEN comes first.
+    let s = service_of(refused(with(None, facts(false, 2, None))));
+    assert!(matches!(
+        s.log_progress(&caller(), input(1.0, 0)).await,
+        Err(CoreError::Forbidden(Denied::NotMember))
+    ));
+    // Free, two groups, nothing kept: a selection is required, even for a bad date.
+    let s = service_of(refused(with(member(), facts(false, 2, None))));
+    assert!(matches!(
+        s.log_progress(&caller(), input(1.0, 5)).await,
+        Err(CoreError::WriteDenied(WriteDenied::SelectionRequired))
+    ));
+    // Another group kept: read-only until downgrade + 30 days.
+    let s = service_of(refused(with(member(), facts(false, 2, Some(other)))));
+    assert!(matches!(
+        s.log_progress(&caller(), input(1.0, 0)).await,
+        Err(CoreError::WriteDenied(WriteDenied::ReadOnly { until })) if until == read_only_until()
+    ));
+    // The kept group, premium users and challenge groups write.
+    let mut challenge = with(member(), facts(false, 2, None));
+    challenge.is_challenge = true;
+    for ctx in [
+        with(member(), facts(false, 2, Some(group))),
+        with(member(), facts(true, 5, None)),
+        challenge,
+    ] {
+        let p = repo(ctx, |_, _| true, Ok(LogOutcome::Created(entry(1))));
+        assert!(
+            service_of(p)
+                .log_progress(&caller(), input(1.0, 0))
+                .await
+                .is_ok()
+        );
     }
 }
 
@@ -217,99 +362,12 @@ async fn entries_are_deleted_by_owners_only() {
     ));
 }
 
-fn journal_goals() -> MockGoalRepository {
-    let mut g = MockGoalRepository::new();
-    g.expect_find_goal().returning(|_| {
-        let mut j = goal(false);
-        j.metric = MetricType::Journal;
-        j.target_value = None;
-        Ok(Some(j))
-    });
-    g
-}
-
 #[tokio::test]
-async fn journal_logs_need_a_title_and_follow_the_binary_rules() {
-    let s = service(
-        groups(Some(Role::Member)),
-        journal_goals(),
-        MockProgressRepository::new(),
-    );
-    let err = s
-        .log_progress(&caller(), input(1.0, 0, "UTC"))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            CoreError::Invalid {
-                field: "log_title",
-                ..
-            }
-        ),
-        "{err:?}"
-    );
-    let mut titled = input(2.0, 0, "UTC");
-    titled.log_title = Some(pursue_domain::progress::LogTitle::parse("Read ch. 3").unwrap());
-    let err = s.log_progress(&caller(), titled.clone()).await.unwrap_err();
-    assert!(
-        matches!(err, CoreError::Invalid { field: "value", .. }),
-        "{err:?}"
-    );
-
-    let mut p = MockProgressRepository::new();
-    p.expect_log_progress()
-        .withf(|e, _, a, _| {
-            e.one_per_day
-                && e.log_title.as_deref() == Some("Read ch. 3")
-                && a.metadata["log_title"] == "Read ch. 3"
-                && a.metadata["progress_entry_id"] == e.id.to_string()
-                && a.metadata["value"] == 1.0
-        })
-        .returning(|_, _, _, _| Ok(LogOutcome::Created(entry(1))));
-    let s = service(groups(Some(Role::Member)), journal_goals(), p);
-    titled.value = 1.0;
-    assert!(s.log_progress(&caller(), titled).await.unwrap().1);
-}
-
-#[tokio::test]
-async fn writes_run_the_subscription_write_check_after_membership() {
-    use crate::subscriptions::fixtures::{read_only_until, store};
+async fn deletes_run_the_subscription_write_check_after_the_owner_rule() {
     use pursue_domain::subscription_state::WriteDenied;
     let group = goal(false).group_id;
     let other = GroupId::from_uuid(Uuid::from_u128(77));
     let with = |g, p, st| service(g, goals(false), p).with_subscriptions(Arc::new(st));
-
-    // Not a member: 403 FORBIDDEN comes first.
-    let s = with(
-        groups(None),
-        MockProgressRepository::new(),
-        store(false, 2, None),
-    );
-    assert!(matches!(
-        s.log_progress(&caller(), input(1.0, 0, "UTC")).await,
-        Err(CoreError::Forbidden(Denied::NotMember))
-    ));
-    // Free, two groups, nothing kept: a selection is required, even for a bad value.
-    let s = with(
-        groups(Some(Role::Member)),
-        MockProgressRepository::new(),
-        store(false, 2, None),
-    );
-    assert!(matches!(
-        s.log_progress(&caller(), input(1.0, 5, "UTC")).await,
-        Err(CoreError::WriteDenied(WriteDenied::SelectionRequired))
-    ));
-    // Another group kept: read-only until downgrade + 30 days, for logging and deleting.
-    let s = with(
-        groups(Some(Role::Member)),
-        MockProgressRepository::new(),
-        store(false, 2, Some(other)),
-    );
-    assert!(matches!(
-        s.log_progress(&caller(), input(1.0, 0, "UTC")).await,
-        Err(CoreError::WriteDenied(WriteDenied::ReadOnly { until })) if until == read_only_until()
-    ));
     let mut p = MockProgressRepository::new();
     p.expect_find_entry().returning(|_| Ok(Some(entry(1))));
     p.expect_delete_entry().never();
@@ -326,20 +384,12 @@ async fn writes_run_the_subscription_write_check_after_membership() {
         s.delete_entry(&caller(), entry(2).id).await,
         Err(CoreError::NotOwner)
     ));
-    // The kept group, and premium users, write.
+    // The kept group, and premium users, delete.
     for st in [store(false, 2, Some(group)), store(true, 5, None)] {
         let mut p = MockProgressRepository::new();
-        p.expect_log_progress()
-            .times(1)
-            .returning(|_, _, _, _| Ok(LogOutcome::Created(entry(1))));
         p.expect_find_entry().returning(|_| Ok(Some(entry(1))));
         p.expect_delete_entry().times(1).returning(|_| Ok(()));
         let s = with(groups(Some(Role::Member)), p, st);
-        assert!(
-            s.log_progress(&caller(), input(1.0, 0, "UTC"))
-                .await
-                .is_ok()
-        );
         assert!(s.delete_entry(&caller(), entry(1).id).await.is_ok());
     }
 }

@@ -93,28 +93,36 @@ pub(crate) mod fixtures {
     use pursue_domain::subscription_state::{KeptSelection, PremiumRow, SubscriptionFacts};
     use pursue_ports::subscription_store::MockSubscriptionStore;
 
-    /// A store answering `facts` (any number of times); no group is a challenge.
+    /// The facts of a user with `group_count` groups, `kept` chosen on 2026-03-01.
+    pub(crate) fn facts(
+        premium: bool,
+        group_count: u32,
+        kept: Option<GroupId>,
+    ) -> SubscriptionFacts {
+        SubscriptionFacts {
+            premium: premium.then(|| PremiumRow {
+                status: RowStatus::Active,
+                expires_at: Utc::now() + Duration::days(30),
+                auto_renew: true,
+            }),
+            has_expired_premium: !premium,
+            group_count,
+            kept: kept.map(|g| KeptSelection {
+                group_id: g.as_uuid(),
+                downgrade_date: Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap(),
+            }),
+        }
+    }
+
+    /// A store answering [`facts`] (any number of times); no group is a challenge.
     pub(crate) fn store(
         premium: bool,
         group_count: u32,
         kept: Option<GroupId>,
     ) -> MockSubscriptionStore {
         let mut s = MockSubscriptionStore::new();
-        s.expect_facts().returning(move |_, _| {
-            Ok(SubscriptionFacts {
-                premium: premium.then(|| PremiumRow {
-                    status: RowStatus::Active,
-                    expires_at: Utc::now() + Duration::days(30),
-                    auto_renew: true,
-                }),
-                has_expired_premium: !premium,
-                group_count,
-                kept: kept.map(|g| KeptSelection {
-                    group_id: g.as_uuid(),
-                    downgrade_date: Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap(),
-                }),
-            })
-        });
+        s.expect_facts()
+            .returning(move |_, _| Ok(facts(premium, group_count, kept)));
         s.expect_is_challenge_group().returning(|_| Ok(false));
         s
     }

@@ -5,12 +5,10 @@ mod inbox;
 mod milestones;
 mod notice;
 mod nudges;
-mod pulse;
 mod reactions;
 mod retention;
 
 pub use milestones::{PgMilestones, referral_candidate};
-pub(crate) use pulse::pulse_if_first;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;

@@ -7,7 +7,10 @@ use diesel_async::RunQueryDsl;
 use pursue_domain::activity::ActivityType;
 use pursue_domain::decimal::Decimal2;
 use pursue_domain::ids::{EntryId, GoalId, UserId};
-use pursue_ports::progress::{IdempotencyKey, LogError, LogOutcome, NewEntry, ProgressRepository};
+use pursue_domain::period::Timezone;
+use pursue_ports::progress::{
+    IdempotencyKey, LogError, LogOutcome, LogRequest, LogWrite, NewEntry, ProgressRepository,
+};
 use pursue_postgres::PgProgress;
 use pursue_postgres::schema::{goals, idempotency_keys, progress_entries};
 use pursue_testkit::fresh_database;
@@ -43,7 +46,7 @@ fn entry(user: UserId, goal: GoalId, day: u32) -> NewEntry {
         value: Decimal2::ONE,
         note: None,
         user_date: NaiveDate::from_ymd_opt(2026, 3, day).unwrap(),
-        user_timezone: "UTC".into(),
+        user_timezone: Timezone::parse("UTC").unwrap(),
         one_per_day: true,
         log_title: None,
     }
@@ -62,13 +65,21 @@ async fn log(
     key: Option<IdempotencyKey>,
 ) -> Result<LogOutcome, LogError> {
     let by = entry.user_id;
-    repo.log_progress(
-        entry,
+    let request = LogRequest {
+        user: by,
+        goal_id: entry.goal_id,
         key,
-        activity(ActivityType::ProgressLogged, by),
-        push(),
-    )
-    .await
+        now: Utc::now(),
+    };
+    // Rules that always write `entry` (the refusals are the use case's, tested there).
+    let rules = Box::new(move |_: &_| {
+        Ok(LogWrite {
+            entry: entry.clone(),
+            activity: activity(ActivityType::ProgressLogged, by),
+            push: push(),
+        })
+    });
+    repo.log_progress(request, rules).await
 }
 
 async fn entries(db: &pursue_testkit::TestDatabase) -> i64 {

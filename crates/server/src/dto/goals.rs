@@ -2,17 +2,21 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use pursue_app::goals::{GoalView, PeriodProgress};
+use pursue_app::progress::LogProgress;
 use pursue_domain::decimal::Decimal2;
 use pursue_domain::goal::{
     ActiveDays, Cadence, GoalDescription, GoalTitle, LogTitlePrompt, MetricType, NewGoalSpec,
     TargetValue, Unit,
 };
+use pursue_domain::ids::GoalId;
+use pursue_domain::period::{Timezone, UserDate};
+use pursue_domain::progress::{LogTitle, Note};
 use pursue_ports::goals::{EntryRecord, GoalPatch, GoalRecord};
 use serde::{Deserialize, Serialize};
 
 use super::patch::nullable;
 use super::rules;
-use crate::error::ApiError;
+use crate::error::{ApiError, FieldError};
 
 /// `POST /api/groups/:id/goals` (and an `initial_goals` item).
 #[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
@@ -397,7 +401,8 @@ impl From<EntryRecord> for EntryBody {
     }
 }
 
-/// `POST /api/progress`.
+/// `POST /api/progress`. Checked by `TryFrom` into [`LogProgress`], which reports every
+/// bad field at once.
 #[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct LogProgressRequest {
     /// Goal id.
@@ -412,17 +417,68 @@ pub struct LogProgressRequest {
     #[schema(schema_with = super::schema::note)]
     pub note: Option<String>,
     /// `YYYY-MM-DD`.
-    #[garde(custom(|v: &String, c: &()| rules::user_date(v, c)))]
+    #[garde(skip)]
     #[schema(schema_with = super::schema::date)]
     pub user_date: String,
     /// IANA zone, 1–50.
-    #[garde(length(chars, min = 1, max = 50))]
+    #[garde(skip)]
     #[schema(min_length = 1, max_length = 50)]
     pub user_timezone: String,
     /// Headline, 1–120 (required for journal goals).
     #[garde(skip)]
     #[schema(schema_with = super::schema::log_title)]
     pub log_title: Option<String>,
+}
+
+impl TryFrom<LogProgressRequest> for LogProgress {
+    type Error = ApiError;
+
+    /// The typed command (without the `Idempotency-Key`, which the handler adds); every
+    /// bad field is one detail of the `400 VALIDATION_ERROR`.
+    fn try_from(body: LogProgressRequest) -> Result<Self, ApiError> {
+        let mut errors = Vec::new();
+        let mut check = |field: &str, problem: Option<String>| {
+            if let Some(problem) = problem {
+                errors.push(FieldError::field(field, "invalid", problem));
+            }
+        };
+        let goal_id = GoalId::parse(&body.goal_id);
+        check(
+            "goal_id",
+            goal_id.is_none().then(|| "must be a UUID".into()),
+        );
+        let note = body.note.as_deref().map(Note::parse).transpose();
+        check("note", note.as_ref().err().map(ToString::to_string));
+        let user_date = UserDate::parse(&body.user_date);
+        check(
+            "user_date",
+            user_date.as_ref().err().map(ToString::to_string),
+        );
+        let zone = Timezone::parse(&body.user_timezone);
+        check(
+            "user_timezone",
+            zone.as_ref().err().map(ToString::to_string),
+        );
+        let log_title = body.log_title.as_deref().map(LogTitle::parse).transpose();
+        check(
+            "log_title",
+            log_title.as_ref().err().map(ToString::to_string),
+        );
+        match (goal_id, note, user_date, zone, log_title) {
+            (Some(goal_id), Ok(note), Ok(user_date), Ok(user_timezone), Ok(log_title)) => {
+                Ok(LogProgress {
+                    goal_id,
+                    value: body.value,
+                    note,
+                    log_title,
+                    user_date,
+                    user_timezone,
+                    idempotency_key: None,
+                })
+            }
+            _ => Err(ApiError::validation("Invalid request body", errors)),
+        }
+    }
 }
 
 /// The active-days fields of a goal: `(active_days, active_days_label, active_days_count)`.

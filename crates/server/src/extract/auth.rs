@@ -5,7 +5,9 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::http::header::AUTHORIZATION;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use pursue_app::accounts::AuthError;
+use pursue_domain::ids::UserId;
 use pursue_ports::users::UserRecord;
 
 use crate::error::ApiError;
@@ -15,6 +17,23 @@ use crate::state::AppState;
 /// expired or foreign-algorithm token, or a deleted user, is `401 INVALID_TOKEN`.
 #[derive(Debug, Clone)]
 pub struct AuthUser(pub UserRecord);
+
+/// The outcome of verifying the request's bearer token (its subject, `None` when the
+/// token does not verify), left in the request extensions by the first verifier (the
+/// rate-limit middleware) so that [`AuthUser`] does not verify it again.
+#[derive(Debug, Clone, Copy)]
+pub struct VerifiedToken(pub Option<UserId>);
+
+/// The subject of `req`'s bearer token `token`, verified once per request: the stored
+/// outcome when there is one, else verified now and stored.
+pub fn verified_subject(req: &HttpRequest, state: &AppState, token: &str) -> Option<UserId> {
+    if let Some(VerifiedToken(subject)) = req.extensions().get::<VerifiedToken>() {
+        return *subject;
+    }
+    let subject = state.accounts.token_subject(token);
+    req.extensions_mut().insert(VerifiedToken(subject));
+    subject
+}
 
 /// The bearer token of `req`: `None` when the header is missing or does not use the
 /// `Bearer` scheme (→ `UNAUTHORIZED`); an empty token is returned as such and fails
@@ -35,13 +54,19 @@ impl FromRequest for AuthUser {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let token = bearer_token(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
+        let verified = req.extensions().get::<VerifiedToken>().copied();
         Box::pin(async move {
             let token = token.ok_or_else(ApiError::unauthorized)?;
             let state = state
                 .ok_or_else(|| ApiError::internal(&anyhow::anyhow!("application state missing")))?;
+            let subject = match verified {
+                Some(VerifiedToken(subject)) => subject,
+                None => state.accounts.token_subject(&token),
+            };
+            let subject = subject.ok_or_else(|| ApiError::from(AuthError::InvalidToken))?;
             let user = state
                 .accounts
-                .authenticate(&token)
+                .active_user(subject)
                 .await
                 .map_err(ApiError::from)?;
             tracing::Span::current().record("user_id", tracing::field::display(user.id));

@@ -46,3 +46,4 @@ mod subscriptions;
 mod subscriptions_downgrade;
 mod subscriptions_gates;
 mod support;
+mod write_statements;

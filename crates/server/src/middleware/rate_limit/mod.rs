@@ -42,7 +42,7 @@ pub use limiter::{Decision, LimitStore, Limiter, MemoryStore, Spend};
 pub use redis_store::RedisStore;
 
 use crate::error::ApiError;
-use crate::extract::bearer_token;
+use crate::extract::{bearer_token, verified_subject};
 use crate::state::AppState;
 
 /// Every limiter of the contract, on one store.
@@ -256,7 +256,7 @@ pub async fn rate_limits(
         .map(|ip| ip.to_string())
         .unwrap_or_else(|| "unknown".to_owned());
     let user = bearer_token(req.request())
-        .and_then(|token| state.accounts.token_subject(&token))
+        .and_then(|token| verified_subject(req.request(), &state, &token))
         .map(|id| format!("user:{id}"));
     let caller = user.unwrap_or_else(|| format!("ip:{ip}"));
 

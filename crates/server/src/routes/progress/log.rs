@@ -1,10 +1,8 @@
-//! `POST /api/progress` → 201 entry (D2, D3).
+//! `POST /api/progress` → 201 entry (docs/API.md, Periods and progress; Retrying progress
+//! logs).
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use pursue_app::progress::LogProgress;
-use pursue_domain::ids::GoalId;
-use pursue_domain::period::UserDate;
-use pursue_domain::progress::{LogTitle, Note};
 
 use crate::dto::goals::{EntryBody, LogProgressRequest};
 use crate::error::ApiError;
@@ -41,33 +39,8 @@ pub async fn log(
     req: HttpRequest,
     body: ValidJson<LogProgressRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = idempotency_key(&req)?;
-    let body = body.0;
-    let goal_id =
-        GoalId::parse(&body.goal_id).ok_or_else(|| ApiError::field("goal_id", "must be a UUID"))?;
-    let note = body
-        .note
-        .as_deref()
-        .map(Note::parse)
-        .transpose()
-        .map_err(|e| ApiError::field("note", e))?;
-    let log_title = body
-        .log_title
-        .as_deref()
-        .map(LogTitle::parse)
-        .transpose()
-        .map_err(|e| ApiError::field("log_title", e))?;
-    let user_date =
-        UserDate::parse(&body.user_date).map_err(|e| ApiError::field("user_date", e))?;
-    let input = LogProgress {
-        goal_id,
-        value: body.value,
-        note,
-        log_title,
-        user_date,
-        user_timezone: body.user_timezone,
-        idempotency_key: key,
-    };
+    let mut input = LogProgress::try_from(body.0)?;
+    input.idempotency_key = idempotency_key(&req)?;
     let (entry, _) = state.progress.log_progress(&user.0, input).await?;
     Ok(HttpResponse::Created().json(EntryBody::from(entry)))
 }
