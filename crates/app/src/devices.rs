@@ -1,4 +1,4 @@
-//! Device registration for push notifications (contract §3.6).
+//! Device registration for push notifications (docs/API.md, Devices).
 
 use std::sync::Arc;
 

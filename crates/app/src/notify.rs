@@ -1,4 +1,4 @@
-//! Builders for activities and push events (contract §4.4, §4.5).
+//! Builders for activities and push events (docs/API.md, Activity feed; docs/PUSH.md).
 
 use std::collections::BTreeMap;
 

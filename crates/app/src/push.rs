@@ -1,4 +1,4 @@
-//! Push fan-out (contract §4.5, decision D6): the outbox handler of topic `push`.
+//! Push fan-out (docs/PUSH.md, decision D6): the outbox handler of topic `push`.
 //!
 //! One outbox row is one event for a list of recipients. Delivering it sends one message
 //! per device of every recipient that has no recorded outcome for the event yet, records

@@ -1,4 +1,4 @@
-//! HS256 access and refresh tokens (contract §1, decision D5).
+//! HS256 access and refresh tokens (docs/ACCOUNTS.md, Tokens; decision D5 in docs/DECISIONS.md).
 
 use std::time::Duration;
 

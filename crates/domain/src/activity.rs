@@ -1,4 +1,4 @@
-//! Activity feed item types (contract §4.4).
+//! Activity feed item types (docs/API.md, Activity feed).
 
 string_enum!(
     /// The type of a group activity (feed item), stored in `activity_type`.

@@ -1,4 +1,4 @@
-//! Hard resource caps (contract §2.13): checked before inserts, backed by triggers.
+//! Hard resource caps (docs/API.md, Caps): checked before inserts, backed by triggers.
 
 /// Groups a user may have created (non-deleted).
 pub const MAX_GROUPS_CREATED: i64 = 10;

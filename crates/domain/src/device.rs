@@ -1,4 +1,4 @@
-//! Devices that receive push notifications (contract §3.6).
+//! Devices that receive push notifications (docs/API.md, Devices).
 
 bounded_text!(
     /// An FCM registration token: 1–256 characters.

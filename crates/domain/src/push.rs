@@ -1,4 +1,4 @@
-//! Push notification triggers and their texts (contract §4.5).
+//! Push notification triggers and their texts (docs/PUSH.md).
 
 use crate::activity::ActivityType;
 

@@ -1,5 +1,5 @@
 //! Downloads of Google profile pictures (the `picture` claim), for the avatar import of
-//! contract §3.1: http(s) only, a time limit, and a hard size cap enforced while the body
+//! docs/ACCOUNTS.md, Google sign-in: http(s) only, a time limit, and a hard size cap enforced while the body
 //! streams in.
 
 use std::time::Duration;
@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use bytes::{Bytes, BytesMut};
 use pursue_ports::images::{FetchError, FetchedPicture, PictureFetcher};
 
-/// Largest picture accepted (the upload limit of contract §4.7).
+/// Largest picture accepted (the upload limit, docs/IMAGES.md).
 pub const MAX_PICTURE_BYTES: usize = 5 * 1024 * 1024;
 
 /// [`PictureFetcher`] over HTTP.

@@ -1,6 +1,6 @@
 //! Pursue image pipeline adapter: implements [`ImageProcessor`] for avatars and group icons.
 //!
-//! An upload goes through these steps (contract §4.7), all on tokio's blocking pool:
+//! An upload goes through these steps (docs/IMAGES.md, The pipeline), all on tokio's blocking pool:
 //!
 //! 1. **Input checks:** size ≤ 5 MiB, declared media type present and one of
 //!    JPEG/PNG/WebP (case-insensitive, parameters ignored), else

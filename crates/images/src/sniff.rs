@@ -18,7 +18,7 @@ pub(crate) enum Format {
 
 /// Checks the declared media type: one of [`ACCEPTED_MIME_TYPES`], compared without case
 /// and without parameters (`image/PNG; foo=bar` is `image/png`). A missing declaration is
-/// not one of them (contract §4.7 step 1).
+/// not one of them (docs/IMAGES.md, The pipeline, step 1).
 pub fn check_declared_mime(declared: Option<&str>) -> Result<(), ImageError> {
     let Some(declared) = declared else {
         return Err(ImageError::InvalidFileType(format!(
@@ -43,7 +43,7 @@ pub fn check_declared_mime(declared: Option<&str>) -> Result<(), ImageError> {
 /// Finds the real format from the magic bytes.
 ///
 /// Anything else — a picture format that is not accepted (GIF, BMP, TIFF, AVIF, …) or
-/// bytes that are no known picture — is [`ImageError::InvalidImage`] (contract §4.7 step 2:
+/// bytes that are no known picture — is [`ImageError::InvalidImage`] (docs/IMAGES.md, The pipeline, step 2:
 /// the declared type is not trusted, the decoded format must be JPEG, PNG or WebP).
 pub fn sniff(bytes: &[u8]) -> Result<Format, ImageError> {
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {

@@ -1,4 +1,4 @@
-//! Activity feed items written by the operations that produce them (contract §4.4).
+//! Activity feed items written by the operations that produce them (docs/API.md, Activity feed).
 
 use chrono::{DateTime, Utc};
 use pursue_domain::activity::ActivityType;

@@ -1,4 +1,4 @@
-//! Registered phones (contract §3.6) and the bookkeeping of push fan-out (contract §4.5,
+//! Registered phones (docs/API.md, Devices) and the bookkeeping of push fan-out (docs/PUSH.md,
 //! decision D6).
 
 use async_trait::async_trait;

@@ -160,7 +160,7 @@ pub struct LeaveRequest {
 /// Why a write that adds a capped resource failed.
 #[derive(Debug, thiserror::Error)]
 pub enum CapError {
-    /// A cap of contract §2.13 would be passed.
+    /// A cap (docs/API.md, Caps) would be passed.
     #[error(transparent)]
     Cap(#[from] CapExceeded),
     /// The new group's invite code collided with an existing one (retry with another).

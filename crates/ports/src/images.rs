@@ -63,7 +63,7 @@ pub enum ImageError {
     Unexpected(#[source] anyhow::Error),
 }
 
-/// Turns an uploaded file into a square, metadata-free picture (contract §4.7).
+/// Turns an uploaded file into a square, metadata-free picture (docs/IMAGES.md, The pipeline).
 #[cfg_attr(feature = "mocks", mockall::automock)]
 #[async_trait]
 pub trait ImageProcessor: Send + Sync {
@@ -324,7 +324,7 @@ pub enum FetchError {
     Unavailable(#[source] anyhow::Error),
 }
 
-/// Downloads pictures by URL (sign-in providers' profile pictures, contract §3.1).
+/// Downloads pictures by URL (sign-in providers' profile pictures, docs/ACCOUNTS.md, Google sign-in).
 #[cfg_attr(feature = "mocks", mockall::automock)]
 #[async_trait]
 pub trait PictureFetcher: Send + Sync {

@@ -23,7 +23,7 @@ pub struct EmailMessage {
     pub html: String,
 }
 
-/// A push notification to the devices of `recipients` (decision D6, contract §4.5).
+/// A push notification to the devices of `recipients` (decision D6, docs/PUSH.md).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PushEvent {
     /// Unique id; with a device token it forms the per-message idempotency key.

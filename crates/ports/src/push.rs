@@ -16,7 +16,7 @@ use async_trait::async_trait;
 pub struct PushMessage {
     /// The device's FCM registration token.
     pub token: String,
-    /// Notification title (contract §4.5: the group's name).
+    /// Notification title (the group's name; docs/PUSH.md).
     pub title: String,
     /// Notification body.
     pub body: String,

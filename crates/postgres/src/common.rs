@@ -34,7 +34,7 @@ impl<B> From<DieselError> for TxError<B> {
     }
 }
 
-/// The cap behind a trigger exception (contract §2.13), when `e` is one.
+/// The cap behind a trigger exception (docs/API.md, Caps), when `e` is one.
 pub(crate) fn trigger_cap(e: &DieselError) -> Option<CapExceeded> {
     let message = raised_message(e)?;
     let resource = [

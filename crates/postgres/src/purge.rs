@@ -1,4 +1,4 @@
-//! Purging soft-deleted accounts (decision D8, contract §4.9).
+//! Purging soft-deleted accounts (decision D8, docs/API.md, Account deletion and data export).
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;

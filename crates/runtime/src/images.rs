@@ -104,7 +104,7 @@ pub fn image_service(
         service = service.with_other_store(other);
     }
     if !config.google_client_ids.is_empty() {
-        // Google sign-ins import the profile picture as the avatar (contract §3.1).
+        // Google sign-ins import the profile picture as the avatar (docs/ACCOUNTS.md, Google sign-in).
         let fetcher = HttpPictureFetcher::new(PICTURE_FETCH_TIMEOUT)
             .context("building the profile-picture fetcher")?;
         service = service.with_fetcher(Arc::new(fetcher));

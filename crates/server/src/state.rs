@@ -44,7 +44,7 @@ pub struct AppState {
     pub health: HealthService,
     /// Readiness probe without the `/health` timeout (fails fast).
     pub readiness: HealthService,
-    /// Rate limiters (contract §4.6); `None` with `RATE_LIMITS=off`.
+    /// Rate limiters (docs/API.md, Rate limits); `None` with `RATE_LIMITS=off`.
     pub limits: Option<Arc<crate::middleware::RateLimits>>,
     /// `TRUST_PROXY=on`: the client IP comes from `Forwarded` / `X-Forwarded-For`.
     pub trust_proxy: u8,

@@ -14,7 +14,7 @@ pub struct GoogleSession {
     pub session: Session,
     /// `true` when the account was created by this sign-in.
     pub is_new_user: bool,
-    /// Google's profile picture, to import as the avatar after answering (contract §3.1):
+    /// Google's profile picture, to import as the avatar after answering (docs/ACCOUNTS.md, Google sign-in):
     /// set for a new account, or an account linked by e-mail that has no avatar.
     pub import_picture: Option<String>,
 }

@@ -1,4 +1,4 @@
-//! Avatars and group icons: upload (contract §4.7), delete, read with an ETag, and the
+//! Avatars and group icons: upload (docs/IMAGES.md, The pipeline), delete, read with an ETag, and the
 //! command that moves every picture from one store to the other.
 //!
 //! The bytes live in an [`ImageStore`]; the owner's row ([`ImageRefs`]) points at them.
@@ -127,7 +127,7 @@ impl ImageService {
         self
     }
 
-    /// Imports a sign-in provider's profile picture as the avatar of `user` (contract §3.1):
+    /// Imports a sign-in provider's profile picture as the avatar of `user` (docs/ACCOUNTS.md, Google sign-in):
     /// downloads it, runs the pipeline, stores it, points the row at it. Does nothing (and
     /// answers `false`) without a fetcher or when the user already has an avatar. Meant to
     /// run after the sign-in has answered: its failures are only logged by the caller.

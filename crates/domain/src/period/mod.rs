@@ -1,4 +1,4 @@
-//! Periods on the user's local calendar (contract §4.2, decision D2): a period is an
+//! Periods on the user's local calendar (docs/API.md, Periods and progress, decision D2): a period is an
 //! inclusive date range chosen by the goal's cadence; entries are selected by range.
 
 mod date;

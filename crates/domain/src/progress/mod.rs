@@ -1,4 +1,4 @@
-//! Progress: accepted values per metric, notes, and per-period aggregation (§4.3, D2).
+//! Progress: accepted values per metric, notes, and per-period aggregation (docs/API.md, Periods and progress; decision D2).
 
 mod aggregate;
 pub mod insights;

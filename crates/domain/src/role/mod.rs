@@ -1,4 +1,4 @@
-//! Roles in a group and the single authorization table (contract §4.1).
+//! Roles in a group and the single authorization table (docs/API.md, Permissions).
 
 mod rules;
 

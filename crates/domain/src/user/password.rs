@@ -1,4 +1,4 @@
-//! Password rules (decision D4, contract §4.8). The secret never appears in `Debug`.
+//! Password rules (decision D4, docs/ACCOUNTS.md, Passwords). The secret never appears in `Debug`.
 
 use std::fmt;
 

@@ -75,7 +75,7 @@ fn small_pictures_are_scaled_up() {
 #[test]
 fn the_bytes_decide_not_the_declaration() {
     // A JPEG declared as PNG is still a JPEG; with no declared type at all it is refused
-    // (contract §4.7 step 1: the declaration must be one of the accepted types).
+    // (docs/IMAGES.md, The pipeline, step 1: the declaration must be one of the accepted types).
     let bytes = jpeg(&rgb(320, 240), None);
     assert_square_webp(&process(&bytes, "image/png").unwrap());
     let err = ImagePipeline::default()

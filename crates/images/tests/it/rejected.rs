@@ -60,7 +60,7 @@ fn refused_formats_behind_an_accepted_declaration() {
             .unwrap();
         out.into_inner()
     };
-    // Contract §4.7 step 2: the decoded format decides, and a refused one is INVALID_IMAGE.
+    // docs/IMAGES.md, The pipeline, step 2: the decoded format decides, and a refused one is INVALID_IMAGE.
     let err = process(&gif, "image/png").unwrap_err();
     assert!(matches!(err, ImageError::InvalidImage(_)), "{err:?}");
     let err = process(b"BM\x3a\0\0\0\0\0\0\0\x36\0\0\0", "image/jpeg").unwrap_err();

@@ -1,4 +1,4 @@
-//! Device bodies (contract §3.6).
+//! Device bodies (docs/API.md, Devices).
 
 use chrono::{DateTime, Utc};
 use pursue_domain::device::{DeviceName, FcmToken, Platform};

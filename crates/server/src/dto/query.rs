@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 use crate::error::ApiError;
 
-/// `?limit&offset` (contract §1 pagination).
+/// `?limit&offset` (docs/API.md, Conventions).
 #[derive(Debug, Deserialize)]
 pub struct PageQuery {
     /// 1–100 (larger values are clamped), default 50.

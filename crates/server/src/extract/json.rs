@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, FieldError, PathSegment};
 
-/// Largest accepted JSON body (contract §1: 100 KB).
+/// Largest accepted JSON body (docs/API.md, Conventions: 100 KB).
 pub const JSON_LIMIT: usize = 100 * 1024;
 
 /// Configuration for actix's `web::Json` (limit, envelope errors).

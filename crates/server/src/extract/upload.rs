@@ -1,4 +1,4 @@
-//! The one-file multipart upload of the avatar and icon endpoints (contract §4.7, step 1),
+//! The one-file multipart upload of the avatar and icon endpoints (docs/IMAGES.md, The pipeline, step 1),
 //! read as a stream with a hard byte cap: an oversized upload is refused as soon as the cap
 //! is passed, without buffering the rest of it.
 

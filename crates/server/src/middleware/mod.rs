@@ -21,7 +21,7 @@ pub use request_context::request_context;
 
 use actix_web::middleware::DefaultHeaders;
 
-/// Security headers of contract §4.10 on every response.
+/// Security headers (docs/API.md, CORS) on every response.
 pub fn security_headers() -> DefaultHeaders {
     DefaultHeaders::new()
         .add((

@@ -1,4 +1,4 @@
-//! `GET /health` (contract §3.7).
+//! `GET /health` (docs/OPERATIONS.md, Probes).
 
 use actix_web::{HttpResponse, web};
 use chrono::{SecondsFormat, Utc};

@@ -1,4 +1,4 @@
-//! Device endpoints (contract §3.6) over HTTP.
+//! Device endpoints (docs/API.md, Devices) over HTTP.
 
 use crate::app::{TestApp, spawn_app};
 use serde_json::{Value, json};

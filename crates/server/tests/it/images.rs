@@ -1,4 +1,4 @@
-//! Avatar and icon endpoints (contract §3.2, §3.3, §4.7) with the default BYTEA store.
+//! Avatar and icon endpoints (docs/IMAGES.md) with the default BYTEA store.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

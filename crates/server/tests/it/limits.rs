@@ -1,4 +1,4 @@
-//! Rate limits of contract §4.6 over HTTP (the test configuration turns them off; these
+//! Rate limits (docs/API.md, Rate limits) over HTTP (the test configuration turns them off; these
 //! tests turn them on).
 
 use crate::app::{TestApp, spawn_app, spawn_app_with};

@@ -1,4 +1,4 @@
-//! Push delivery end to end (contract §4.5, decision D6): HTTP change → outbox row in the
+//! Push delivery end to end (docs/PUSH.md, decision D6): HTTP change → outbox row in the
 //! same transaction → worker → FCM HTTP v1 (a local fake) → one message per device.
 
 use std::collections::BTreeMap;

@@ -9,7 +9,7 @@ use crate::extract::ValidJson;
 use crate::state::AppState;
 
 /// Imports the Google profile picture as the avatar after the response has gone out; a
-/// failure is logged and never affects the sign-in (contract §3.1).
+/// failure is logged and never affects the sign-in (docs/ACCOUNTS.md, Google sign-in).
 fn import_picture(state: &AppState, user: UserId, url: String) {
     let images = state.images.clone();
     actix_web::rt::spawn(async move {

@@ -1,4 +1,4 @@
-//! `/api/devices/*` (contract §3.6).
+//! `/api/devices/*` (docs/API.md, Devices).
 
 mod delete;
 mod list;
