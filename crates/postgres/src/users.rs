@@ -99,24 +99,7 @@ impl UserRepository for PgUsers {
     }
 
     async fn find_login(&self, email: &Email) -> Result<Option<LoginRecord>, RepoError> {
-        self.db
-            .read(|conn| {
-                Box::pin(async move {
-                    let found: Option<(UserRow, Option<String>)> = users::table
-                        .filter(users::email.eq(email.as_str()))
-                        .filter(users::deleted_at.is_null())
-                        .select((UserRow::as_select(), users::password_hash))
-                        .first(conn)
-                        .await
-                        .optional()
-                        .map_err(db_error)?;
-                    Ok(found.map(|(row, password_hash)| LoginRecord {
-                        user: row.into(),
-                        password_hash,
-                    }))
-                })
-            })
-            .await
+        find_login_record(&self.db, LoginKey::Email(email.as_str().to_owned())).await
     }
 
     async fn find_active(&self, id: UserId) -> Result<Option<UserRecord>, RepoError> {
@@ -193,24 +176,7 @@ impl UserRepository for PgUsers {
     }
 
     async fn find_credentials(&self, id: UserId) -> Result<Option<LoginRecord>, RepoError> {
-        self.db
-            .read(|conn| {
-                Box::pin(async move {
-                    let found: Option<(UserRow, Option<String>)> = users::table
-                        .filter(users::id.eq(id.as_uuid()))
-                        .filter(users::deleted_at.is_null())
-                        .select((UserRow::as_select(), users::password_hash))
-                        .first(conn)
-                        .await
-                        .optional()
-                        .map_err(db_error)?;
-                    Ok(found.map(|(row, password_hash)| LoginRecord {
-                        user: row.into(),
-                        password_hash,
-                    }))
-                })
-            })
-            .await
+        find_login_record(&self.db, LoginKey::Id(id)).await
     }
 
     async fn update_profile(
@@ -437,4 +403,33 @@ impl UserRepository for PgUsers {
             })
             .await
     }
+}
+
+/// How a sign-in or credential check finds its user.
+enum LoginKey {
+    Email(String),
+    Id(UserId),
+}
+
+/// The live user found by `key`, with their password hash.
+async fn find_login_record(db: &Db, key: LoginKey) -> Result<Option<LoginRecord>, RepoError> {
+    db.read(|conn| {
+        Box::pin(async move {
+            let query = users::table
+                .filter(users::deleted_at.is_null())
+                .select((UserRow::as_select(), users::password_hash))
+                .into_boxed();
+            let query = match &key {
+                LoginKey::Email(email) => query.filter(users::email.eq(email.clone())),
+                LoginKey::Id(id) => query.filter(users::id.eq(id.as_uuid())),
+            };
+            let found: Option<(UserRow, Option<String>)> =
+                query.first(conn).await.optional().map_err(db_error)?;
+            Ok(found.map(|(row, password_hash)| LoginRecord {
+                user: row.into(),
+                password_hash,
+            }))
+        })
+    })
+    .await
 }
