@@ -31,6 +31,37 @@ pub async fn call(
     (status, res.json().await.unwrap_or(Value::Null))
 }
 
+/// A budget of `burst` requests regaining one every `regain`, spent through `send` until the
+/// first 429: returns that answer's body. Fails when fewer than `burst` passed, or more than
+/// the burst plus what the elapsed time regained (so a slow machine cannot make the test
+/// fail, and a limiter that does not hold still does).
+pub async fn spend_until_refused<F, Fut>(
+    burst: usize,
+    regain: std::time::Duration,
+    mut send: F,
+) -> Value
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = (u16, Value)>,
+{
+    let started = std::time::Instant::now();
+    let mut passed = 0usize;
+    loop {
+        let (status, body) = send().await;
+        if status == 429 {
+            assert!(passed >= burst, "refused after {passed} of {burst}: {body}");
+            return body;
+        }
+        passed += 1;
+        let regained = (started.elapsed().as_secs_f64() / regain.as_secs_f64()).ceil() as usize;
+        assert!(
+            passed <= burst + regained,
+            "{passed} passed in {:?}: the budget of {burst} does not hold",
+            started.elapsed()
+        );
+    }
+}
+
 pub async fn get(app: &TestApp, path: &str, user: &User) -> (u16, Value) {
     call(app, Method::GET, path, Some(&user.token), None).await
 }
