@@ -5,7 +5,6 @@
 //! same restart with real processes and SIGTERM is in `shutdown.rs`.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::app::{TestApp, spawn_app_on};
@@ -52,9 +51,6 @@ async fn eventually(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
     }
     done()
 }
-
-/// Instances in rotation: address and whether `/ready` last said yes.
-type Rotation = Arc<Mutex<Vec<(String, bool)>>>;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn three_instances_share_limits_push_once_and_restart_without_failures() {
@@ -128,73 +124,10 @@ async fn three_instances_share_limits_push_once_and_restart_without_failures() {
     assert_eq!(to_member(), LOGS, "each push exactly once");
 
     // Rolling restart behind a balancer that follows /ready.
-    let rotation: Rotation = Arc::new(Mutex::new(
-        apps.iter().map(|a| (a.address.clone(), true)).collect(),
-    ));
-    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let checker = {
-        let (rotation, stop, client) = (rotation.clone(), stop.clone(), client.clone());
-        tokio::spawn(async move {
-            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
-                let addresses: Vec<String> = rotation
-                    .lock()
-                    .unwrap()
-                    .iter()
-                    .map(|(a, _)| a.clone())
-                    .collect();
-                for address in addresses {
-                    let ready = client
-                        .get(format!("{address}/ready"))
-                        .timeout(Duration::from_millis(500))
-                        .send()
-                        .await
-                        .is_ok_and(|r| r.status() == 200);
-                    for entry in rotation.lock().unwrap().iter_mut() {
-                        if entry.0 == address {
-                            entry.1 = ready;
-                        }
-                    }
-                }
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-        })
-    };
-    let sender = {
-        let (rotation, stop, client) = (rotation.clone(), stop.clone(), client.clone());
-        tokio::spawn(async move {
-            let (mut sent, mut failures) = (0usize, Vec::new());
-            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
-                let target = {
-                    let live: Vec<String> = rotation
-                        .lock()
-                        .unwrap()
-                        .iter()
-                        .filter(|(_, ready)| *ready)
-                        .map(|(a, _)| a.clone())
-                        .collect();
-                    live.get(sent % live.len().max(1)).cloned()
-                };
-                let Some(address) = target else {
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                    continue;
-                };
-                let user = &users[sent % users.len()];
-                match client
-                    .get(format!("{address}/api/users/me"))
-                    .bearer_auth(&user.token)
-                    .send()
-                    .await
-                {
-                    Ok(r) if r.status() == 200 => {}
-                    Ok(r) => failures.push(format!("{address}: {}", r.status())),
-                    Err(e) => failures.push(format!("{address}: {e}")),
-                }
-                sent += 1;
-                tokio::time::sleep(Duration::from_millis(25)).await;
-            }
-            (sent, failures)
-        })
-    };
+    let balancer = crate::balancer::Balancer::start(
+        apps.iter().map(|a| a.address.clone()).collect(),
+        users.iter().map(|u| u.token.clone()).collect(),
+    );
     for slot in apps.iter_mut() {
         tokio::time::sleep(Duration::from_millis(500)).await;
         let old = std::mem::replace(
@@ -205,19 +138,17 @@ async fn three_instances_share_limits_push_once_and_restart_without_failures() {
             )
             .await,
         );
-        rotation.lock().unwrap().push((slot.address.clone(), false));
+        balancer.add(&slot.address);
         old.shutdown.trigger();
         tokio::time::timeout(Duration::from_secs(30), old.stopped)
             .await
             .expect("stopped within the budget")
             .unwrap()
             .unwrap();
-        rotation.lock().unwrap().retain(|(a, _)| *a != old.address);
+        balancer.remove(&old.address);
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
-    stop.store(true, std::sync::atomic::Ordering::SeqCst);
-    let (sent, failures) = sender.await.unwrap();
-    checker.await.unwrap();
+    let (sent, failures) = balancer.finish().await;
     assert!(sent > 50, "only {sent} requests");
     assert!(
         failures.is_empty(),

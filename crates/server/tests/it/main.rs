@@ -8,6 +8,7 @@ mod app;
 mod app_session;
 mod approval;
 mod auth_support;
+mod balancer;
 mod consents;
 mod data_export;
 mod deletion;

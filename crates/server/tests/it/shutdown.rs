@@ -2,8 +2,6 @@
 //! a rolling restart of three processes sharing one database and one Redis.
 
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::app::{TEST_JWT_REFRESH_SECRET, TEST_JWT_SECRET};
@@ -154,9 +152,6 @@ async fn sigterm_drains_in_flight_requests_then_exits_zero() {
     process.exits_zero().await;
 }
 
-/// Instances in rotation: base URL and whether `/ready` last said yes.
-type Rotation = Arc<Mutex<Vec<(String, bool)>>>;
-
 /// Three processes on one database and one Redis are replaced one at a time — a new one
 /// started, then the old one sent SIGTERM — while a client keeps sending through a
 /// balancer that follows `/ready`: no request fails, and every old process exits 0 within
@@ -187,86 +182,22 @@ async fn a_rolling_restart_with_sigterm_fails_no_request() {
         let body: serde_json::Value = response.json().await.unwrap();
         body["access_token"].as_str().unwrap().to_owned()
     };
-    let rotation: Rotation = Arc::new(Mutex::new(
-        processes.iter().map(|p| (p.base.clone(), true)).collect(),
-    ));
-    let stop = Arc::new(AtomicBool::new(false));
-    let checker = {
-        let (rotation, stop, client) = (rotation.clone(), stop.clone(), client.clone());
-        tokio::spawn(async move {
-            while !AtomicBool::load(&stop, Ordering::SeqCst) {
-                let bases: Vec<String> = rotation
-                    .lock()
-                    .unwrap()
-                    .iter()
-                    .map(|e| e.0.clone())
-                    .collect();
-                for base in bases {
-                    let ready = client
-                        .get(format!("{base}/ready"))
-                        .timeout(Duration::from_millis(500))
-                        .send()
-                        .await
-                        .is_ok_and(|r| r.status() == 200);
-                    for entry in rotation.lock().unwrap().iter_mut() {
-                        if entry.0 == base {
-                            entry.1 = ready;
-                        }
-                    }
-                }
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-        })
-    };
-    let sender = {
-        let (rotation, stop, client) = (rotation.clone(), stop.clone(), client.clone());
-        tokio::spawn(async move {
-            let (mut sent, mut failures) = (0usize, Vec::new());
-            while !AtomicBool::load(&stop, Ordering::SeqCst) {
-                let target = {
-                    let live: Vec<String> = rotation
-                        .lock()
-                        .unwrap()
-                        .iter()
-                        .filter(|e| e.1)
-                        .map(|e| e.0.clone())
-                        .collect();
-                    live.get(sent % live.len().max(1)).cloned()
-                };
-                let Some(base) = target else {
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                    continue;
-                };
-                match client
-                    .get(format!("{base}/api/users/me"))
-                    .bearer_auth(&token)
-                    .send()
-                    .await
-                {
-                    Ok(r) if r.status() == 200 => {}
-                    Ok(r) => failures.push(format!("{base}: {}", r.status())),
-                    Err(e) => failures.push(format!("{base}: {e}")),
-                }
-                sent += 1;
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-            (sent, failures)
-        })
-    };
+    let balancer = crate::balancer::Balancer::start(
+        processes.iter().map(|p| p.base.clone()).collect(),
+        vec![token],
+    );
     for slot in processes.iter_mut() {
         tokio::time::sleep(Duration::from_millis(500)).await;
         let old = std::mem::replace(slot, Process::start(&db.url, Some(&redis.url)).await);
-        rotation.lock().unwrap().push((slot.base.clone(), false));
+        balancer.add(&slot.base);
         old.sigterm();
         let old_base = old.base.clone();
         let took = old.exits_zero().await;
         assert!(took < Duration::from_secs(30), "drain took {took:?}");
-        rotation.lock().unwrap().retain(|e| e.0 != old_base);
+        balancer.remove(&old_base);
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
-    stop.store(true, Ordering::SeqCst);
-    let (sent, failures) = sender.await.unwrap();
-    checker.await.unwrap();
+    let (sent, failures) = balancer.finish().await;
     assert!(sent > 50, "only {sent} requests");
     assert!(
         failures.is_empty(),
