@@ -5,11 +5,12 @@
 //! schema themselves.
 
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::goals::GoalBody;
-use super::groups::{ActivityBody, MemberBody, MyGroupBody, PendingBody};
+use super::groups::{MemberBody, MyGroupBody, PendingBody};
 use super::social::NotificationBody;
 
 /// `{success: true}`.
@@ -109,10 +110,10 @@ pub struct PendingListBody {
 }
 
 /// `GET /api/groups/{group_id}/activity`.
-#[derive(ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct ActivityListBody {
-    /// One page, newest first.
-    pub activities: Vec<ActivityBody>,
+    /// One page, newest first, each item with its reactions.
+    pub activities: Vec<super::social::FeedItemBody>,
     /// All of them.
     pub total: i64,
 }

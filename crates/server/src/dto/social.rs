@@ -133,32 +133,97 @@ pub fn reactor_json(r: &ReactorRecord) -> Value {
     })
 }
 
-/// The `reactions` and `reaction_summary` fields of a feed item.
-pub fn feed_fields(summary: Option<&ReactionSummary>) -> (Value, Value) {
-    let Some(s) = summary else {
-        return (json!([]), json!({"total_count": 0, "top_reactors": []}));
-    };
-    let reactions: Vec<Value> = s
-        .reactions
-        .iter()
-        .map(|g| {
-            json!({
-                "emoji": g.emoji,
-                "count": g.count,
-                "reactor_ids": g.reactor_ids.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                "current_user_reacted": g.current_user_reacted,
-            })
-        })
-        .collect();
-    let top: Vec<Value> = s
-        .top_reactors
-        .iter()
-        .map(|(id, name)| json!({"user_id": id.to_string(), "display_name": name}))
-        .collect();
-    (
-        Value::Array(reactions),
-        json!({"total_count": s.total_count, "top_reactors": top}),
-    )
+/// One reaction group of a feed item.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct EmojiCountBody {
+    /// The emoji.
+    pub emoji: String,
+    /// How many reacted with it.
+    pub count: usize,
+    /// Who, newest first.
+    pub reactor_ids: Vec<String>,
+    /// Whether the caller is among them.
+    pub current_user_reacted: bool,
+}
+
+/// A reactor named in a feed item's summary.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TopReactorBody {
+    /// Id.
+    pub user_id: String,
+    /// First word and the initial of the last word.
+    pub display_name: String,
+}
+
+/// A feed item's `reaction_summary`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ReactionSummaryBody {
+    /// All reactions of the item.
+    pub total_count: usize,
+    /// Up to three: the caller first when they reacted, then the newest others.
+    pub top_reactors: Vec<TopReactorBody>,
+}
+
+/// One feed item with its reactions (docs/API.md, Activity feed and Reactions), serialised
+/// straight from these fields.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FeedItemBody {
+    /// The activity.
+    #[serde(flatten)]
+    pub activity: crate::dto::groups::ActivityBody,
+    /// Reactions per emoji.
+    pub reactions: Vec<EmojiCountBody>,
+    /// Totals and the named reactors.
+    pub reaction_summary: ReactionSummaryBody,
+    /// Always null (photos are not served).
+    #[schema(value_type = Option<String>)]
+    pub photo: Option<String>,
+}
+
+impl FeedItemBody {
+    /// The item for `activity` with its reactions, if any.
+    pub fn new(
+        activity: crate::dto::groups::ActivityBody,
+        summary: Option<&ReactionSummary>,
+    ) -> Self {
+        let (reactions, reaction_summary) = match summary {
+            None => (
+                Vec::new(),
+                ReactionSummaryBody {
+                    total_count: 0,
+                    top_reactors: Vec::new(),
+                },
+            ),
+            Some(s) => (
+                s.reactions
+                    .iter()
+                    .map(|g| EmojiCountBody {
+                        emoji: g.emoji.clone(),
+                        count: g.count,
+                        reactor_ids: g.reactor_ids.iter().map(ToString::to_string).collect(),
+                        current_user_reacted: g.current_user_reacted,
+                    })
+                    .collect(),
+                ReactionSummaryBody {
+                    total_count: s.total_count,
+                    top_reactors: s
+                        .top_reactors
+                        .iter()
+                        .map(|(id, name)| TopReactorBody {
+                            user_id: id.to_string(),
+                            display_name: name.clone(),
+                        })
+                        .collect(),
+                },
+            ),
+        };
+        Self {
+            activity,
+            reactions,
+            reaction_summary,
+            photo: None,
+        }
+    }
 }
 
 /// One inbox item.

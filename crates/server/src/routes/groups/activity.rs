@@ -1,11 +1,11 @@
 //! `GET /api/groups/:group_id/activity`.
 
 use actix_web::{HttpResponse, web};
-use serde_json::{Value, json};
 
 use crate::dto::groups::ActivityBody;
 use crate::dto::query::PageQuery;
-use crate::dto::social::feed_fields;
+use crate::dto::responses::ActivityListBody;
+use crate::dto::social::FeedItemBody;
 use crate::error::ApiError;
 use crate::extract::AuthUser;
 use crate::routes::ids;
@@ -32,19 +32,16 @@ pub async fn activity(
     let page = state.groups.feed(&user.0, id, limit, offset).await?;
     let ids: Vec<_> = page.items.iter().map(|a| a.id).collect();
     let reactions = state.social.feed_reactions(user.0.id, ids).await?;
-    let activities: Vec<Value> = page
+    let activities: Vec<FeedItemBody> = page
         .items
         .into_iter()
         .map(|a| {
-            let (list, summary) = feed_fields(reactions.get(&a.id));
-            let mut item = serde_json::to_value(ActivityBody::from(a)).unwrap_or(Value::Null);
-            if let Value::Object(map) = &mut item {
-                map.insert("reactions".into(), list);
-                map.insert("reaction_summary".into(), summary);
-                map.insert("photo".into(), Value::Null);
-            }
-            item
+            let summary = reactions.get(&a.id);
+            FeedItemBody::new(ActivityBody::from(a), summary)
         })
         .collect();
-    Ok(HttpResponse::Ok().json(json!({ "activities": activities, "total": page.total })))
+    Ok(HttpResponse::Ok().json(ActivityListBody {
+        activities,
+        total: page.total,
+    }))
 }
