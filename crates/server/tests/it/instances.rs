@@ -5,7 +5,7 @@
 //! same restart with real processes and SIGTERM is in `shutdown.rs`.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::app::{TestApp, spawn_app_on};
 use pursue_runtime::config::Secret;
@@ -15,6 +15,7 @@ use pursue_testkit::fresh_database;
 use pursue_testkit::redis::TestRedis;
 use serde_json::json;
 
+use crate::fcm_support::*;
 use crate::support::{User, cast, create_goal, post, register};
 
 fn configure(redis: &str, fcm: &FcmFake, credentials: PathBuf) -> impl FnOnce(&mut Config) {
@@ -39,17 +40,6 @@ async fn login_status(client: &reqwest::Client, app: &TestApp, password: &str) -
         .unwrap()
         .status()
         .as_u16()
-}
-
-async fn eventually(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if done() {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    done()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

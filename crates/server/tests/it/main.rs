@@ -17,6 +17,7 @@ mod devices;
 mod edge;
 mod export;
 mod faults;
+mod fcm_support;
 mod goal_extensions;
 mod goals;
 mod google;

@@ -2,46 +2,16 @@
 //! same transaction → worker → FCM HTTP v1 (a local fake) → one message per device.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::app::{TestApp, spawn_app, spawn_app_on, spawn_app_with};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use pursue_server::Config;
 use pursue_testkit::fakes::{FcmFake, FcmReply, ReceivedMessage};
 use serde_json::json;
 
+use crate::fcm_support::*;
 use crate::support::*;
-
-/// Points `config` at the fake with fast polling and retries.
-fn use_fcm(config: &mut Config, fcm: &FcmFake, credentials: PathBuf) {
-    config.google_application_credentials = Some(credentials);
-    config.fcm_base_url = fcm.base_url();
-    config.outbox_poll_ms = 50;
-    config.outbox_retry_base_ms = 50;
-}
-
-/// A server pointed at a fresh FCM fake; keep the key folder alive with the app.
-async fn app_with_fcm() -> (FcmFake, tempfile::TempDir, TestApp) {
-    let fcm = FcmFake::start().await;
-    let keys = tempfile::tempdir().unwrap();
-    let credentials = fcm.write_service_account(keys.path());
-    let app = spawn_app_with(|c| use_fcm(c, &fcm, credentials)).await;
-    (fcm, keys, app)
-}
-
-/// Polls `done` every 50 ms for at most `limit`; false on time-out.
-async fn eventually(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if done() {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    done()
-}
 
 fn of_type<'a>(messages: &'a [ReceivedMessage], kind: &str) -> Vec<&'a ReceivedMessage> {
     messages

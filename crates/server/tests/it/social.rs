@@ -1,44 +1,17 @@
 //! Reactions, nudges and the notification inbox over HTTP against PostgreSQL, with pushes
 //! received by the FCM fake (see docs/API.md, Reactions, Nudges, Notifications).
 
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::app::{TestApp, spawn_app, spawn_app_with};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use pursue_server::Config;
-use pursue_testkit::fakes::{FcmFake, ReceivedMessage};
+use pursue_testkit::fakes::ReceivedMessage;
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use crate::fcm_support::*;
 use crate::support::*;
-
-fn use_fcm(config: &mut Config, fcm: &FcmFake, credentials: PathBuf) {
-    config.google_application_credentials = Some(credentials);
-    config.fcm_base_url = fcm.base_url();
-    config.outbox_poll_ms = 50;
-    config.outbox_retry_base_ms = 50;
-}
-
-async fn app_with_fcm() -> (FcmFake, tempfile::TempDir, TestApp) {
-    let fcm = FcmFake::start().await;
-    let keys = tempfile::tempdir().unwrap();
-    let credentials = fcm.write_service_account(keys.path());
-    let app = spawn_app_with(|c| use_fcm(c, &fcm, credentials)).await;
-    (fcm, keys, app)
-}
-
-async fn eventually(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if done() {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    done()
-}
 
 fn of_type(messages: &[ReceivedMessage], kind: &str) -> Vec<ReceivedMessage> {
     messages
