@@ -88,6 +88,9 @@ mod tests {
             include_str!("config.rs"),
             include_str!("config_accounts.rs"),
             include_str!("config_hashing.rs"),
+            include_str!("config_http.rs"),
+            include_str!("config_secrets.rs"),
+            include_str!("config_storage.rs"),
         ] {
             let code = source.split("#[cfg(test)]").next().unwrap();
             for literal in code.split('"').skip(1).step_by(2) {
