@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use pursue_domain::activity::ActivityType;
 use pursue_domain::ids::UserId;
+use pursue_domain::social::Reaction;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -17,7 +18,7 @@ pub struct NewActivity {
     pub metadata: Value,
 }
 
-/// A stored feed item with its user, when that user still exists.
+/// A stored feed item with its user, when that user still exists, and its reactions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActivityRecord {
     /// Row id.
@@ -30,6 +31,8 @@ pub struct ActivityRecord {
     pub metadata: Value,
     /// Creation instant.
     pub created_at: DateTime<Utc>,
+    /// The reactions of users not deleted, in no particular order (at most 1,000).
+    pub reactions: Vec<Reaction>,
 }
 
 /// One page of a feed.

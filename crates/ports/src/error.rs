@@ -10,4 +10,9 @@ pub enum RepoError {
     /// Anything else: a bug or corrupt data, surfaces as 500.
     #[error("database error: {0}")]
     Unexpected(#[source] anyhow::Error),
+    /// A write's [`crate::groups::WriteGuard`], checked again inside the write's
+    /// transaction, refused: the caller's membership changed after the use case checked it.
+    /// Surfaces as the same 403 as the use case's own check.
+    #[error("refused: {0}")]
+    Denied(pursue_domain::role::Denied),
 }

@@ -10,7 +10,7 @@ use pursue_domain::ids::{EntryId, GoalId, GroupId, UserId};
 
 use crate::activity::NewActivity;
 use crate::error::RepoError;
-use crate::groups::CapError;
+use crate::groups::{CapError, WriteGuard};
 use crate::outbox::PushEvent;
 
 /// A goal as the API shows it.
@@ -92,16 +92,16 @@ pub struct GoalPatch {
 #[cfg_attr(feature = "mocks", mockall::automock)]
 #[async_trait]
 pub trait GoalRepository: Send + Sync {
-    /// Atomically locks the group row, checks the active-goals cap, inserts the goal and
-    /// stores the `goal_added` activity and push.
+    /// Atomically locks the group row, checks the active-goals cap, inserts the goal in
+    /// the guard's group, created by the guard's user, and stores the `goal_added`
+    /// activity and push.
     ///
     /// Errors: [`CapError::Cap`] (also from the trigger under a race),
     /// [`CapError::GroupGone`] (the group was deleted meanwhile), [`CapError::Repo`].
     async fn create_goal(
         &self,
+        guard: WriteGuard,
         id: GoalId,
-        group: GroupId,
-        actor: UserId,
         spec: NewGoalSpec,
         activity: NewActivity,
         push: PushEvent,
@@ -127,6 +127,7 @@ pub trait GoalRepository: Send + Sync {
     /// Errors: [`RepoError`].
     async fn update_goal(
         &self,
+        guard: WriteGuard,
         id: GoalId,
         patch: GoalPatch,
         activity: Option<NewActivity>,
@@ -138,6 +139,7 @@ pub trait GoalRepository: Send + Sync {
     /// Errors: [`RepoError`].
     async fn archive_goal(
         &self,
+        guard: WriteGuard,
         id: GoalId,
         actor: UserId,
         activity: NewActivity,

@@ -8,11 +8,37 @@ use pursue_domain::group::{
     GroupDescription, GroupName, IconColor, IconEmoji, IconUrl, InviteCode,
 };
 use pursue_domain::ids::{GoalId, GroupId, UserId};
-use pursue_domain::role::{AssignableRole, Membership, MembershipStatus, Role};
+use pursue_domain::role::{AssignableRole, GroupAction, Membership, MembershipStatus, Role};
 
 use crate::activity::{ActivityPage, NewActivity};
 use crate::error::RepoError;
 use crate::outbox::PushEvent;
+
+/// What a write's caller must be allowed to do, checked again by the adapter as the first
+/// statement of the write's transaction: the caller's membership row is read `FOR SHARE`
+/// and judged by [`pursue_domain::role::authorize_membership`], so a member removed or
+/// demoted after the use case's own check cannot still write (the row stays locked until
+/// the write commits). A refusal is [`RepoError::Denied`] and nothing is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriteGuard {
+    /// The group.
+    pub group: GroupId,
+    /// The caller.
+    pub user: UserId,
+    /// What the write does.
+    pub action: GroupAction,
+}
+
+impl WriteGuard {
+    /// `user` doing `action` in `group`.
+    pub fn new(group: GroupId, user: UserId, action: GroupAction) -> Self {
+        Self {
+            group,
+            user,
+            action,
+        }
+    }
+}
 
 /// A group as the API shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -223,7 +249,8 @@ pub trait GroupRepository: Send + Sync {
     /// Errors: [`RepoError`].
     async fn find_group(&self, id: GroupId) -> Result<Option<GroupRecord>, RepoError>;
 
-    /// The role of `user` in `group` when an **active** member, `None` otherwise.
+    /// The role of `user` in `group` when an **active** member of a group that is not
+    /// deleted, `None` otherwise.
     ///
     /// Errors: [`RepoError`].
     async fn role_of(&self, group: GroupId, user: UserId) -> Result<Option<Role>, RepoError>;
@@ -245,6 +272,7 @@ pub trait GroupRepository: Send + Sync {
     /// Errors: [`RepoError`].
     async fn update_group(
         &self,
+        guard: WriteGuard,
         id: GroupId,
         patch: GroupPatch,
         activity: Option<NewActivity>,
@@ -254,7 +282,7 @@ pub trait GroupRepository: Send + Sync {
     /// cascade).
     ///
     /// Errors: [`RepoError`].
-    async fn delete_group(&self, id: GroupId) -> Result<(), RepoError>;
+    async fn delete_group(&self, guard: WriteGuard, id: GroupId) -> Result<(), RepoError>;
 
     /// Active members who are not soft-deleted: creator, admins, members, then
     /// `joined_at`.
@@ -277,6 +305,7 @@ pub trait GroupRepository: Send + Sync {
     /// Errors: [`RepoError`].
     async fn change_role(
         &self,
+        guard: WriteGuard,
         group: GroupId,
         user: UserId,
         role: AssignableRole,
@@ -290,6 +319,7 @@ pub trait GroupRepository: Send + Sync {
     /// Errors: [`RepoError`].
     async fn remove_member(
         &self,
+        guard: WriteGuard,
         group: GroupId,
         user: UserId,
         actor: UserId,
@@ -326,6 +356,7 @@ pub trait GroupRepository: Send + Sync {
     /// Errors: [`RepoError`].
     async fn regenerate_invite(
         &self,
+        guard: WriteGuard,
         group: GroupId,
         code: &InviteCode,
         by: UserId,
@@ -354,17 +385,16 @@ pub trait GroupRepository: Send + Sync {
     /// Errors: [`RepoError`].
     async fn list_pending(&self, group: GroupId) -> Result<Vec<PendingRecord>, RepoError>;
 
-    /// Atomically makes the pending request of `user` an active membership
-    /// (`joined_at = now`), clears the admins' notices of it, stores the activity, tells
-    /// the joiner, and stores the push for the group (the joiner and `approver`
-    /// excluded); `false` when no request was pending.
+    /// Atomically makes the pending request of `user` to the guard's group an active
+    /// membership (`joined_at = now`), clears the admins' notices of it, stores the
+    /// activity, tells the joiner, and stores the push for the group (the joiner and the
+    /// approver, the guard's user, excluded); `false` when no request was pending.
     ///
     /// Errors: [`RepoError`].
     async fn approve(
         &self,
-        group: GroupId,
+        guard: WriteGuard,
         user: UserId,
-        approver: UserId,
         now: DateTime<Utc>,
         activity: NewActivity,
         push: PushEvent,
@@ -376,6 +406,7 @@ pub trait GroupRepository: Send + Sync {
     /// Errors: [`RepoError`].
     async fn decline(
         &self,
+        guard: WriteGuard,
         group: GroupId,
         user: UserId,
         activity: NewActivity,
@@ -393,7 +424,8 @@ pub trait GroupRepository: Send + Sync {
         leave: LeaveRequest,
     ) -> Result<LeaveResult, RepoError>;
 
-    /// One page of the feed, newest first (`created_at`, then `id`, descending).
+    /// One page of the feed, newest first (`created_at`, then `id`, descending), each item
+    /// with its reactions, read in one statement (two when the page is empty).
     ///
     /// Errors: [`RepoError`].
     async fn list_activities(

@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use pursue_domain::ids::{GoalId, GroupId, UserId};
 use pursue_domain::notification::NotificationType;
-use pursue_domain::social::Reaction;
 use serde_json::Value;
 use uuid::Uuid;
 
 use crate::activity::NewActivity;
 use crate::error::RepoError;
+use crate::groups::WriteGuard;
 
 /// An activity as the reaction routes need it.
 #[derive(Debug, Clone, PartialEq)]
@@ -185,6 +185,7 @@ pub trait SocialRepository: Send + Sync {
     /// Errors: [`RepoError`].
     async fn put_reaction(
         &self,
+        guard: WriteGuard,
         activity: Uuid,
         user: UserId,
         emoji: String,
@@ -194,20 +195,17 @@ pub trait SocialRepository: Send + Sync {
     /// Removes the caller's reaction; `false` when there was none.
     ///
     /// Errors: [`RepoError`].
-    async fn delete_reaction(&self, activity: Uuid, user: UserId) -> Result<bool, RepoError>;
+    async fn delete_reaction(
+        &self,
+        guard: WriteGuard,
+        activity: Uuid,
+        user: UserId,
+    ) -> Result<bool, RepoError>;
 
     /// The reactions of non-deleted users on `activity`, newest first.
     ///
     /// Errors: [`RepoError`].
     async fn list_reactions(&self, activity: Uuid) -> Result<Vec<ReactorRecord>, RepoError>;
-
-    /// The reactions of non-deleted users on each of `activities`, in one read.
-    ///
-    /// Errors: [`RepoError`].
-    async fn feed_reactions(
-        &self,
-        activities: Vec<Uuid>,
-    ) -> Result<Vec<(Uuid, Reaction)>, RepoError>;
 
     /// The active-days mask of a goal (`None` = every day).
     ///
@@ -221,6 +219,7 @@ pub trait SocialRepository: Send + Sync {
     /// Errors: [`NudgeError`].
     async fn send_nudge(
         &self,
+        guard: WriteGuard,
         nudge: NewNudge,
         daily_limit: i64,
         activity: NewActivity,

@@ -19,6 +19,7 @@ use diesel::result::Error as DieselError;
 use diesel_async::pooled_connection::deadpool::Object;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use pursue_ports::error::RepoError;
+use pursue_ports::groups::WriteGuard;
 
 use crate::errors::{db_error, pool_error};
 use crate::pool::PgPool;
@@ -117,6 +118,36 @@ impl Db {
     {
         match self.transaction(work).await? {
             Ok(value) => Ok(value),
+            Err(e) => Err(e.into().into()),
+        }
+    }
+
+    /// Runs `work` like [`Db::write`], after checking `guard` as the first statement of the
+    /// same transaction ([`crate::guard::check`]); a refusal writes nothing and is
+    /// [`RepoError::Denied`].
+    pub(crate) async fn guarded<'a, T, E, F>(
+        &self,
+        guard: WriteGuard,
+        work: F,
+    ) -> Result<T, RepoError>
+    where
+        F: for<'r> FnOnce(&'r mut AsyncPgConnection) -> Work<'a, 'r, Result<T, E>> + Send + 'a,
+        E: From<DieselError> + Into<Fail> + Send + 'a,
+        T: Send + 'a,
+    {
+        let outcome = self
+            .transaction::<_, E, _>(move |conn| {
+                Box::pin(async move {
+                    if let Err(refused) = crate::guard::check(conn, guard).await? {
+                        return Ok(Err(refused));
+                    }
+                    work(conn).await.map(Ok)
+                })
+            })
+            .await?;
+        match outcome {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(refused)) => Err(refused),
             Err(e) => Err(e.into().into()),
         }
     }

@@ -22,8 +22,11 @@ pub fn db_error(e: DieselError) -> RepoError {
 }
 
 /// Server messages (stable across versions) of the errors that mean "try again later":
-/// admin/crash shutdown (57P01–57P03), statement timeout and cancel (57014).
+/// admin/crash shutdown (57P01–57P03), statement timeout and cancel (57014), and a
+/// transaction chosen as the victim of a deadlock (40P01: two writes waiting on each
+/// other's row locks; the other one went through, and a retry sees its outcome).
 const UNAVAILABLE_MESSAGES: &[&str] = &[
+    "deadlock detected",
     "terminating connection",
     "the database system is",
     "canceling statement due to statement timeout",
@@ -36,7 +39,9 @@ const UNAVAILABLE_MESSAGES: &[&str] = &[
 fn is_unavailable(e: &DieselError) -> bool {
     match e {
         DieselError::DatabaseError(
-            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            DatabaseErrorKind::ClosedConnection
+            | DatabaseErrorKind::UnableToSendCommand
+            | DatabaseErrorKind::SerializationFailure,
             _,
         )
         | DieselError::BrokenTransactionManager => true,

@@ -47,6 +47,8 @@ fn store_error(e: RepoError) -> StoreError {
     match e {
         RepoError::Unavailable(cause) => StoreError::Unavailable(cause),
         RepoError::Unexpected(cause) => StoreError::Unexpected(cause),
+        // Image stores take no guard; a refusal here would be a bug.
+        RepoError::Denied(denied) => StoreError::Unexpected(anyhow::anyhow!("{denied}")),
     }
 }
 

@@ -16,6 +16,7 @@ pub mod errors;
 pub mod export;
 pub mod goals;
 pub mod groups;
+mod guard;
 pub mod images;
 pub mod inbox;
 pub mod jobs;

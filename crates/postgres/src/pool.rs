@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 use diesel_async::pooled_connection::deadpool::Pool;
-use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use crate::connect::ConnectGate;
@@ -37,9 +39,10 @@ impl Default for PoolSettings {
 }
 
 /// Builds the pool. No connection is opened until first use, so the server starts even
-/// while the database is briefly unavailable; connections are verified when recycled, so
-/// the pool heals after a database restart. While the database is unreachable, new
-/// connection attempts back off (see [`ConnectGate`]).
+/// while the database is briefly unavailable. A connection is dropped instead of reused
+/// when its socket has closed or a transaction on it broke, so the pool heals after a
+/// database restart. While the database is unreachable, new connection attempts back off
+/// (see [`ConnectGate`]).
 pub fn build_pool(url: &str, settings: &PoolSettings) -> anyhow::Result<PgPool> {
     let mut config = ManagerConfig::default();
     let gate = ConnectGate::new();
@@ -60,8 +63,12 @@ pub fn build_pool(url: &str, settings: &PoolSettings) -> anyhow::Result<PgPool> 
 pub(crate) fn build_with(
     url: &str,
     settings: &PoolSettings,
-    config: ManagerConfig<AsyncPgConnection>,
+    mut config: ManagerConfig<AsyncPgConnection>,
 ) -> anyhow::Result<PgPool> {
+    // No `SELECT 1` on every checkout: the closed-socket and broken-transaction checks
+    // catch a dead connection without a round trip, and a request that still meets one
+    // answers 503 (docs/OPERATIONS.md, Database outages; docs/BENCHMARKS.md).
+    config.recycling_method = RecyclingMethod::Fast;
     let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
     Pool::builder(manager)
         .max_size(settings.max_size)

@@ -18,6 +18,8 @@ impl From<RepoError> for ApiError {
         match e {
             RepoError::Unavailable(cause) => ApiError::unavailable(&format!("{cause:#}")),
             RepoError::Unexpected(cause) => ApiError::internal(&cause),
+            // The write's own re-check refused: the same answer as the use case's check.
+            RepoError::Denied(denied) => CoreError::Forbidden(denied).into(),
         }
     }
 }

@@ -6,6 +6,7 @@ use pursue_domain::ids::{GoalId, GroupId};
 use pursue_domain::push::PushKind;
 use pursue_domain::role::GroupAction;
 use pursue_ports::goals::{GoalPatch, GoalRecord};
+use pursue_ports::groups::WriteGuard;
 use pursue_ports::users::UserRecord;
 use serde_json::json;
 
@@ -42,7 +43,13 @@ impl GoalService {
         );
         Ok(self
             .goals
-            .create_goal(id, group, caller.id, spec, act, event)
+            .create_goal(
+                WriteGuard::new(group, caller.id, GroupAction::ManageGoals),
+                id,
+                spec,
+                act,
+                event,
+            )
             .await?)
     }
 
@@ -100,7 +107,12 @@ impl GoalService {
             _ => None,
         };
         self.goals
-            .update_goal(id, patch, act)
+            .update_goal(
+                WriteGuard::new(goal.group_id, caller.id, GroupAction::ManageGoals),
+                id,
+                patch,
+                act,
+            )
             .await?
             .ok_or(CoreError::NotFound)
     }
@@ -132,7 +144,12 @@ impl GoalService {
             &goal.title,
             &[("goal_id", id.to_string())],
         );
-        if self.goals.archive_goal(id, caller.id, act, event).await? {
+        let guard = WriteGuard::new(goal.group_id, caller.id, GroupAction::ManageGoals);
+        if self
+            .goals
+            .archive_goal(guard, id, caller.id, act, event)
+            .await?
+        {
             Ok(())
         } else {
             Err(CoreError::NotFound)

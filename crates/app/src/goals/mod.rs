@@ -48,6 +48,7 @@ impl GoalService {
 
     /// Reads the time from `clock` (the current period) instead of the system clock.
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.subscriptions.set_clock(clock.clone());
         self.clock = clock;
         self
     }
@@ -60,7 +61,7 @@ impl GoalService {
 
     /// Runs the subscription write check on goal writes through `store`.
     pub fn with_subscriptions(mut self, store: Arc<dyn SubscriptionStore>) -> Self {
-        self.subscriptions = SubscriptionGate::new(store);
+        self.subscriptions = SubscriptionGate::new(store, self.clock.clone());
         self
     }
 

@@ -201,13 +201,15 @@ async fn archiving_needs_an_admin_and_an_active_goal() {
         .returning(|_| Ok(Some(goal(5, Cadence::Daily))));
     goals
         .expect_archive_goal()
-        .withf(|_, actor, a, push| {
-            *actor == uid(1)
+        .withf(|guard, _, actor, a, push| {
+            guard.action == pursue_domain::role::GroupAction::ManageGoals
+                && guard.user == uid(1)
+                && *actor == uid(1)
                 && a.metadata["goal_title"] == "Run"
                 && push.body == "Goal archived"
                 && push.data.contains_key("goal_id")
         })
-        .returning(|_, _, _, _| Ok(true));
+        .returning(|_, _, _, _, _| Ok(true));
     let mut groups = MockGroupRepository::new();
     groups.expect_find_group().returning(|_| Ok(Some(group())));
     groups
@@ -269,7 +271,7 @@ async fn active_days_patches_record_only_changes_on_daily_goals() {
         goals
             .expect_update_goal()
             .times(1)
-            .withf(move |_, p, act| {
+            .withf(move |_, _, p, act| {
                 p.active_days == Some(new)
                     && act.is_some() == expect_activity
                     && act.as_ref().is_none_or(|a| {
@@ -278,7 +280,7 @@ async fn active_days_patches_record_only_changes_on_daily_goals() {
                             && a.metadata["new_value"] == serde_json::json!([1, 2, 3, 4, 5])
                     })
             })
-            .returning(|_, _, _| Ok(Some(goal(5, Cadence::Daily))));
+            .returning(|_, _, _, _| Ok(Some(goal(5, Cadence::Daily))));
         let s = GoalService::new(Arc::new(admin_groups()), Arc::new(goals));
         let patch = GoalPatch {
             active_days: Some(new),
@@ -374,7 +376,7 @@ async fn goal_writes_run_the_subscription_write_check_after_the_role() {
     goals
         .expect_archive_goal()
         .times(1)
-        .returning(|_, _, _, _| Ok(true));
+        .returning(|_, _, _, _, _| Ok(true));
     let s = GoalService::new(Arc::new(admin_groups()), Arc::new(goals))
         .with_subscriptions(Arc::new(store(false, 2, Some(gid()))));
     assert!(s.archive_goal(&caller(), id).await.is_ok());

@@ -5,7 +5,7 @@ use pursue_domain::goal::NewGoalSpec;
 use pursue_domain::group::{GroupDescription, GroupName, IconColor, IconEmoji, IconUrl};
 use pursue_domain::ids::{GoalId, GroupId};
 use pursue_domain::role::GroupAction;
-use pursue_ports::groups::{CapError, GroupPatch, GroupRecord, NewGroup};
+use pursue_ports::groups::{CapError, GroupPatch, GroupRecord, NewGroup, WriteGuard};
 use pursue_ports::users::UserRecord;
 use serde_json::json;
 use uuid::Uuid;
@@ -100,7 +100,12 @@ impl GroupService {
                 )
             });
         self.groups
-            .update_group(group, patch, renamed)
+            .update_group(
+                WriteGuard::new(group, caller.id, GroupAction::EditGroup),
+                group,
+                patch,
+                renamed,
+            )
             .await?
             .ok_or(CoreError::NotFound)
     }
@@ -121,7 +126,12 @@ impl GroupService {
         } else {
             Vec::new()
         };
-        self.groups.delete_group(group).await?;
+        self.groups
+            .delete_group(
+                WriteGuard::new(group, caller.id, GroupAction::DeleteGroup),
+                group,
+            )
+            .await?;
         self.subscriptions.refresh_cache(&members).await;
         Ok(())
     }

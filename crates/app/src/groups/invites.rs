@@ -1,14 +1,13 @@
 //! The standing invite code, join requests and their review (docs/API.md, "Invites and
 //! the approval queue").
 
-use chrono::Utc;
 use pursue_domain::activity::ActivityType;
 use pursue_domain::group::InviteCode;
 use pursue_domain::ids::{GroupId, UserId};
 use pursue_domain::push::PushKind;
 use pursue_domain::role::GroupAction;
 use pursue_ports::error::RepoError;
-use pursue_ports::groups::{GroupRecord, InviteRecord, JoinError, PendingRecord};
+use pursue_ports::groups::{GroupRecord, InviteRecord, JoinError, PendingRecord, WriteGuard};
 use pursue_ports::users::UserRecord;
 use rand::Rng;
 use serde_json::json;
@@ -92,7 +91,12 @@ impl GroupService {
         for _ in 0..CODE_ATTEMPTS {
             if let Some((invite, previous_code)) = self
                 .groups
-                .regenerate_invite(group, &new_code(), caller.id)
+                .regenerate_invite(
+                    WriteGuard::new(group, caller.id, GroupAction::RegenerateInvite),
+                    group,
+                    &new_code(),
+                    caller.id,
+                )
                 .await?
             {
                 return Ok(Regenerated {
@@ -117,7 +121,7 @@ impl GroupService {
             .await?;
         let group = self
             .groups
-            .request_join(&code, caller.id, Utc::now(), limit.is_some())
+            .request_join(&code, caller.id, self.clock.now(), limit.is_some())
             .await
             .map_err(|e| match (e, limit) {
                 (JoinError::GroupLimit, Some(limit)) => CoreError::GroupLimit(limit),
@@ -182,7 +186,13 @@ impl GroupService {
         );
         if self
             .groups
-            .approve(group, target, caller.id, Utc::now(), act, event)
+            .approve(
+                WriteGuard::new(group, caller.id, GroupAction::ReviewJoinRequests),
+                target,
+                self.clock.now(),
+                act,
+                event,
+            )
             .await?
         {
             self.subscriptions.refresh_cache(&[target]).await;
@@ -215,7 +225,8 @@ impl GroupService {
                 "declined_user_display_name": pending.display_name,
             }),
         );
-        if self.groups.decline(group, target, act).await? {
+        let guard = WriteGuard::new(group, caller.id, GroupAction::ReviewJoinRequests);
+        if self.groups.decline(guard, group, target, act).await? {
             Ok(())
         } else {
             Err(CoreError::NotFound)

@@ -4,7 +4,7 @@ use pursue_domain::activity::ActivityType;
 use pursue_domain::ids::{GroupId, UserId};
 use pursue_domain::push::PushKind;
 use pursue_domain::role::{AssignableRole, Denied, GroupAction, check_removal, check_role_change};
-use pursue_ports::groups::{LeaveRequest, LeaveResult};
+use pursue_ports::groups::{LeaveRequest, LeaveResult, WriteGuard};
 use pursue_ports::users::UserRecord;
 use serde_json::json;
 
@@ -38,7 +38,12 @@ impl GroupService {
             caller.id,
             json!({ "target_user_id": target.to_string(), "new_role": role.as_str() }),
         );
-        if self.groups.change_role(group, target, role, act).await? {
+        let guard = WriteGuard::new(group, caller.id, GroupAction::ChangeRoles);
+        if self
+            .groups
+            .change_role(guard, group, target, role, act)
+            .await?
+        {
             Ok(())
         } else {
             Err(CoreError::NotFound)
@@ -77,7 +82,14 @@ impl GroupService {
         );
         if self
             .groups
-            .remove_member(group, target, caller.id, act, event)
+            .remove_member(
+                WriteGuard::new(group, caller.id, GroupAction::RemoveMembers),
+                group,
+                target,
+                caller.id,
+                act,
+                event,
+            )
             .await?
         {
             self.subscriptions.refresh_cache(&[target]).await;

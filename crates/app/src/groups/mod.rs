@@ -12,11 +12,13 @@ use std::sync::Arc;
 
 use pursue_domain::ids::{GroupId, UserId};
 use pursue_domain::role::{GroupAction, Membership, Role, authorize, authorize_membership};
+use pursue_ports::clock::{Clock, SystemClock};
 use pursue_ports::groups::{GroupRecord, GroupRepository};
 use pursue_ports::subscription_store::SubscriptionStore;
 
 pub use create::CreateGroup;
 pub use invites::{JoinRequested, Regenerated};
+pub use read::{FeedItem, FeedPage};
 
 use crate::errors::CoreError;
 use crate::subscriptions::SubscriptionGate;
@@ -26,6 +28,7 @@ use crate::subscriptions::SubscriptionGate;
 pub struct GroupService {
     groups: Arc<dyn GroupRepository>,
     subscriptions: SubscriptionGate,
+    clock: Arc<dyn Clock>,
 }
 
 impl GroupService {
@@ -34,12 +37,21 @@ impl GroupService {
         Self {
             groups,
             subscriptions: SubscriptionGate::default(),
+            clock: Arc::new(SystemClock),
         }
+    }
+
+    /// Reads the time from `clock` (join requests, approvals, the subscription state)
+    /// instead of the system clock.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.subscriptions.set_clock(clock.clone());
+        self.clock = clock;
+        self
     }
 
     /// Checks the subscription's group limit on join and approve through `store`.
     pub fn with_subscriptions(mut self, store: Arc<dyn SubscriptionStore>) -> Self {
-        self.subscriptions = SubscriptionGate::new(store);
+        self.subscriptions = SubscriptionGate::new(store, self.clock.clone());
         self
     }
 }

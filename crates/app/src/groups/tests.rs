@@ -7,11 +7,12 @@ use pursue_domain::caps::{CapExceeded, CappedResource};
 use pursue_domain::group::{GroupName, InviteCode};
 use pursue_domain::ids::{GroupId, UserId};
 use pursue_domain::role::{
-    AssignableRole, Denied, Membership, MembershipStatus, RemovalError, Role, RoleChangeError,
+    AssignableRole, Denied, GroupAction, Membership, MembershipStatus, RemovalError, Role,
+    RoleChangeError,
 };
 use pursue_ports::groups::{
     CapError, GroupPatch, GroupRecord, InviteRecord, JoinError, LeaveResult, MemberRecord,
-    MockGroupRepository, PendingRecord,
+    MockGroupRepository, PendingRecord, WriteGuard,
 };
 use pursue_ports::users::UserRecord;
 use uuid::Uuid;
@@ -146,8 +147,8 @@ async fn update_needs_admin_and_logs_only_real_renames() {
 
     let mut r = repo(Some(Role::Admin));
     r.expect_update_group()
-        .withf(|_, _, a| a.is_none())
-        .returning(|_, _, _| Ok(Some(group())));
+        .withf(|_, _, _, a| a.is_none())
+        .returning(|_, _, _, _| Ok(Some(group())));
     let same = GroupPatch {
         name: Some(GroupName::parse("Runners").unwrap()),
         ..GroupPatch::default()
@@ -161,12 +162,12 @@ async fn update_needs_admin_and_logs_only_real_renames() {
 
     let mut r = repo(Some(Role::Creator));
     r.expect_update_group()
-        .withf(|_, _, a| {
+        .withf(|_, _, _, a| {
             a.as_ref().is_some_and(|a| {
                 a.metadata["old_name"] == "Runners" && a.metadata["new_name"] == "Joggers"
             })
         })
-        .returning(|_, _, _| Ok(Some(group())));
+        .returning(|_, _, _, _| Ok(Some(group())));
     let renamed = GroupPatch {
         name: Some(GroupName::parse("Joggers").unwrap()),
         ..GroupPatch::default()
@@ -187,7 +188,7 @@ async fn delete_is_for_the_creator_only() {
         .unwrap_err();
     assert!(matches!(err, CoreError::Forbidden(Denied::RoleTooLow)));
     let mut r = repo(Some(Role::Creator));
-    r.expect_delete_group().times(1).returning(|_| Ok(()));
+    r.expect_delete_group().times(1).returning(|_, _| Ok(()));
     assert!(service(r).delete_group(&caller(), gid()).await.is_ok());
 }
 
@@ -229,8 +230,8 @@ async fn role_changes_follow_the_rules() {
     r.expect_find_member()
         .returning(|_, u| Ok(Some(member(u, Role::Member))));
     r.expect_change_role()
-        .withf(|_, _, _, a| a.metadata["new_role"] == "admin")
-        .returning(|_, _, _, _| Ok(true));
+        .withf(|_, _, _, _, a| a.metadata["new_role"] == "admin")
+        .returning(|_, _, _, _, _| Ok(true));
     assert!(
         service(r)
             .change_role(&caller(), gid(), uid(2), AssignableRole::Admin)
@@ -269,14 +270,15 @@ async fn removal_follows_the_rules_and_pushes() {
     r.expect_find_member()
         .returning(|_, u| Ok(Some(member(u, Role::Member))));
     r.expect_remove_member()
-        .withf(|_, target, actor, _, push| {
-            *target == uid(2)
+        .withf(|guard, _, target, actor, _, push| {
+            *guard == WriteGuard::new(gid(), uid(1), GroupAction::RemoveMembers)
+                && *target == uid(2)
                 && *actor == uid(1)
                 && push.body == "Bob was removed from the group"
                 && push.title == "Runners"
                 && push.data.get("type").map(String::as_str) == Some("member_removed")
         })
-        .returning(|_, _, _, _, _| Ok(true));
+        .returning(|_, _, _, _, _, _| Ok(true));
     assert!(
         service(r)
             .remove_member(&caller(), gid(), uid(2))
@@ -401,8 +403,8 @@ async fn regenerating_needs_an_admin_and_returns_the_old_code() {
     assert!(matches!(err, CoreError::Forbidden(Denied::RoleTooLow)));
     let mut r = repo(Some(Role::Admin));
     r.expect_regenerate_invite()
-        .withf(|_, _, by| *by == uid(1))
-        .returning(|_, code, _| {
+        .withf(|_, _, _, by| *by == uid(1))
+        .returning(|_, _, code, _| {
             Ok(Some((
                 invite_record(code.as_str()),
                 Some("PURSUE-OLDOLD-OLDOLD".into()),
@@ -480,21 +482,21 @@ async fn approve_and_decline_need_a_pending_request() {
     r.expect_list_pending()
         .returning(|_| Ok(vec![pending_record(2)]));
     r.expect_approve()
-        .withf(|_, user, approver, _, act, push| {
-            *user == uid(2)
-                && *approver == uid(1)
+        .withf(|guard, user, _, act, push| {
+            *guard == WriteGuard::new(gid(), uid(1), GroupAction::ReviewJoinRequests)
+                && *user == uid(2)
                 && act.metadata["approved_user_display_name"] == "Cleo"
                 && push.body == "Cleo joined the group"
                 && push.data.get("type").map(String::as_str) == Some("member_approved")
         })
-        .returning(|_, _, _, _, _, _| Ok(true));
+        .returning(|_, _, _, _, _| Ok(true));
     assert!(service(r).approve(&caller(), gid(), uid(2)).await.is_ok());
 
     // Raced: handled by someone else in between.
     let mut r = repo(Some(Role::Admin));
     r.expect_list_pending()
         .returning(|_| Ok(vec![pending_record(2)]));
-    r.expect_decline().returning(|_, _, _| Ok(false));
+    r.expect_decline().returning(|_, _, _, _| Ok(false));
     let err = service(r)
         .decline(&caller(), gid(), uid(2))
         .await
@@ -505,10 +507,10 @@ async fn approve_and_decline_need_a_pending_request() {
     r.expect_list_pending()
         .returning(|_| Ok(vec![pending_record(2)]));
     r.expect_decline()
-        .withf(|_, user, act| {
+        .withf(|_, _, user, act| {
             *user == uid(2) && act.metadata["declined_user_id"] == uid(2).to_string()
         })
-        .returning(|_, _, _| Ok(true));
+        .returning(|_, _, _, _| Ok(true));
     assert!(service(r).decline(&caller(), gid(), uid(2)).await.is_ok());
 }
 
@@ -622,7 +624,7 @@ async fn approve_refuses_a_joiner_at_the_group_limit() {
         .returning(|_| Ok(vec![pending_record(2)]));
     r.expect_approve()
         .times(1)
-        .returning(|_, _, _, _, _, _| Ok(true));
+        .returning(|_, _, _, _, _| Ok(true));
     // The approved user's cache is refreshed; a failure there never fails the approval.
     let mut st = store(false, 0, None);
     st.expect_refresh_cache()
@@ -635,4 +637,84 @@ async fn approve_refuses_a_joiner_at_the_group_limit() {
         });
     let s = service(r).with_subscriptions(Arc::new(st));
     assert!(s.approve(&caller(), gid(), uid(2)).await.is_ok());
+}
+
+#[tokio::test]
+async fn join_and_approve_are_stamped_with_the_clock_instant() {
+    use chrono::TimeZone;
+    use pursue_ports::clock::MockClock;
+
+    let at = Utc.with_ymd_and_hms(2026, 2, 3, 4, 5, 6).unwrap();
+    let clock = || {
+        let mut c = MockClock::new();
+        c.expect_now().return_const(at);
+        Arc::new(c)
+    };
+    let mut r = MockGroupRepository::new();
+    r.expect_request_join()
+        .times(1)
+        .withf(move |_, _, now, _| *now == at)
+        .returning(|_, _, _, _| Ok(group()));
+    GroupService::new(Arc::new(r))
+        .with_clock(clock())
+        .join(&caller(), "PURSUE-ABCDEF-GHJKLM")
+        .await
+        .unwrap();
+
+    let mut r = repo(Some(Role::Admin));
+    r.expect_list_pending()
+        .returning(|_| Ok(vec![pending_record(2)]));
+    r.expect_approve()
+        .times(1)
+        .withf(move |_, _, now, _, _| *now == at)
+        .returning(|_, _, _, _, _| Ok(true));
+    GroupService::new(Arc::new(r))
+        .with_clock(clock())
+        .approve(&caller(), gid(), uid(2))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn the_feed_summarises_each_items_reactions_for_the_caller() {
+    use pursue_domain::social::Reaction;
+    use pursue_ports::activity::{ActivityPage, ActivityRecord};
+
+    let reaction = |n: u128, name: &str, emoji: &str| Reaction {
+        user: uid(n),
+        display_name: name.into(),
+        emoji: emoji.into(),
+        created_at: Utc::now(),
+    };
+    let mut r = MockGroupRepository::new();
+    r.expect_role_of().returning(|_, _| Ok(Some(Role::Member)));
+    r.expect_list_activities()
+        .withf(|g, limit, offset| *g == gid() && *limit == 50 && *offset == 0)
+        .returning(move |_, _, _| {
+            Ok(ActivityPage {
+                items: vec![ActivityRecord {
+                    id: Uuid::from_u128(9),
+                    activity_type: "progress_logged".into(),
+                    user: Some((uid(2), "Bob".into())),
+                    metadata: serde_json::json!({}),
+                    created_at: Utc::now(),
+                    reactions: vec![
+                        reaction(3, "Cleo Park", "🔥"),
+                        reaction(1, "Ann Lee", "🔥"),
+                        reaction(4, "Dan", "💪"),
+                    ],
+                }],
+                total: 1,
+            })
+        });
+    let page = service(r).feed(&caller(), gid(), 50, 0).await.unwrap();
+    assert_eq!(page.total, 1);
+    let item = &page.items[0];
+    assert!(item.activity.reactions.is_empty(), "moved into the summary");
+    assert_eq!(item.reactions.total_count, 3);
+    assert_eq!(item.reactions.reactions[0].emoji, "🔥");
+    assert_eq!(item.reactions.reactions[0].count, 2);
+    assert!(item.reactions.reactions[0].current_user_reacted);
+    assert!(!item.reactions.reactions[1].current_user_reacted);
+    assert_eq!(item.reactions.top_reactors[0].0, uid(1), "the caller first");
 }

@@ -160,7 +160,7 @@ impl ProgressService {
         caller: &UserRecord,
         input: LogProgress,
     ) -> Result<(EntryRecord, bool), CoreError> {
-        let now = Utc::now();
+        let now = self.clock.now();
         let request = LogRequest {
             user: caller.id,
             goal_id: input.goal_id,

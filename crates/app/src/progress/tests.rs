@@ -393,3 +393,27 @@ async fn deletes_run_the_subscription_write_check_after_the_owner_rule() {
         assert!(s.delete_entry(&caller(), entry(1).id).await.is_ok());
     }
 }
+
+#[tokio::test]
+async fn logs_are_judged_and_stamped_at_the_clock_instant() {
+    use chrono::TimeZone;
+    use pursue_ports::clock::MockClock;
+
+    // A day years ahead of the system clock is "today" for this clock, so it is accepted.
+    let at = Utc.with_ymd_and_hms(2031, 6, 1, 12, 0, 0).unwrap();
+    let mut clock = MockClock::new();
+    clock.expect_now().return_const(at);
+    let p = repo(
+        context(MetricType::Binary, member()),
+        move |req, w| req.now == at && w.entry.user_date == at.date_naive(),
+        Ok(LogOutcome::Created(entry(1))),
+    );
+    let mut today = input(1.0, 0);
+    today.user_date = UserDate::from_date(at.date_naive());
+    let (_, created) = service_of(p)
+        .with_clock(Arc::new(clock))
+        .log_progress(&caller(), today)
+        .await
+        .unwrap();
+    assert!(created);
+}

@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use chrono::Utc;
 use pursue_domain::milestone::{Milestone, earned, streak};
 use pursue_domain::notification::NotificationType;
+use pursue_ports::clock::{Clock, SystemClock};
 use pursue_ports::outbox::{DeliveryError, MilestoneCheck, OutboxMessage};
 use pursue_ports::social::{MilestoneFacts, MilestoneRepository, Notice, NoticePush};
 use serde_json::{Value, json};
@@ -27,6 +27,7 @@ pub struct MilestoneLinks {
 pub struct MilestoneHandler {
     repo: Arc<dyn MilestoneRepository>,
     links: MilestoneLinks,
+    clock: Arc<dyn Clock>,
 }
 
 fn transient(e: impl std::fmt::Display) -> DeliveryError {
@@ -36,7 +37,17 @@ fn transient(e: impl std::fmt::Display) -> DeliveryError {
 impl MilestoneHandler {
     /// Wires the port.
     pub fn new(repo: Arc<dyn MilestoneRepository>, links: MilestoneLinks) -> Self {
-        Self { repo, links }
+        Self {
+            repo,
+            links,
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// Reads the time from `clock` (the card's `generated_at`) instead of the system clock.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     fn card(&self, m: Milestone, facts: &MilestoneFacts, token: &str) -> Value {
@@ -60,7 +71,7 @@ impl MilestoneHandler {
             "referral_token": token,
             "share_url": format!("{base}?utm_source=share&utm_medium=milestone_card&utm_campaign={key}&ref={token}"),
             "qr_url": format!("{base}?ref={token}&utm_source=qr&utm_medium=milestone_card&utm_campaign={key}"),
-            "generated_at": Utc::now(),
+            "generated_at": self.clock.now(),
         })
     }
 

@@ -17,7 +17,6 @@ use pursue_ports::social::SocialRepository;
 
 pub use milestones::{MilestoneHandler, MilestoneLinks};
 pub use nudges::{DAILY_NUDGE_LIMIT, SendNudge};
-pub use reactions::FeedReactions;
 
 use crate::errors::CoreError;
 

@@ -8,6 +8,7 @@ use pursue_domain::ids::{GoalId, GroupId, UserId};
 use pursue_domain::notification::NotificationType;
 use pursue_domain::role::GroupAction;
 use pursue_domain::social::{date_in_window, is_active_day};
+use pursue_ports::groups::WriteGuard;
 use pursue_ports::social::{NewNudge, Notice, NoticePush, NudgeError, NudgeRecord};
 use pursue_ports::users::UserRecord;
 use serde_json::json;
@@ -137,7 +138,13 @@ impl SocialService {
             sender_local_date: input.sender_local_date,
         };
         self.social
-            .send_nudge(nudge, DAILY_NUDGE_LIMIT, act, notice)
+            .send_nudge(
+                WriteGuard::new(input.group, caller.id, GroupAction::ReadMembers),
+                nudge,
+                DAILY_NUDGE_LIMIT,
+                act,
+                notice,
+            )
             .await
             .map_err(|e| match e {
                 NudgeError::AlreadyNudged => SocialError::AlreadyNudged,

@@ -1,11 +1,13 @@
-//! `put_reaction`, `remove_reaction`, `list_reactions`, `feed_reactions`.
+//! `put_reaction`, `remove_reaction`, `list_reactions` (the feed's reactions come with
+//! its page: `GroupService::feed`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use pursue_domain::ids::{GoalId, UserId};
 use pursue_domain::notification::NotificationType;
 use pursue_domain::role::GroupAction;
-use pursue_domain::social::{Emoji, ReactionSummary, summarize};
+use pursue_domain::social::Emoji;
+use pursue_ports::groups::WriteGuard;
 use pursue_ports::social::{ActivityRef, Notice, NoticePush, ReactionRecord, ReactorRecord};
 use pursue_ports::users::UserRecord;
 use serde_json::{Value, json};
@@ -14,9 +16,6 @@ use uuid::Uuid;
 use super::{SocialError, SocialService};
 use crate::errors::CoreError;
 use crate::groups::authorize_in;
-
-/// The reaction fields of each activity of a feed page, by activity id.
-pub type FeedReactions = HashMap<Uuid, ReactionSummary>;
 
 fn meta_uuid(metadata: &Value, key: &str) -> Option<Uuid> {
     metadata
@@ -95,7 +94,13 @@ impl SocialService {
         };
         Ok(self
             .social
-            .put_reaction(activity, caller.id, emoji.as_str().to_string(), notice)
+            .put_reaction(
+                WriteGuard::new(found.group, caller.id, GroupAction::ReadActivity),
+                activity,
+                caller.id,
+                emoji.as_str().to_string(),
+                notice,
+            )
             .await?)
     }
 
@@ -105,8 +110,13 @@ impl SocialService {
         caller: &UserRecord,
         activity: Uuid,
     ) -> Result<(), SocialError> {
-        self.reachable(caller.id, activity).await?;
-        if self.social.delete_reaction(activity, caller.id).await? {
+        let found = self.reachable(caller.id, activity).await?;
+        let guard = WriteGuard::new(found.group, caller.id, GroupAction::ReadActivity);
+        if self
+            .social
+            .delete_reaction(guard, activity, caller.id)
+            .await?
+        {
             Ok(())
         } else {
             Err(CoreError::NotFound.into())
@@ -121,28 +131,5 @@ impl SocialService {
     ) -> Result<Vec<ReactorRecord>, SocialError> {
         self.reachable(caller.id, activity).await?;
         Ok(self.social.list_reactions(activity).await?)
-    }
-
-    /// The reaction fields of a feed page already authorised for `caller`, in one read.
-    pub async fn feed_reactions(
-        &self,
-        caller: UserId,
-        activities: Vec<Uuid>,
-    ) -> Result<FeedReactions, SocialError> {
-        if activities.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let rows = self.social.feed_reactions(activities.clone()).await?;
-        let mut by_activity: HashMap<Uuid, Vec<_>> = HashMap::new();
-        for (id, r) in rows {
-            by_activity.entry(id).or_default().push(r);
-        }
-        Ok(activities
-            .into_iter()
-            .map(|id| {
-                let list = by_activity.remove(&id).unwrap_or_default();
-                (id, summarize(list, caller))
-            })
-            .collect())
     }
 }

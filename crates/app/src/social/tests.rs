@@ -118,8 +118,13 @@ async fn a_reaction_to_another_users_log_carries_the_owners_notice() {
     s.expect_find_activity()
         .returning(|_| Ok(Some(activity("progress_logged", Some(uid(2))))));
     s.expect_put_reaction()
-        .withf(|_, user, emoji, notice| {
+        .withf(|guard, _, user, emoji, notice| {
             let Some(n) = notice else { return false };
+            if guard.action != pursue_domain::role::GroupAction::ReadActivity
+                || guard.user != uid(1)
+            {
+                return false;
+            }
             let push = n.push.as_ref().map(|p| (p.title.as_str(), p.body.as_str()));
             *user == uid(1)
                 && emoji == "🔥"
@@ -131,7 +136,7 @@ async fn a_reaction_to_another_users_log_carries_the_owners_notice() {
                 && push == Some(("Runners", "Ann Lee reacted 🔥 to your Run log"))
         })
         .times(1)
-        .returning(|_, _, _, _| Ok((stored(), false)));
+        .returning(|_, _, _, _, _| Ok((stored(), false)));
     let svc = service(s, groups(Some(Role::Member)), MockGoalRepository::new());
     let (_, replaced) = svc
         .put_reaction(&caller(), Uuid::from_u128(5), fire())
@@ -151,9 +156,9 @@ async fn own_logs_and_other_activity_types_carry_no_notice() {
         s.expect_find_activity()
             .returning(move |_| Ok(Some(a.clone())));
         s.expect_put_reaction()
-            .withf(|_, _, _, notice| notice.is_none())
+            .withf(|_, _, _, _, notice| notice.is_none())
             .times(1)
-            .returning(|_, _, _, _| Ok((stored(), true)));
+            .returning(|_, _, _, _, _| Ok((stored(), true)));
         let svc = service(s, groups(Some(Role::Admin)), MockGoalRepository::new());
         assert!(
             svc.put_reaction(&caller(), Uuid::from_u128(5), fire())
@@ -185,7 +190,7 @@ async fn unknown_activities_are_404_and_outsiders_403() {
     let mut s = MockSocialRepository::new();
     s.expect_find_activity()
         .returning(|_| Ok(Some(activity("progress_logged", Some(uid(2))))));
-    s.expect_delete_reaction().returning(|_, _| Ok(false));
+    s.expect_delete_reaction().returning(|_, _, _| Ok(false));
     let svc = service(s, groups(Some(Role::Member)), MockGoalRepository::new());
     assert!(matches!(
         svc.remove_reaction(&caller(), Uuid::nil()).await,
@@ -316,7 +321,7 @@ async fn off_days_and_the_stored_limits_are_refused() {
     ] {
         let mut s = MockSocialRepository::new();
         let stored = std::sync::Mutex::new(Some(stored));
-        s.expect_send_nudge().returning(move |_, _, _, _| {
+        s.expect_send_nudge().returning(move |_, _, _, _, _| {
             Err(stored
                 .lock()
                 .ok()
@@ -342,9 +347,11 @@ async fn off_days_and_the_stored_limits_are_refused() {
 async fn a_nudge_stores_the_activity_and_the_recipients_notice() {
     let mut s = MockSocialRepository::new();
     s.expect_send_nudge()
-        .withf(|n, limit, act, notice| {
+        .withf(|guard, n, limit, act, notice| {
             let push = notice.push.as_ref();
-            n.recipient == uid(2)
+            guard.action == pursue_domain::role::GroupAction::ReadMembers
+                && guard.user == uid(1)
+                && n.recipient == uid(2)
                 && *limit == 20
                 && act.metadata["recipient_display_name"] == "Bob Stone"
                 && act.metadata["goal_title"].is_null()
@@ -356,7 +363,7 @@ async fn a_nudge_stores_the_activity_and_the_recipients_notice() {
                     == Some(uid(1).to_string())
         })
         .times(1)
-        .returning(|n, _, _, _| {
+        .returning(|_, n, _, _, _| {
             Ok(NudgeRecord {
                 id: Uuid::nil(),
                 recipient: n.recipient,
@@ -482,5 +489,45 @@ mod milestones {
                 .await
                 .is_ok()
         );
+    }
+
+    #[tokio::test]
+    async fn the_card_is_stamped_with_the_clock_instant() {
+        use chrono::TimeZone;
+        use pursue_ports::clock::MockClock;
+
+        let at = Utc.with_ymd_and_hms(2026, 3, 4, 5, 6, 7).unwrap();
+        let mut clock = MockClock::new();
+        clock.expect_now().return_const(at);
+        let cards = Arc::new(Mutex::new(Vec::new()));
+        let mut repo = MockMilestoneRepository::new();
+        repo.expect_milestone_facts()
+            .returning(|_| Ok(Some(facts(1, 1, true))));
+        repo.expect_referral_token()
+            .returning(|_| Ok("abcdef012345".into()));
+        let seen = cards.clone();
+        repo.expect_grant_milestone()
+            .returning(move |_, _, notice| {
+                seen.lock().unwrap().push(notice.shareable_card_data);
+                Ok(true)
+            });
+        MilestoneHandler::new(
+            Arc::new(repo),
+            MilestoneLinks {
+                share_base_url: "https://s".into(),
+                asset_base_url: "https://a".into(),
+            },
+        )
+        .with_clock(Arc::new(clock))
+        .check(MilestoneCheck {
+            entry_id: Uuid::nil(),
+        })
+        .await
+        .unwrap();
+        let cards = cards.lock().unwrap();
+        assert_eq!(cards.len(), 1, "the first log only");
+        let card = cards[0].as_ref().unwrap();
+        assert_eq!(card["generated_at"], serde_json::json!(at));
+        assert_eq!(card["referral_token"], "abcdef012345");
     }
 }

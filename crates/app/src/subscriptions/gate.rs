@@ -4,9 +4,9 @@
 
 use std::sync::Arc;
 
-use chrono::Utc;
 use pursue_domain::ids::{GroupId, UserId};
 use pursue_domain::subscription_state::SubscriptionState;
+use pursue_ports::clock::{Clock, SystemClock};
 use pursue_ports::error::RepoError;
 use pursue_ports::subscription_store::SubscriptionStore;
 
@@ -15,16 +15,34 @@ use crate::errors::CoreError;
 
 /// Reads the caller's subscription state through the [`SubscriptionStore`] port. Without
 /// a store (unit tests of other rules) no subscription rule applies; the server always
-/// wires one.
-#[derive(Clone, Default)]
+/// wires one. The state is computed at the instant `clock` gives.
+#[derive(Clone)]
 pub(crate) struct SubscriptionGate {
     store: Option<Arc<dyn SubscriptionStore>>,
+    clock: Arc<dyn Clock>,
+}
+
+impl Default for SubscriptionGate {
+    fn default() -> Self {
+        Self {
+            store: None,
+            clock: Arc::new(SystemClock),
+        }
+    }
 }
 
 impl SubscriptionGate {
-    /// A gate reading `store`.
-    pub(crate) fn new(store: Arc<dyn SubscriptionStore>) -> Self {
-        Self { store: Some(store) }
+    /// A gate reading `store` at the instants `clock` gives.
+    pub(crate) fn new(store: Arc<dyn SubscriptionStore>, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            store: Some(store),
+            clock,
+        }
+    }
+
+    /// Reads the time from `clock` from now on.
+    pub(crate) fn set_clock(&mut self, clock: Arc<dyn Clock>) {
+        self.clock = clock;
     }
 
     /// Whether a store is wired (the server always wires one).
@@ -48,7 +66,7 @@ impl SubscriptionGate {
     async fn state(&self, user: UserId) -> Result<Option<SubscriptionState>, RepoError> {
         match &self.store {
             Some(store) => Ok(Some(SubscriptionState::compute(
-                &store.facts(user, Utc::now()).await?,
+                &store.facts(user, self.clock.now()).await?,
             ))),
             None => Ok(None),
         }
@@ -166,9 +184,15 @@ mod tests {
     async fn challenge_groups_are_never_refused() {
         let user = UserId::from_uuid(Uuid::from_u128(1));
         let group = GroupId::from_uuid(Uuid::from_u128(2));
-        let gate = SubscriptionGate::new(Arc::new(over_limit(true)));
+        let gate = SubscriptionGate::new(
+            Arc::new(over_limit(true)),
+            Arc::new(pursue_ports::clock::SystemClock),
+        );
         assert!(gate.check_write(user, group).await.is_ok());
-        let gate = SubscriptionGate::new(Arc::new(over_limit(false)));
+        let gate = SubscriptionGate::new(
+            Arc::new(over_limit(false)),
+            Arc::new(pursue_ports::clock::SystemClock),
+        );
         assert!(matches!(
             gate.check_write(user, group).await,
             Err(CoreError::WriteDenied(WriteDenied::SelectionRequired))

@@ -37,13 +37,9 @@ impl QueryCounter {
 impl diesel::connection::Instrumentation for QueryCounter {
     fn on_connection_event(&mut self, event: diesel::connection::InstrumentationEvent<'_>) {
         if let diesel::connection::InstrumentationEvent::StartQuery { query, .. } = event {
-            // The pool's recycle check pings with `SELECT $1`; it is not the caller's query.
-            let sql = query.to_string();
-            if !sql.trim_start().starts_with("SELECT $1 --") && sql.trim() != "SELECT $1" {
-                self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                if let Ok(mut seen) = self.1.lock() {
-                    seen.push(sql);
-                }
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            if let Ok(mut seen) = self.1.lock() {
+                seen.push(query.to_string());
             }
         }
     }

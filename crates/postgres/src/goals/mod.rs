@@ -11,7 +11,7 @@ use pursue_domain::ids::{EntryId, GoalId, GroupId, UserId};
 use pursue_ports::activity::NewActivity;
 use pursue_ports::error::RepoError;
 use pursue_ports::goals::{EntryRecord, GoalFilter, GoalPatch, GoalRecord, GoalRepository};
-use pursue_ports::groups::CapError;
+use pursue_ports::groups::{CapError, WriteGuard};
 use pursue_ports::outbox::PushEvent;
 use uuid::Uuid;
 
@@ -122,14 +122,13 @@ impl EntryRow {
 impl GoalRepository for PgGoals {
     async fn create_goal(
         &self,
+        guard: WriteGuard,
         id: GoalId,
-        group: GroupId,
-        actor: UserId,
         spec: NewGoalSpec,
         activity: NewActivity,
         push: PushEvent,
     ) -> Result<GoalRecord, CapError> {
-        write::create_goal(&self.db, id, group, actor, spec, activity, push).await
+        write::create_goal(&self.db, guard, id, spec, activity, push).await
     }
 
     async fn find_goal(&self, id: GoalId) -> Result<Option<GoalRecord>, RepoError> {
@@ -187,21 +186,23 @@ impl GoalRepository for PgGoals {
 
     async fn update_goal(
         &self,
+        guard: WriteGuard,
         id: GoalId,
         patch: GoalPatch,
         activity: Option<NewActivity>,
     ) -> Result<Option<GoalRecord>, RepoError> {
-        write::update_goal(&self.db, id, patch, activity).await
+        write::update_goal(&self.db, guard, id, patch, activity).await
     }
 
     async fn archive_goal(
         &self,
+        guard: WriteGuard,
         id: GoalId,
         actor: UserId,
         activity: NewActivity,
         push: PushEvent,
     ) -> Result<bool, RepoError> {
-        write::archive_goal(&self.db, id, actor, activity, push).await
+        write::archive_goal(&self.db, guard, id, actor, activity, push).await
     }
 
     async fn entries_between(

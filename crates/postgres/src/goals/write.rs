@@ -4,11 +4,11 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use pursue_domain::caps::{CappedResource, check_cap};
 use pursue_domain::goal::NewGoalSpec;
-use pursue_domain::ids::{GoalId, GroupId, UserId};
+use pursue_domain::ids::{GoalId, UserId};
 use pursue_ports::activity::NewActivity;
 use pursue_ports::error::RepoError;
 use pursue_ports::goals::{GoalPatch, GoalRecord};
-use pursue_ports::groups::CapError;
+use pursue_ports::groups::{CapError, WriteGuard};
 use pursue_ports::outbox::PushEvent;
 
 use super::GoalRow;
@@ -21,16 +21,19 @@ use crate::schema::goals;
 
 pub(super) async fn create_goal(
     db: &Db,
+    guard: WriteGuard,
     id: GoalId,
-    group: GroupId,
-    actor: UserId,
     spec: NewGoalSpec,
     activity: NewActivity,
     push: PushEvent,
 ) -> Result<GoalRecord, CapError> {
+    let (group, actor) = (guard.group, guard.user);
     let result = db
         .transaction::<_, TxError<CapError>, _>(|conn| {
             Box::pin(async move {
+                if let Err(refused) = crate::guard::check(conn, guard).await? {
+                    return Err(TxError::Business(CapError::Repo(refused)));
+                }
                 let gid = group.as_uuid();
                 if load_group(conn, gid, true).await?.is_none() {
                     // Deleted by a concurrent request since the caller's access check.
@@ -87,6 +90,7 @@ struct GoalChanges<'a> {
 
 pub(super) async fn update_goal(
     db: &Db,
+    guard: WriteGuard,
     id: GoalId,
     patch: GoalPatch,
     activity: Option<NewActivity>,
@@ -102,7 +106,7 @@ pub(super) async fn update_goal(
     let unchanged =
         changes.title.is_none() && changes.description.is_none() && changes.active_days.is_none();
     let row: Option<GoalRow> = db
-        .write::<_, diesel::result::Error, _>(|conn| {
+        .guarded::<_, diesel::result::Error, _>(guard, |conn| {
             Box::pin(async move {
                 let target = goals::table
                     .filter(goals::id.eq(id.as_uuid()))
@@ -133,12 +137,13 @@ pub(super) async fn update_goal(
 
 pub(super) async fn archive_goal(
     db: &Db,
+    guard: WriteGuard,
     id: GoalId,
     actor: UserId,
     activity: NewActivity,
     push: PushEvent,
 ) -> Result<bool, RepoError> {
-    db.write::<_, diesel::result::Error, _>(|conn| {
+    db.guarded::<_, diesel::result::Error, _>(guard, |conn| {
         Box::pin(async move {
             let group: Option<uuid::Uuid> = diesel::update(
                 goals::table

@@ -10,7 +10,7 @@ use pursue_domain::ids::{GroupId, UserId};
 use pursue_domain::role::Role;
 use pursue_ports::activity::NewActivity;
 use pursue_ports::error::RepoError;
-use pursue_ports::groups::{GroupRecord, InviteRecord, JoinError};
+use pursue_ports::groups::{GroupRecord, InviteRecord, JoinError, WriteGuard};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -123,6 +123,7 @@ pub(super) async fn ensure(
 
 pub(super) async fn regenerate(
     db: &Db,
+    guard: WriteGuard,
     group: GroupId,
     code: &InviteCode,
     by: UserId,
@@ -131,6 +132,9 @@ pub(super) async fn regenerate(
     let result = db
         .transaction::<_, diesel::result::Error, _>(|conn| {
             Box::pin(async move {
+                if let Err(refused) = crate::guard::check(conn, guard).await? {
+                    return Ok(Err(refused));
+                }
                 let gid = group.as_uuid();
                 load_group(conn, gid, true).await?;
                 let old = live_code(conn, gid, true).await?.map(|r| r.code);
@@ -149,11 +153,11 @@ pub(super) async fn regenerate(
                     metadata: json!({ "old_code": old, "new_code": row.code }),
                 };
                 insert_activity(conn, gid, &activity).await?;
-                Ok((row.into(), old))
+                Ok(Ok((row.into(), old)))
             })
         })
         .await?;
-    collided(result)
+    collided(result)?.transpose()
 }
 
 /// Why a join request stopped inside the transaction.

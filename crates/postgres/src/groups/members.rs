@@ -10,7 +10,7 @@ use pursue_domain::push::PushKind;
 use pursue_domain::role::{AssignableRole, LeavePlan, PromotionCandidate, Role, plan_leave};
 use pursue_ports::activity::NewActivity;
 use pursue_ports::error::RepoError;
-use pursue_ports::groups::{LeaveRequest, LeaveResult};
+use pursue_ports::groups::{LeaveRequest, LeaveResult, WriteGuard};
 use pursue_ports::outbox::PushEvent;
 use serde_json::json;
 use uuid::Uuid;
@@ -25,12 +25,13 @@ use crate::schema::{group_memberships, groups};
 
 pub(super) async fn change_role(
     db: &Db,
+    guard: WriteGuard,
     group: GroupId,
     user: UserId,
     role: AssignableRole,
     activity: NewActivity,
 ) -> Result<bool, RepoError> {
-    db.write::<_, diesel::result::Error, _>(|conn| {
+    db.guarded::<_, diesel::result::Error, _>(guard, |conn| {
         Box::pin(async move {
             let gid = group.as_uuid();
             let previous: Option<String> = group_memberships::table
@@ -78,13 +79,14 @@ pub(super) async fn change_role(
 
 pub(super) async fn remove(
     db: &Db,
+    guard: WriteGuard,
     group: GroupId,
     user: UserId,
     actor: UserId,
     activity: NewActivity,
     push: PushEvent,
 ) -> Result<bool, RepoError> {
-    db.write::<_, diesel::result::Error, _>(|conn| {
+    db.guarded::<_, diesel::result::Error, _>(guard, |conn| {
         Box::pin(async move {
             let gid = group.as_uuid();
             let deleted = diesel::delete(
@@ -141,14 +143,14 @@ async fn delete_pending(
 
 pub(super) async fn approve(
     db: &Db,
-    group: GroupId,
+    guard: WriteGuard,
     user: UserId,
-    approver: UserId,
     now: DateTime<Utc>,
     activity: NewActivity,
     push: PushEvent,
 ) -> Result<bool, RepoError> {
-    db.write::<_, diesel::result::Error, _>(|conn| {
+    let (group, approver) = (guard.group, guard.user);
+    db.guarded::<_, diesel::result::Error, _>(guard, |conn| {
         Box::pin(async move {
             let gid = group.as_uuid();
             let uid = user.as_uuid();
@@ -181,11 +183,12 @@ pub(super) async fn approve(
 
 pub(super) async fn decline(
     db: &Db,
+    guard: WriteGuard,
     group: GroupId,
     user: UserId,
     activity: NewActivity,
 ) -> Result<bool, RepoError> {
-    db.write::<_, diesel::result::Error, _>(|conn| {
+    db.guarded::<_, diesel::result::Error, _>(guard, |conn| {
         Box::pin(async move {
             let gid = group.as_uuid();
             let uid = user.as_uuid();

@@ -1,5 +1,6 @@
 //! [`GroupRepository`] over PostgreSQL: groups, memberships, invites and the feed.
 
+mod feed;
 mod invites;
 mod members;
 mod notices;
@@ -15,7 +16,7 @@ use pursue_ports::activity::{ActivityPage, NewActivity};
 use pursue_ports::error::RepoError;
 use pursue_ports::groups::{
     CapError, GroupPatch, GroupRecord, GroupRepository, InviteRecord, JoinError, LeaveRequest,
-    LeaveResult, MemberRecord, MyGroupRecord, NewGroup, PendingRecord,
+    LeaveResult, MemberRecord, MyGroupRecord, NewGroup, PendingRecord, WriteGuard,
 };
 use pursue_ports::outbox::PushEvent;
 
@@ -64,15 +65,16 @@ impl GroupRepository for PgGroups {
 
     async fn update_group(
         &self,
+        guard: WriteGuard,
         id: GroupId,
         patch: GroupPatch,
         activity: Option<NewActivity>,
     ) -> Result<Option<GroupRecord>, RepoError> {
-        write::update_group(&self.db, id, patch, activity).await
+        write::update_group(&self.db, guard, id, patch, activity).await
     }
 
-    async fn delete_group(&self, id: GroupId) -> Result<(), RepoError> {
-        write::delete_group(&self.db, id).await
+    async fn delete_group(&self, guard: WriteGuard, id: GroupId) -> Result<(), RepoError> {
+        write::delete_group(&self.db, guard, id).await
     }
 
     async fn list_members(&self, group: GroupId) -> Result<Vec<MemberRecord>, RepoError> {
@@ -92,23 +94,25 @@ impl GroupRepository for PgGroups {
 
     async fn change_role(
         &self,
+        guard: WriteGuard,
         group: GroupId,
         user: UserId,
         role: AssignableRole,
         activity: NewActivity,
     ) -> Result<bool, RepoError> {
-        members::change_role(&self.db, group, user, role, activity).await
+        members::change_role(&self.db, guard, group, user, role, activity).await
     }
 
     async fn remove_member(
         &self,
+        guard: WriteGuard,
         group: GroupId,
         user: UserId,
         actor: UserId,
         activity: NewActivity,
         push: PushEvent,
     ) -> Result<bool, RepoError> {
-        members::remove(&self.db, group, user, actor, activity, push).await
+        members::remove(&self.db, guard, group, user, actor, activity, push).await
     }
 
     async fn count_other_members(&self, group: GroupId, user: UserId) -> Result<i64, RepoError> {
@@ -130,11 +134,12 @@ impl GroupRepository for PgGroups {
 
     async fn regenerate_invite(
         &self,
+        guard: WriteGuard,
         group: GroupId,
         code: &InviteCode,
         by: UserId,
     ) -> Result<Option<(InviteRecord, Option<String>)>, RepoError> {
-        invites::regenerate(&self.db, group, code, by).await
+        invites::regenerate(&self.db, guard, group, code, by).await
     }
 
     async fn request_join(
@@ -153,23 +158,23 @@ impl GroupRepository for PgGroups {
 
     async fn approve(
         &self,
-        group: GroupId,
+        guard: WriteGuard,
         user: UserId,
-        approver: UserId,
         now: DateTime<Utc>,
         activity: NewActivity,
         push: PushEvent,
     ) -> Result<bool, RepoError> {
-        members::approve(&self.db, group, user, approver, now, activity, push).await
+        members::approve(&self.db, guard, user, now, activity, push).await
     }
 
     async fn decline(
         &self,
+        guard: WriteGuard,
         group: GroupId,
         user: UserId,
         activity: NewActivity,
     ) -> Result<bool, RepoError> {
-        members::decline(&self.db, group, user, activity).await
+        members::decline(&self.db, guard, group, user, activity).await
     }
 
     async fn leave_group(

@@ -6,13 +6,13 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use pursue_domain::ids::{GroupId, UserId};
-use pursue_domain::role::{Membership, MembershipStatus, Role};
-use pursue_ports::activity::{ActivityPage, ActivityRecord};
+use pursue_domain::role::{Membership, Role};
+use pursue_ports::activity::ActivityPage;
 use pursue_ports::error::RepoError;
 use pursue_ports::groups::{GroupRecord, MemberRecord, MyGroupRecord, PendingRecord};
-use serde_json::{Value, json};
 use uuid::Uuid;
 
+use super::feed::{self, FeedPage, FeedRow};
 use crate::common::{ACTIVE, GroupRow, PENDING, corrupt, count_active_members, load_group};
 use crate::db::Db;
 use crate::errors::db_error;
@@ -48,9 +48,11 @@ pub(super) async fn role_of(
     db.read(|conn| {
         Box::pin(async move {
             let role: Option<String> = group_memberships::table
+                .inner_join(groups::table)
                 .filter(group_memberships::group_id.eq(group.as_uuid()))
                 .filter(group_memberships::user_id.eq(user.as_uuid()))
                 .filter(group_memberships::status.eq(ACTIVE))
+                .filter(groups::deleted_at.is_null())
                 .select(group_memberships::role)
                 .first(conn)
                 .await
@@ -78,20 +80,11 @@ pub(super) async fn membership_of(
                 .await
                 .optional()
                 .map_err(db_error)?;
-            row.map(|(role, status)| {
-                Ok(Membership {
-                    role: parse_role(&role)?,
-                    status: parse_status(&status)?,
-                })
-            })
-            .transpose()
+            row.map(|(role, status)| crate::guard::membership(&role, &status))
+                .transpose()
         })
     })
     .await
-}
-
-fn parse_status(s: &str) -> Result<MembershipStatus, RepoError> {
-    MembershipStatus::parse(s).map_err(|_| corrupt("membership status", s))
 }
 
 pub(super) async fn list_pending(db: &Db, group: GroupId) -> Result<Vec<PendingRecord>, RepoError> {
@@ -196,15 +189,6 @@ pub(super) async fn count_other_members(
     .await
 }
 
-type ActivityRow = (
-    Uuid,
-    String,
-    Option<Uuid>,
-    Option<String>,
-    Option<Value>,
-    DateTime<Utc>,
-);
-
 pub(super) async fn list_activities(
     db: &Db,
     group: GroupId,
@@ -214,51 +198,22 @@ pub(super) async fn list_activities(
     db.read(|conn| {
         Box::pin(async move {
             let gid = group.as_uuid();
-            let rows: Vec<ActivityRow> = group_activities::table
-                .left_join(
-                    users::table.on(users::id
-                        .nullable()
-                        .eq(group_activities::user_id)
-                        .and(users::deleted_at.is_null())),
-                )
-                .filter(group_activities::group_id.eq(gid))
-                .order((
-                    group_activities::created_at.desc(),
-                    group_activities::id.desc(),
-                ))
-                .limit(limit)
-                .offset(offset)
-                .select((
-                    group_activities::id,
-                    group_activities::activity_type,
-                    users::id.nullable(),
-                    users::display_name.nullable(),
-                    group_activities::metadata,
-                    group_activities::created_at,
-                ))
+            let rows: Vec<FeedRow> = FeedPage::new(gid, limit, offset)
                 .load(conn)
                 .await
                 .map_err(db_error)?;
-            let total: i64 = group_activities::table
-                .filter(group_activities::group_id.eq(gid))
-                .count()
-                .get_result(conn)
-                .await
-                .map_err(db_error)?;
-            let items = rows
-                .into_iter()
-                .map(
-                    |(id, activity_type, uid, name, metadata, created_at)| ActivityRecord {
-                        id,
-                        activity_type,
-                        user: uid.zip(name).map(|(u, n)| (UserId::from_uuid(u), n)),
-                        metadata: metadata
-                            .filter(Value::is_object)
-                            .unwrap_or_else(|| json!({})),
-                        created_at,
-                    },
-                )
-                .collect();
+            let total = match rows.as_slice() {
+                [row, ..] => row.10,
+                // Past the end (or an empty feed): count on its own.
+                [] if offset > 0 => group_activities::table
+                    .filter(group_activities::group_id.eq(gid))
+                    .count()
+                    .get_result(conn)
+                    .await
+                    .map_err(db_error)?,
+                [] => 0,
+            };
+            let items = rows.into_iter().map(feed::record).collect();
             Ok(ActivityPage { items, total })
         })
     })
@@ -321,9 +276,10 @@ pub(super) async fn list_user_groups(
                 .into_iter()
                 .map(|(row, role, status, joined_at)| {
                     let count = counts.get(&row.id).copied().unwrap_or(0);
+                    let membership = crate::guard::membership(&role, &status)?;
                     Ok(MyGroupRecord {
-                        role: parse_role(&role)?,
-                        status: parse_status(&status)?,
+                        role: membership.role,
+                        status: membership.status,
                         joined_at,
                         group: row.into_record(count),
                     })

@@ -7,7 +7,7 @@ use pursue_domain::ids::GroupId;
 use pursue_domain::role::Role;
 use pursue_ports::activity::NewActivity;
 use pursue_ports::error::RepoError;
-use pursue_ports::groups::{CapError, GroupPatch, GroupRecord, NewGroup};
+use pursue_ports::groups::{CapError, GroupPatch, GroupRecord, NewGroup, WriteGuard};
 
 use crate::common::{
     GroupRow, TxError, count_active_members, count_memberships, from_decimal, insert_activity,
@@ -118,11 +118,12 @@ struct GroupChanges<'a> {
 
 pub(super) async fn update_group(
     db: &Db,
+    guard: WriteGuard,
     id: GroupId,
     patch: GroupPatch,
     activity: Option<NewActivity>,
 ) -> Result<Option<GroupRecord>, RepoError> {
-    db.write::<_, diesel::result::Error, _>(|conn| {
+    db.guarded::<_, diesel::result::Error, _>(guard, |conn| {
         Box::pin(async move {
             let gid = id.as_uuid();
             let changes = GroupChanges {
@@ -176,14 +177,13 @@ pub(super) async fn update_group(
     .await
 }
 
-pub(super) async fn delete_group(db: &Db, id: GroupId) -> Result<(), RepoError> {
-    db.read(|conn| {
+pub(super) async fn delete_group(db: &Db, guard: WriteGuard, id: GroupId) -> Result<(), RepoError> {
+    db.guarded::<_, diesel::result::Error, _>(guard, |conn| {
         Box::pin(async move {
             diesel::delete(groups::table.filter(groups::id.eq(id.as_uuid())))
                 .execute(conn)
                 .await
                 .map(drop)
-                .map_err(db_error)
         })
     })
     .await

@@ -8,14 +8,16 @@ mod nudges;
 mod reactions;
 mod retention;
 
+pub(crate) use reactions::MAX_REACTIONS;
+
 pub use milestones::{PgMilestones, referral_candidate};
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use pursue_domain::ids::{GoalId, GroupId, UserId};
-use pursue_domain::social::Reaction;
 use pursue_ports::activity::NewActivity;
 use pursue_ports::error::RepoError;
+use pursue_ports::groups::WriteGuard;
 use pursue_ports::social::{
     ActivityRef, NewNudge, Notice, NotificationPage, NudgeError, NudgeRecord, ReactionRecord,
     ReactorRecord, SocialRepository,
@@ -52,13 +54,14 @@ impl SocialRepository for PgSocial {
 
     async fn put_reaction(
         &self,
+        guard: WriteGuard,
         activity: Uuid,
         user: UserId,
         emoji: String,
         notice: Option<Notice>,
     ) -> Result<(ReactionRecord, bool), RepoError> {
         self.db
-            .write(|conn| {
+            .guarded(guard, |conn| {
                 Box::pin(async move {
                     reactions::put_reaction(conn, activity, user, emoji, notice).await
                 })
@@ -66,14 +69,15 @@ impl SocialRepository for PgSocial {
             .await
     }
 
-    async fn delete_reaction(&self, activity: Uuid, user: UserId) -> Result<bool, RepoError> {
+    async fn delete_reaction(
+        &self,
+        guard: WriteGuard,
+        activity: Uuid,
+        user: UserId,
+    ) -> Result<bool, RepoError> {
         self.db
-            .read(|conn| {
-                Box::pin(async move {
-                    reactions::delete_reaction(conn, activity, user)
-                        .await
-                        .map_err(db_error)
-                })
+            .guarded::<_, diesel::result::Error, _>(guard, |conn| {
+                Box::pin(reactions::delete_reaction(conn, activity, user))
             })
             .await
     }
@@ -83,21 +87,6 @@ impl SocialRepository for PgSocial {
             .read(|conn| {
                 Box::pin(async move {
                     reactions::list_reactions(conn, activity)
-                        .await
-                        .map_err(db_error)
-                })
-            })
-            .await
-    }
-
-    async fn feed_reactions(
-        &self,
-        activities: Vec<Uuid>,
-    ) -> Result<Vec<(Uuid, Reaction)>, RepoError> {
-        self.db
-            .read(|conn| {
-                Box::pin(async move {
-                    reactions::feed_reactions(conn, &activities)
                         .await
                         .map_err(db_error)
                 })
@@ -117,6 +106,7 @@ impl SocialRepository for PgSocial {
 
     async fn send_nudge(
         &self,
+        guard: WriteGuard,
         nudge: NewNudge,
         daily_limit: i64,
         activity: NewActivity,
@@ -125,17 +115,19 @@ impl SocialRepository for PgSocial {
         let result = self
             .db
             .transaction(|conn| {
-                Box::pin(nudges::send_nudge(
-                    conn,
-                    nudge,
-                    daily_limit,
-                    activity,
-                    notice,
-                ))
+                Box::pin(async move {
+                    if let Err(refused) = crate::guard::check(conn, guard).await? {
+                        return Ok(Err(refused));
+                    }
+                    nudges::send_nudge(conn, nudge, daily_limit, activity, notice)
+                        .await
+                        .map(Ok)
+                })
             })
             .await?;
         match result {
-            Ok(record) => Ok(record),
+            Ok(Ok(record)) => Ok(record),
+            Ok(Err(refused)) => Err(NudgeError::Repo(refused)),
             Err(TxError::Business(nudges::Stop::Already)) => Err(NudgeError::AlreadyNudged),
             Err(TxError::Business(nudges::Stop::Limit)) => Err(NudgeError::DailyLimit),
             Err(TxError::Db(e)) if is_unique_violation(&e, None) => Err(NudgeError::AlreadyNudged),

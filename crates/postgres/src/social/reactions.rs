@@ -4,7 +4,6 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use pursue_domain::ids::{GroupId, UserId};
-use pursue_domain::social::Reaction;
 use pursue_ports::social::{ActivityRef, Notice, ReactionRecord, ReactorRecord};
 use serde_json::Value;
 use uuid::Uuid;
@@ -13,7 +12,7 @@ use super::notice::store_notice;
 use crate::schema::{activity_reactions, group_activities, groups, users};
 
 /// Reactions listed per activity at most (one per member, members are capped far lower).
-const MAX_REACTIONS: i64 = 1000;
+pub(crate) const MAX_REACTIONS: i64 = 1000;
 
 type ActivityRow = (
     Uuid,
@@ -161,39 +160,5 @@ pub(crate) async fn list_reactions(
                 created_at,
             },
         )
-        .collect())
-}
-
-pub(crate) async fn feed_reactions(
-    conn: &mut AsyncPgConnection,
-    activities: &[Uuid],
-) -> QueryResult<Vec<(Uuid, Reaction)>> {
-    let rows: Vec<(Uuid, String, Uuid, String, DateTime<Utc>)> = activity_reactions::table
-        .inner_join(users::table)
-        .filter(activity_reactions::activity_id.eq_any(activities))
-        .filter(users::deleted_at.is_null())
-        .limit(MAX_REACTIONS * activities.len().max(1) as i64)
-        .select((
-            activity_reactions::activity_id,
-            activity_reactions::emoji,
-            users::id,
-            users::display_name,
-            activity_reactions::created_at,
-        ))
-        .load(conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(activity, emoji, user, display_name, created_at)| {
-            (
-                activity,
-                Reaction {
-                    user: UserId::from_uuid(user),
-                    display_name,
-                    emoji,
-                    created_at,
-                },
-            )
-        })
         .collect())
 }

@@ -7,8 +7,9 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use pursue_domain::activity::ActivityType;
 use pursue_domain::group::{GroupName, InviteCode};
 use pursue_domain::ids::{GroupId, UserId};
+use pursue_domain::role::GroupAction;
 use pursue_ports::activity::NewActivity;
-use pursue_ports::groups::{GroupRecord, GroupRepository, NewGroup};
+use pursue_ports::groups::{GroupRecord, GroupRepository, NewGroup, WriteGuard};
 use pursue_ports::outbox::{OutboxMessage, PushEvent};
 use pursue_postgres::outbox::decode;
 use pursue_postgres::schema::{outbox, users};
@@ -46,6 +47,11 @@ pub fn activity(kind: ActivityType, user: UserId) -> NewActivity {
         user,
         metadata: json!({}),
     }
+}
+
+/// The guard of `user` doing `action` in `group`.
+pub fn guard(group: GroupId, user: UserId, action: GroupAction) -> WriteGuard {
+    WriteGuard::new(group, user, action)
 }
 
 /// A push whose recipients the adapter fills in.

@@ -5,6 +5,7 @@ use diesel_async::RunQueryDsl;
 use pursue_domain::activity::ActivityType;
 use pursue_domain::goal::{Cadence, GoalTitle, MetricType, NewGoalSpec};
 use pursue_domain::ids::GoalId;
+use pursue_domain::role::GroupAction;
 use pursue_ports::goals::GoalRepository;
 use pursue_ports::groups::CapError;
 use pursue_postgres::schema::{goals, groups};
@@ -12,7 +13,7 @@ use pursue_postgres::{PgGoals, PgGroups};
 use pursue_testkit::fresh_database;
 use uuid::Uuid;
 
-use crate::fixtures::{activity, group, pool, push, user};
+use crate::fixtures::{activity, group, guard, pool, push, user};
 
 fn spec() -> NewGoalSpec {
     NewGoalSpec::new(
@@ -35,9 +36,8 @@ async fn a_goal_for_a_group_deleted_meanwhile_is_group_gone_and_writes_nothing()
     let repo = PgGoals::new(pool(&db));
     let created = repo
         .create_goal(
+            guard(g.id, ann, GroupAction::ManageGoals),
             GoalId::from_uuid(Uuid::new_v4()),
-            g.id,
-            ann,
             spec(),
             activity(ActivityType::GoalAdded, ann),
             push(),
@@ -52,9 +52,8 @@ async fn a_goal_for_a_group_deleted_meanwhile_is_group_gone_and_writes_nothing()
         .unwrap();
     let refused = repo
         .create_goal(
+            guard(g.id, ann, GroupAction::ManageGoals),
             GoalId::from_uuid(Uuid::new_v4()),
-            g.id,
-            ann,
             spec(),
             activity(ActivityType::GoalAdded, ann),
             push(),

@@ -7,13 +7,13 @@ use diesel_async::RunQueryDsl;
 use pursue_domain::activity::ActivityType;
 use pursue_domain::caps::CappedResource;
 use pursue_domain::ids::{GroupId, UserId};
-use pursue_domain::role::{AssignableRole, Role};
+use pursue_domain::role::{AssignableRole, GroupAction, Role};
 use pursue_ports::groups::{CapError, GroupRepository, JoinError, LeaveRequest, LeaveResult};
 use pursue_postgres::PgGroups;
 use pursue_postgres::schema::{group_memberships, users};
 use pursue_testkit::fresh_database;
 
-use crate::fixtures::{activity, code, group, pool, push, push_recipients, user};
+use crate::fixtures::{activity, code, group, guard, pool, push, push_recipients, user};
 
 fn repo(db: &pursue_testkit::TestDatabase) -> PgGroups {
     PgGroups::new(pool(db))
@@ -27,9 +27,8 @@ async fn join(groups: &PgGroups, id: GroupId, seed: u64, user: UserId, approver:
         .unwrap();
     let approved = groups
         .approve(
-            id,
+            guard(id, approver, GroupAction::ReviewJoinRequests),
             user,
-            approver,
             Utc::now(),
             activity(ActivityType::MemberApproved, approver),
             push(),
@@ -74,9 +73,8 @@ async fn a_join_request_is_pending_until_approved_or_declined() {
 
     let approve = |who| {
         groups.approve(
-            g.id,
+            guard(g.id, ann, GroupAction::ReviewJoinRequests),
             who,
-            ann,
             Utc::now(),
             activity(ActivityType::MemberApproved, ann),
             push(),
@@ -96,7 +94,14 @@ async fn a_join_request_is_pending_until_approved_or_declined() {
         .request_join(code(1).as_str(), cy, Utc::now(), false)
         .await
         .unwrap();
-    let decline = || groups.decline(g.id, cy, activity(ActivityType::MemberDeclined, ann));
+    let decline = || {
+        groups.decline(
+            guard(g.id, ann, GroupAction::ReviewJoinRequests),
+            g.id,
+            cy,
+            activity(ActivityType::MemberDeclined, ann),
+        )
+    };
     assert!(decline().await.unwrap());
     assert!(!decline().await.unwrap(), "declined twice");
     assert_eq!(groups.membership_of(g.id, cy).await.unwrap(), None);
@@ -118,6 +123,7 @@ async fn roles_change_for_members_but_never_for_the_creator() {
 
     let promote = |who| {
         groups.change_role(
+            guard(g.id, ann, GroupAction::ChangeRoles),
             g.id,
             who,
             AssignableRole::Admin,
@@ -148,6 +154,7 @@ async fn the_creator_leaving_promotes_the_admin_and_the_last_member_deletes_the_
     join(&groups, g.id, 1, cy, ann).await;
     groups
         .change_role(
+            guard(g.id, ann, GroupAction::ChangeRoles),
             g.id,
             cy,
             AssignableRole::Admin,
@@ -244,6 +251,7 @@ async fn pushes_go_to_active_members_who_are_not_deleted_and_never_to_the_actor(
     // not cy who is deleted, not dee who is pending).
     groups
         .change_role(
+            guard(g.id, ann, GroupAction::ChangeRoles),
             g.id,
             bob,
             AssignableRole::Admin,
@@ -253,6 +261,7 @@ async fn pushes_go_to_active_members_who_are_not_deleted_and_never_to_the_actor(
         .unwrap();
     let removed = groups
         .remove_member(
+            guard(g.id, bob, GroupAction::RemoveMembers),
             g.id,
             eve,
             bob,
@@ -292,7 +301,12 @@ async fn invite_codes_are_kept_until_regenerated() {
     assert_eq!(kept.map(|i| i.code), Some(code(1).as_str().to_string()));
 
     let (new, old) = groups
-        .regenerate_invite(g.id, &code(3), ann)
+        .regenerate_invite(
+            guard(g.id, ann, GroupAction::RegenerateInvite),
+            g.id,
+            &code(3),
+            ann,
+        )
         .await
         .unwrap()
         .unwrap();
@@ -333,4 +347,155 @@ async fn a_user_creates_ten_groups_at_most() {
         CappedResource::GroupsCreated | CappedResource::GroupsJoined
     ));
     assert_eq!(cap.limit, 10);
+}
+
+#[tokio::test]
+async fn a_write_is_refused_when_the_callers_membership_does_not_allow_it() {
+    use pursue_domain::role::Denied;
+    use pursue_ports::error::RepoError;
+
+    let db = fresh_database().await;
+    let mut conn = db.connect().await;
+    let (ann, bob, cy) = (
+        user(&mut conn, "ann").await,
+        user(&mut conn, "bob").await,
+        user(&mut conn, "cy").await,
+    );
+    let groups = repo(&db);
+    let g = group(&groups, ann, 1).await.unwrap();
+    join(&groups, g.id, 1, bob, ann).await;
+    join(&groups, g.id, 1, cy, ann).await;
+
+    // bob is a plain member: promoting cy is refused and changes nothing.
+    let refused = groups
+        .change_role(
+            guard(g.id, bob, GroupAction::ChangeRoles),
+            g.id,
+            cy,
+            AssignableRole::Admin,
+            activity(ActivityType::MemberPromoted, bob),
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(RepoError::Denied(Denied::RoleTooLow))),
+        "{refused:?}"
+    );
+    assert_eq!(groups.role_of(g.id, cy).await.unwrap(), Some(Role::Member));
+
+    // After leaving, bob is nobody there: not even a member-level write goes through.
+    groups
+        .leave_group(
+            g.id,
+            LeaveRequest {
+                user: bob,
+                display_name: "Bob".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let refused = groups
+        .regenerate_invite(
+            guard(g.id, bob, GroupAction::RegenerateInvite),
+            g.id,
+            &code(9),
+            bob,
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(RepoError::Denied(Denied::NotMember))),
+        "{refused:?}"
+    );
+    assert_eq!(
+        groups.active_invite(g.id).await.unwrap().map(|i| i.code),
+        Some(code(1).as_str().to_string())
+    );
+}
+
+#[tokio::test]
+async fn an_admin_removed_while_writing_waits_for_the_removal_and_is_refused() {
+    use diesel_async::SimpleAsyncConnection;
+    use pursue_domain::group::GroupName;
+    use pursue_domain::role::Denied;
+    use pursue_ports::error::RepoError;
+    use pursue_ports::groups::GroupPatch;
+
+    let db = fresh_database().await;
+    let mut conn = db.connect().await;
+    let (ann, bob) = (user(&mut conn, "ann").await, user(&mut conn, "bob").await);
+    let groups = repo(&db);
+    let g = group(&groups, ann, 1).await.unwrap();
+    join(&groups, g.id, 1, bob, ann).await;
+    groups
+        .change_role(
+            guard(g.id, ann, GroupAction::ChangeRoles),
+            g.id,
+            bob,
+            AssignableRole::Admin,
+            activity(ActivityType::MemberPromoted, ann),
+        )
+        .await
+        .unwrap();
+
+    // The removal is under way (not committed) when bob's rename starts.
+    conn.batch_execute("BEGIN").await.unwrap();
+    diesel::delete(
+        group_memberships::table
+            .filter(group_memberships::group_id.eq(g.id.as_uuid()))
+            .filter(group_memberships::user_id.eq(bob.as_uuid())),
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let rename = {
+        let groups = groups.clone();
+        tokio::spawn(async move {
+            groups
+                .update_group(
+                    guard(g.id, bob, GroupAction::EditGroup),
+                    g.id,
+                    GroupPatch {
+                        name: Some(GroupName::parse("Taken over").unwrap()),
+                        ..GroupPatch::default()
+                    },
+                    None,
+                )
+                .await
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(
+        !rename.is_finished(),
+        "the rename did not wait for the removal"
+    );
+    conn.batch_execute("COMMIT").await.unwrap();
+    let refused = rename.await.unwrap();
+    assert!(
+        matches!(refused, Err(RepoError::Denied(Denied::NotMember))),
+        "{refused:?}"
+    );
+    assert_eq!(
+        groups.find_group(g.id).await.unwrap().unwrap().name,
+        "Runners"
+    );
+}
+
+#[tokio::test]
+async fn a_deleted_group_has_no_active_roles() {
+    let db = fresh_database().await;
+    let mut conn = db.connect().await;
+    let ann = user(&mut conn, "ann").await;
+    let groups = repo(&db);
+    let g = group(&groups, ann, 1).await.unwrap();
+    assert_eq!(
+        groups.role_of(g.id, ann).await.unwrap(),
+        Some(Role::Creator)
+    );
+    // A group the Node server soft-deleted keeps its membership rows.
+    diesel::update(pursue_postgres::schema::groups::table.find(g.id.as_uuid()))
+        .set(pursue_postgres::schema::groups::deleted_at.eq(diesel::dsl::now))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(groups.role_of(g.id, ann).await.unwrap(), None);
+    assert_eq!(groups.find_group(g.id).await.unwrap(), None);
 }

@@ -181,41 +181,28 @@ pub struct FeedItemBody {
 }
 
 impl FeedItemBody {
-    /// The item for `activity` with its reactions, if any.
-    pub fn new(
-        activity: crate::dto::groups::ActivityBody,
-        summary: Option<&ReactionSummary>,
-    ) -> Self {
-        let (reactions, reaction_summary) = match summary {
-            None => (
-                Vec::new(),
-                ReactionSummaryBody {
-                    total_count: 0,
-                    top_reactors: Vec::new(),
-                },
-            ),
-            Some(s) => (
-                s.reactions
-                    .iter()
-                    .map(|g| EmojiCountBody {
-                        emoji: g.emoji.clone(),
-                        count: g.count,
-                        reactor_ids: g.reactor_ids.iter().map(ToString::to_string).collect(),
-                        current_user_reacted: g.current_user_reacted,
-                    })
-                    .collect(),
-                ReactionSummaryBody {
-                    total_count: s.total_count,
-                    top_reactors: s
-                        .top_reactors
-                        .iter()
-                        .map(|(id, name)| TopReactorBody {
-                            user_id: id.to_string(),
-                            display_name: name.clone(),
-                        })
-                        .collect(),
-                },
-            ),
+    /// The item for `activity` with its reactions.
+    pub fn new(activity: crate::dto::groups::ActivityBody, summary: &ReactionSummary) -> Self {
+        let reactions = summary
+            .reactions
+            .iter()
+            .map(|g| EmojiCountBody {
+                emoji: g.emoji.clone(),
+                count: g.count,
+                reactor_ids: g.reactor_ids.iter().map(ToString::to_string).collect(),
+                current_user_reacted: g.current_user_reacted,
+            })
+            .collect();
+        let reaction_summary = ReactionSummaryBody {
+            total_count: summary.total_count,
+            top_reactors: summary
+                .top_reactors
+                .iter()
+                .map(|(id, name)| TopReactorBody {
+                    user_id: id.to_string(),
+                    display_name: name.clone(),
+                })
+                .collect(),
         };
         Self {
             activity,

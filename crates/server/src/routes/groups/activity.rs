@@ -11,8 +11,8 @@ use crate::extract::AuthUser;
 use crate::routes::ids;
 use crate::state::AppState;
 
-/// One page of the feed, newest first (members only), with each item's reactions
-/// (one more read for the whole page; see docs/API.md, Reactions).
+/// One page of the feed, newest first (members only), with each item's reactions (read
+/// with the page; see docs/API.md, Reactions).
 #[utoipa::path(
     get,
     path = "/api/groups/{group_id}/activity",
@@ -30,15 +30,10 @@ pub async fn activity(
     let id = ids::group(&path)?;
     let (limit, offset) = query.resolve()?;
     let page = state.groups.feed(&user.0, id, limit, offset).await?;
-    let ids: Vec<_> = page.items.iter().map(|a| a.id).collect();
-    let reactions = state.social.feed_reactions(user.0.id, ids).await?;
     let activities: Vec<FeedItemBody> = page
         .items
         .into_iter()
-        .map(|a| {
-            let summary = reactions.get(&a.id);
-            FeedItemBody::new(ActivityBody::from(a), summary)
-        })
+        .map(|item| FeedItemBody::new(ActivityBody::from(item.activity), &item.reactions))
         .collect();
     Ok(HttpResponse::Ok().json(ActivityListBody {
         activities,
