@@ -231,16 +231,12 @@ impl Config {
         }
         let password_hashing = crate::config_hashing::password_hashing(&get, &mut errors);
         let rate_limits = switch(&get, "RATE_LIMITS", &mut errors);
-        let log_format = match get("LOG_FORMAT").as_deref() {
-            None | Some("json") => LogFormat::Json,
-            Some("pretty") => LogFormat::Pretty,
-            Some(other) => {
-                errors.push(format!(
-                    "LOG_FORMAT must be `json` or `pretty`, not `{other}`"
-                ));
-                LogFormat::Json
-            }
-        };
+        let log_format = choice(
+            &get,
+            "LOG_FORMAT",
+            [("json", LogFormat::Json), ("pretty", LogFormat::Pretty)],
+            &mut errors,
+        );
         let (image_store, s3) = crate::config_storage::image_store(&get, &mut errors);
 
         let (jwt_secret, jwt_refresh_secret, referral_secret) =
@@ -332,6 +328,28 @@ impl Config {
             password_hashing,
             accounts,
         })
+    }
+}
+
+/// A variable naming one of two `options`; the first is the default.
+pub(crate) fn choice<T: Copy>(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    options: [(&str, T); 2],
+    errors: &mut Vec<String>,
+) -> T {
+    let [(first, default), (second, _)] = options;
+    let Some(value) = get(name) else {
+        return default;
+    };
+    match options.iter().find(|(option, _)| *option == value) {
+        Some((_, chosen)) => *chosen,
+        None => {
+            errors.push(format!(
+                "{name} must be `{first}` or `{second}`, not `{value}`"
+            ));
+            default
+        }
     }
 }
 

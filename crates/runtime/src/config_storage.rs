@@ -31,16 +31,15 @@ pub(crate) fn image_store(
     get: &impl Fn(&str) -> Option<String>,
     errors: &mut Vec<String>,
 ) -> (ImageStoreKind, S3Settings) {
-    let image_store = match get("IMAGE_STORE").as_deref() {
-        None | Some("postgres") => ImageStoreKind::Postgres,
-        Some("s3") => ImageStoreKind::S3,
-        Some(other) => {
-            errors.push(format!(
-                "IMAGE_STORE must be `postgres` or `s3`, not `{other}`"
-            ));
-            ImageStoreKind::Postgres
-        }
-    };
+    let image_store = crate::config::choice(
+        get,
+        "IMAGE_STORE",
+        [
+            ("postgres", ImageStoreKind::Postgres),
+            ("s3", ImageStoreKind::S3),
+        ],
+        errors,
+    );
     let s3 = S3Settings {
         bucket: get("S3_BUCKET"),
         endpoint: get("S3_ENDPOINT"),

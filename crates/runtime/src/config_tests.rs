@@ -152,6 +152,8 @@ fn bad_values_name_their_variable() {
     ] {
         assert!(text.contains(name), "{name} missing from {text}");
     }
+    assert!(text.contains("LOG_FORMAT must be `json` or `pretty`, not `xml`"));
+    assert!(text.contains("IMAGE_STORE must be `postgres` or `s3`, not `ftp`"));
 }
 
 #[test]

@@ -18,28 +18,34 @@ use uuid::Uuid;
 
 use crate::social::MAX_REACTIONS;
 
-/// The page first (the index on `(group_id, created_at DESC)` serves it), then each of its
-/// items joined with its author and the arrays of its reactions. An aggregate without
-/// `GROUP BY` yields one row, so an item without reactions gets null arrays. The total
-/// rides along on every row; an empty page has no row to carry it. The binds go between
-/// the pieces: group (for the total), group, limit, offset, reactions per item. The
-/// total's sub-query does not refer to the outer row, so it runs once.
+/// The page first (the index on `(group_id, created_at DESC)` serves it), then each item's
+/// author and the arrays of its reactions. An aggregate without `GROUP BY` yields one row,
+/// so an item without reactions gets null arrays. The total rides along on every row (its
+/// sub-query does not refer to the outer row, so it runs once); an empty page has no row to
+/// carry it. The user look-ups are `LATERAL ... OFFSET 0` sub-queries: the fence keeps them
+/// primary-key look-ups per row whatever the table statistics say (on a small or freshly
+/// filled `users` table the planner otherwise hashes the whole table once per item).
+///
+/// The binds go between the pieces: group (for the total), group, limit, offset,
+/// reactions per item.
 const PAGE_SQL: [&str; 6] = [
     "SELECT p.id, p.activity_type, u.id, u.display_name, p.metadata, p.created_at, \
      r.user_ids, r.names, r.emojis, r.created, \
      (SELECT count(*) FROM group_activities c WHERE c.group_id = ",
-    ") FROM (SELECT a.id, a.group_id, a.user_id, a.activity_type, a.metadata, a.created_at \
+    ") FROM (SELECT a.id, a.user_id, a.activity_type, a.metadata, a.created_at \
      FROM group_activities a WHERE a.group_id = ",
     " ORDER BY a.created_at DESC, a.id DESC LIMIT ",
     " OFFSET ",
     ") p \
-     LEFT JOIN users u ON u.id = p.user_id AND u.deleted_at IS NULL \
+     LEFT JOIN LATERAL (SELECT pu.id, pu.display_name FROM users pu \
+     WHERE pu.id = p.user_id AND pu.deleted_at IS NULL OFFSET 0) u ON TRUE \
      CROSS JOIN LATERAL (\
-     SELECT array_agg(ru.id) AS user_ids, array_agg(ru.display_name) AS names, \
-     array_agg(ar.emoji) AS emojis, array_agg(ar.created_at) AS created \
-     FROM (SELECT x.user_id, x.emoji, x.created_at FROM activity_reactions x \
-     WHERE x.activity_id = p.id LIMIT ",
-    ") ar JOIN users ru ON ru.id = ar.user_id AND ru.deleted_at IS NULL) r \
+     SELECT array_agg(x.user_id) AS user_ids, array_agg(n.display_name) AS names, \
+     array_agg(x.emoji) AS emojis, array_agg(x.created_at) AS created \
+     FROM (SELECT y.user_id, y.emoji, y.created_at FROM activity_reactions y \
+     WHERE y.activity_id = p.id LIMIT ",
+    ") x CROSS JOIN LATERAL (SELECT ru.display_name FROM users ru \
+     WHERE ru.id = x.user_id AND ru.deleted_at IS NULL OFFSET 0) n) r \
      ORDER BY p.created_at DESC, p.id DESC",
 ];
 
