@@ -256,9 +256,36 @@ mod tests {
                 .map(|(m, _)| m)
                 .unwrap_or_else(|| panic!("scope {prefix} is not `.configure(module::configure)`"));
             let text = std::fs::read_to_string(dir.join(module).join("mod.rs")).unwrap();
-            routes.extend(registrations(&text, prefix));
+            routes.extend(scoped_registrations(&text, prefix));
         }
         routes
+    }
+
+    /// The registrations of a module's text under `prefix`, following nested
+    /// `.service(web::scope("/x").configure(function))` into `fn function`.
+    fn scoped_registrations(text: &str, prefix: &str) -> Vec<(String, String)> {
+        let mut outer = text.to_string();
+        let mut found = Vec::new();
+        let flat: String = text.split_whitespace().collect();
+        for piece in flat.split(".service(web::scope(\"").skip(1) {
+            let (inner, rest) = piece.split_once('"').unwrap();
+            let function = rest
+                .strip_prefix(").configure(")
+                .and_then(|r| r.split_once(')'))
+                .map(|(f, _)| f)
+                .unwrap_or_else(|| panic!("scope {inner} is not `.configure(function)`"));
+            let start = text
+                .find(&format!("fn {function}("))
+                .unwrap_or_else(|| panic!("no fn {function}"));
+            let end = start + text[start..].find("\n}\n").unwrap() + 3;
+            found.extend(registrations(
+                &text[start..end],
+                &format!("{prefix}{inner}"),
+            ));
+            outer = outer.replace(&text[start..end], "");
+        }
+        found.extend(registrations(&outer, prefix));
+        found
     }
 
     fn documented_routes() -> BTreeSet<(String, String)> {

@@ -27,69 +27,65 @@ mod update;
 
 use actix_web::web;
 
-/// Registers the group routes under `/api/groups` (`/members/me` and
-/// `/members/pending` before `/members/{user_id}`).
+/// Registers the group routes under `/api/groups`. Everything below `/{group_id}` sits in
+/// one dynamic scope, so a request matches the id pattern once and then plain suffixes
+/// (a flat table of two dozen `/{group_id}/…` patterns cost every request one regular
+/// expression per pattern tried; docs/BENCHMARKS.md, Feed with reactions).
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("", web::post().to(create::create))
         .route("/join", web::post().to(join::join))
-        .route("/{group_id}", web::get().to(get::get))
-        .route("/{group_id}", web::patch().to(update::update))
-        .route("/{group_id}", web::delete().to(delete::delete))
-        .route("/{group_id}/members", web::get().to(members::members))
-        .route("/{group_id}/members/me", web::delete().to(leave::leave))
+        .service(web::scope("/{group_id}").configure(one_group));
+}
+
+/// The routes of one group, under `/api/groups/{group_id}` (`/members/me` and
+/// `/members/pending` before `/members/{user_id}`).
+fn one_group(cfg: &mut web::ServiceConfig) {
+    cfg.route("", web::get().to(get::get))
+        .route("", web::patch().to(update::update))
+        .route("", web::delete().to(delete::delete))
+        .route("/members", web::get().to(members::members))
+        .route("/members/me", web::delete().to(leave::leave))
+        .route("/members/pending", web::get().to(pending::pending))
         .route(
-            "/{group_id}/members/pending",
-            web::get().to(pending::pending),
-        )
-        .route(
-            "/{group_id}/members/{user_id}/approve",
+            "/members/{user_id}/approve",
             web::post().to(approve::approve),
         )
         .route(
-            "/{group_id}/members/{user_id}/decline",
+            "/members/{user_id}/decline",
             web::post().to(decline::decline),
         )
         .route(
-            "/{group_id}/members/{user_id}/progress",
+            "/members/{user_id}/progress",
             web::get().to(member_progress::member_progress),
         )
         .route(
-            "/{group_id}/export-progress/validate-range",
+            "/export-progress/validate-range",
             web::get().to(export_range::validate_range),
         )
-        .route("/{group_id}/export-progress", web::get().to(export::export))
+        .route("/export-progress", web::get().to(export::export))
         .route(
-            "/{group_id}/members/{user_id}",
+            "/members/{user_id}",
             web::patch().to(change_role::change_role),
         )
         .route(
-            "/{group_id}/members/{user_id}",
+            "/members/{user_id}",
             web::delete().to(remove_member::remove_member),
         )
-        .route("/{group_id}/invite", web::get().to(invite::invite))
+        .route("/invite", web::get().to(invite::invite))
         .route(
-            "/{group_id}/invite/regenerate",
+            "/invite/regenerate",
             web::post().to(regenerate_invite::regenerate),
         )
-        .route("/{group_id}/activity", web::get().to(activity::activity))
+        .route("/activity", web::get().to(activity::activity))
         .route(
-            "/{group_id}/nudges/sent-today",
+            "/nudges/sent-today",
             web::get().to(nudges_sent_today::sent_today),
         )
-        .route(
-            "/{group_id}/goals",
-            web::post().to(create_goal::create_goal),
-        )
-        .route("/{group_id}/goals", web::get().to(list_goals::list_goals))
-        .route(
-            "/{group_id}/icon",
-            web::patch().to(icon_upload::upload_icon),
-        )
-        .route(
-            "/{group_id}/icon",
-            web::delete().to(icon_delete::delete_icon),
-        )
-        .route("/{group_id}/icon", web::get().to(icon_get::get_icon));
+        .route("/goals", web::post().to(create_goal::create_goal))
+        .route("/goals", web::get().to(list_goals::list_goals))
+        .route("/icon", web::patch().to(icon_upload::upload_icon))
+        .route("/icon", web::delete().to(icon_delete::delete_icon))
+        .route("/icon", web::get().to(icon_get::get_icon));
 }
 
 /// OpenAPI entries of these routes: one `#[utoipa::path]` per handler, listed here (see
