@@ -71,6 +71,11 @@ impl ApiError {
         e
     }
 
+    /// The field details (none for an error without them).
+    pub fn into_details(self) -> Vec<FieldError> {
+        self.details.unwrap_or_default()
+    }
+
     /// `400 VALIDATION_ERROR` for one top-level field.
     pub fn field(field: &str, problem: impl std::fmt::Display) -> Self {
         Self::validation(

@@ -24,31 +24,33 @@ pub struct RegisterDeviceRequest {
     pub platform: Option<String>,
 }
 
-impl RegisterDeviceRequest {
-    /// The validated device (garde has already checked every field, so the parses
-    /// cannot fail; they are still total).
-    pub fn into_new_device(self) -> Result<NewDevice, crate::error::ApiError> {
-        use crate::error::ApiError;
-        let fcm_token =
-            FcmToken::parse(&self.fcm_token).map_err(|e| ApiError::field("fcm_token", e))?;
-        let device_name = self
-            .device_name
-            .as_deref()
-            .map(DeviceName::parse)
-            .transpose()
-            .map_err(|e| ApiError::field("device_name", e))?
-            .filter(|n| !n.as_str().is_empty());
-        let platform = self
-            .platform
-            .as_deref()
-            .map(Platform::parse)
-            .transpose()
-            .map_err(|e| ApiError::field("platform", e))?;
-        Ok(NewDevice {
-            fcm_token,
-            device_name,
-            platform,
-        })
+impl TryFrom<RegisterDeviceRequest> for NewDevice {
+    type Error = crate::error::ApiError;
+
+    /// The validated device (garde has already checked every field, so the parses cannot
+    /// fail; they are still total, every bad field one detail).
+    fn try_from(r: RegisterDeviceRequest) -> Result<Self, Self::Error> {
+        let mut f = super::fields::Fields::default();
+        let fcm_token = f.check("fcm_token", FcmToken::parse(&r.fcm_token));
+        let device_name = f
+            .check(
+                "device_name",
+                r.device_name.as_deref().map(DeviceName::parse).transpose(),
+            )
+            .map(|name| name.filter(|n| !n.as_str().is_empty()));
+        let platform = f.check(
+            "platform",
+            r.platform.as_deref().map(Platform::parse).transpose(),
+        );
+        let device = match (fcm_token, device_name, platform) {
+            (Some(fcm_token), Some(device_name), Some(platform)) => Some(NewDevice {
+                fcm_token,
+                device_name,
+                platform,
+            }),
+            _ => None,
+        };
+        f.finish(device)
     }
 }
 

@@ -14,6 +14,7 @@ use pursue_domain::progress::{LogTitle, Note};
 use pursue_ports::goals::{EntryRecord, GoalPatch, GoalRecord};
 use serde::{Deserialize, Serialize};
 
+use super::fields::Fields;
 use super::patch::nullable;
 use super::rules;
 use crate::error::{ApiError, FieldError};
@@ -76,42 +77,66 @@ impl<'de> Deserialize<'de> for Day {
 }
 
 /// Parses an `active_days` array.
-pub fn active_days(days: &[Day]) -> Result<ActiveDays, ApiError> {
+fn active_days(days: &[Day]) -> Result<ActiveDays, String> {
     let days: Vec<i64> = days.iter().map(|d| d.0).collect();
-    ActiveDays::from_days(&days).map_err(|e| ApiError::field("active_days", e))
+    ActiveDays::from_days(&days).map_err(|e| e.to_string())
 }
 
-impl CreateGoalRequest {
-    /// The validated goal.
-    pub fn into_spec(self) -> Result<NewGoalSpec, ApiError> {
-        let title = GoalTitle::parse(&self.title).map_err(|e| ApiError::field("title", e))?;
-        let description = self
-            .description
-            .as_deref()
-            .map(GoalDescription::parse)
-            .transpose()
-            .map_err(|e| ApiError::field("description", e))?;
-        let cadence = Cadence::parse(&self.cadence).map_err(|e| ApiError::field("cadence", e))?;
-        let metric =
-            MetricType::parse(&self.metric_type).map_err(|e| ApiError::field("metric_type", e))?;
-        let target = self
-            .target_value
-            .map(TargetValue::try_from_f64)
-            .transpose()
-            .map_err(|e| ApiError::field("target_value", e))?;
-        let unit = self
-            .unit
-            .as_deref()
-            .map(Unit::parse)
-            .transpose()
-            .map_err(|e| ApiError::field("unit", e))?;
-        let prompt = self
-            .log_title_prompt
-            .as_deref()
-            .map(LogTitlePrompt::parse)
-            .transpose()
-            .map_err(|e| ApiError::field("log_title_prompt", e))?;
-        let days = self.active_days.as_deref().map(active_days).transpose()?;
+impl TryFrom<CreateGoalRequest> for NewGoalSpec {
+    type Error = ApiError;
+
+    /// The validated goal: every bad field is one detail, then the rules across fields
+    /// (target and unit per metric, active days per cadence).
+    fn try_from(r: CreateGoalRequest) -> Result<Self, ApiError> {
+        let mut f = Fields::default();
+        let title = f.check("title", GoalTitle::parse(&r.title));
+        let description = f.check(
+            "description",
+            r.description
+                .as_deref()
+                .map(GoalDescription::parse)
+                .transpose(),
+        );
+        let cadence = f.check("cadence", Cadence::parse(&r.cadence));
+        let metric = f.check("metric_type", MetricType::parse(&r.metric_type));
+        let target = f.check(
+            "target_value",
+            r.target_value.map(TargetValue::try_from_f64).transpose(),
+        );
+        let unit = f.check("unit", r.unit.as_deref().map(Unit::parse).transpose());
+        let prompt = f.check(
+            "log_title_prompt",
+            r.log_title_prompt
+                .as_deref()
+                .map(LogTitlePrompt::parse)
+                .transpose(),
+        );
+        let days = f.check(
+            "active_days",
+            r.active_days.as_deref().map(active_days).transpose(),
+        );
+        let (
+            Some(title),
+            Some(description),
+            Some(cadence),
+            Some(metric),
+            Some(target),
+            Some(unit),
+            Some(prompt),
+            Some(days),
+        ) = (
+            title,
+            description,
+            cadence,
+            metric,
+            target,
+            unit,
+            prompt,
+            days,
+        )
+        else {
+            return f.finish(None);
+        };
         NewGoalSpec::new(title, description, cadence, metric, target, unit)
             .and_then(|s| s.with_schedule(days, prompt))
             .map_err(|e| ApiError::field(e.field(), e))
@@ -138,27 +163,41 @@ pub struct UpdateGoalRequest {
     pub active_days: Option<Option<Vec<Day>>>,
 }
 
-impl UpdateGoalRequest {
-    /// The validated patch.
-    pub fn into_patch(self) -> Result<GoalPatch, ApiError> {
-        Ok(GoalPatch {
-            title: match self.title {
-                Some(None) => return Err(ApiError::field("title", "must not be null")),
-                Some(Some(t)) => {
-                    Some(GoalTitle::parse(&t).map_err(|e| ApiError::field("title", e))?)
-                }
-                None => None,
+impl TryFrom<UpdateGoalRequest> for GoalPatch {
+    type Error = ApiError;
+
+    /// The validated patch; every bad field is one detail.
+    fn try_from(r: UpdateGoalRequest) -> Result<Self, ApiError> {
+        let mut f = Fields::default();
+        let title = f.check(
+            "title",
+            match r.title {
+                Some(None) => Err("must not be null".to_string()),
+                Some(Some(t)) => GoalTitle::parse(&t).map(Some).map_err(|e| e.to_string()),
+                None => Ok(None),
             },
-            description: self
-                .description
+        );
+        let description = f.check(
+            "description",
+            r.description
                 .map(|d| d.as_deref().map(GoalDescription::parse).transpose())
-                .transpose()
-                .map_err(|e| ApiError::field("description", e))?,
-            active_days: self
-                .active_days
+                .transpose(),
+        );
+        let active_days = f.check(
+            "active_days",
+            r.active_days
                 .map(|d| d.as_deref().map(active_days).transpose())
-                .transpose()?,
-        })
+                .transpose(),
+        );
+        let patch = match (title, description, active_days) {
+            (Some(title), Some(description), Some(active_days)) => Some(GoalPatch {
+                title,
+                description,
+                active_days,
+            }),
+            _ => None,
+        };
+        f.finish(patch)
     }
 }
 

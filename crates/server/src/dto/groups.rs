@@ -12,6 +12,9 @@ use pursue_ports::images::IconRecord;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use pursue_domain::goal::NewGoalSpec;
+
+use super::fields::Fields;
 use super::goals::CreateGoalRequest;
 use super::group_fields::GroupExtras;
 use super::patch::nullable;
@@ -48,36 +51,65 @@ pub struct CreateGroupRequest {
     pub initial_goals: Vec<CreateGoalRequest>,
 }
 
-fn opt<T, E: std::fmt::Display>(
-    field: &str,
-    value: Option<&str>,
-    parse: impl Fn(&str) -> Result<T, E>,
-) -> Result<Option<T>, ApiError> {
-    value
-        .map(|v| parse(v).map_err(|e| ApiError::field(field, e)))
-        .transpose()
-}
+impl TryFrom<CreateGroupRequest> for CreateGroup {
+    type Error = ApiError;
 
-impl CreateGroupRequest {
-    /// The validated domain input.
-    pub fn into_input(self) -> Result<CreateGroup, ApiError> {
-        let initial_goals = self
+    /// The validated domain input; every bad field (and every bad field of each initial
+    /// goal) is one detail.
+    fn try_from(r: CreateGroupRequest) -> Result<Self, ApiError> {
+        let mut f = Fields::default();
+        let name = f.check("name", GroupName::parse(&r.name));
+        let description = f.check(
+            "description",
+            r.description
+                .as_deref()
+                .map(GroupDescription::parse)
+                .transpose(),
+        );
+        let icon_emoji = f.check(
+            "icon_emoji",
+            r.icon_emoji.as_deref().map(IconEmoji::parse).transpose(),
+        );
+        let icon_color = f.check(
+            "icon_color",
+            r.icon_color.as_deref().map(IconColor::parse).transpose(),
+        );
+        let icon_url = f.check(
+            "icon_url",
+            r.icon_url.as_deref().map(IconUrl::parse).transpose(),
+        );
+        let goals: Vec<_> = r
             .initial_goals
             .into_iter()
-            .map(CreateGoalRequest::into_spec)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(CreateGroup {
-            name: GroupName::parse(&self.name).map_err(|e| ApiError::field("name", e))?,
-            description: opt(
-                "description",
-                self.description.as_deref(),
-                GroupDescription::parse,
-            )?,
-            icon_emoji: opt("icon_emoji", self.icon_emoji.as_deref(), IconEmoji::parse)?,
-            icon_color: opt("icon_color", self.icon_color.as_deref(), IconColor::parse)?,
-            icon_url: opt("icon_url", self.icon_url.as_deref(), IconUrl::parse)?,
+            .map(|g| f.nested(NewGoalSpec::try_from(g)))
+            .collect();
+        let initial_goals: Option<Vec<_>> = goals.into_iter().collect();
+        let input = match (
+            name,
+            description,
+            icon_emoji,
+            icon_color,
+            icon_url,
             initial_goals,
-        })
+        ) {
+            (
+                Some(name),
+                Some(description),
+                Some(icon_emoji),
+                Some(icon_color),
+                Some(icon_url),
+                Some(initial_goals),
+            ) => Some(CreateGroup {
+                name,
+                description,
+                icon_emoji,
+                icon_color,
+                icon_url,
+                initial_goals,
+            }),
+            _ => None,
+        };
+        f.finish(input)
     }
 }
 
@@ -111,30 +143,50 @@ pub struct UpdateGroupRequest {
     pub icon_url: Option<Option<String>>,
 }
 
+/// A clearable field: absent stays, `null` clears, a value is parsed.
 fn clearable<T, E: std::fmt::Display>(
-    field: &str,
     value: Option<Option<String>>,
     parse: impl Fn(&str) -> Result<T, E>,
-) -> Result<Option<Option<T>>, ApiError> {
-    value.map(|v| opt(field, v.as_deref(), &parse)).transpose()
+) -> Result<Option<Option<T>>, E> {
+    value
+        .map(|v| v.as_deref().map(&parse).transpose())
+        .transpose()
 }
 
-impl UpdateGroupRequest {
-    /// The validated patch.
-    pub fn into_patch(self) -> Result<GroupPatch, ApiError> {
-        Ok(GroupPatch {
-            name: match self.name {
-                Some(None) => return Err(ApiError::field("name", "must not be null")),
-                Some(Some(n)) => {
-                    Some(GroupName::parse(&n).map_err(|e| ApiError::field("name", e))?)
-                }
-                None => None,
+impl TryFrom<UpdateGroupRequest> for GroupPatch {
+    type Error = ApiError;
+
+    /// The validated patch; every bad field is one detail.
+    fn try_from(r: UpdateGroupRequest) -> Result<Self, ApiError> {
+        let mut f = Fields::default();
+        let name = f.check(
+            "name",
+            match r.name {
+                Some(None) => Err("must not be null".to_string()),
+                Some(Some(n)) => GroupName::parse(&n).map(Some).map_err(|e| e.to_string()),
+                None => Ok(None),
             },
-            description: clearable("description", self.description, GroupDescription::parse)?,
-            icon_emoji: clearable("icon_emoji", self.icon_emoji, IconEmoji::parse)?,
-            icon_color: clearable("icon_color", self.icon_color, IconColor::parse)?,
-            icon_url: clearable("icon_url", self.icon_url, IconUrl::parse)?,
-        })
+        );
+        let description = f.check(
+            "description",
+            clearable(r.description, GroupDescription::parse),
+        );
+        let icon_emoji = f.check("icon_emoji", clearable(r.icon_emoji, IconEmoji::parse));
+        let icon_color = f.check("icon_color", clearable(r.icon_color, IconColor::parse));
+        let icon_url = f.check("icon_url", clearable(r.icon_url, IconUrl::parse));
+        let patch = match (name, description, icon_emoji, icon_color, icon_url) {
+            (Some(name), Some(description), Some(icon_emoji), Some(icon_color), Some(icon_url)) => {
+                Some(GroupPatch {
+                    name,
+                    description,
+                    icon_emoji,
+                    icon_color,
+                    icon_url,
+                })
+            }
+            _ => None,
+        };
+        f.finish(patch)
     }
 }
 

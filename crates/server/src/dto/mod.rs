@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod devices;
+pub mod fields;
 pub mod goals;
 pub mod group_fields;
 pub mod groups;

@@ -376,3 +376,55 @@ async fn a_body_that_is_not_an_object_is_refused() {
         "{answer}"
     );
 }
+
+/// Every bad field of a goal body is one detail of the 400, not only the first.
+#[tokio::test]
+async fn every_bad_goal_field_is_reported() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let paths = |body: &Value| -> Vec<String> {
+        body["error"]["details"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["path"][0].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (status, body) = post(
+        &app,
+        &format!("/api/groups/{}/goals", c.group),
+        &c.admin,
+        json!({"title": "Run", "cadence": "hourly", "metric_type": "steps", "active_days": [9]}),
+    )
+    .await;
+    assert_eq!((status, code(&body)), (400, "VALIDATION_ERROR"), "{body}");
+    assert_eq!(paths(&body), ["cadence", "metric_type", "active_days"]);
+
+    let (status, g) = post(
+        &app,
+        &format!("/api/groups/{}/goals", c.group),
+        &c.admin,
+        json!({"title": "Run", "cadence": "daily", "metric_type": "binary"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{g}");
+    let goal = format!("/api/goals/{}", g["id"].as_str().unwrap());
+    let (status, body) = patch(
+        &app,
+        &goal,
+        &c.admin,
+        json!({"title": null, "active_days": [7]}),
+    )
+    .await;
+    assert_eq!((status, code(&body)), (400, "VALIDATION_ERROR"), "{body}");
+    assert_eq!(paths(&body), ["title", "active_days"]);
+    let (_, unchanged) = call(
+        &app,
+        reqwest::Method::GET,
+        &goal,
+        Some(&c.admin.token),
+        None,
+    )
+    .await;
+    assert_eq!(unchanged["title"], "Run", "nothing was changed");
+}

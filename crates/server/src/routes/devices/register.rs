@@ -1,6 +1,7 @@
 //! `POST /api/devices/register` → 200 `{id, device_name, platform}`.
 
 use actix_web::{HttpResponse, web};
+use pursue_ports::devices::NewDevice;
 use serde_json::json;
 
 use crate::dto::devices::RegisterDeviceRequest;
@@ -24,7 +25,7 @@ pub async fn register(
 ) -> Result<HttpResponse, ApiError> {
     let device = state
         .devices
-        .register(user.0.id, body.0.into_new_device()?)
+        .register(user.0.id, NewDevice::try_from(body.0)?)
         .await?;
     Ok(HttpResponse::Ok().json(json!({
         "id": device.id.to_string(),

@@ -1,6 +1,7 @@
 //! `PATCH /api/goals/:goal_id`.
 
 use actix_web::{HttpResponse, web};
+use pursue_ports::goals::GoalPatch;
 use serde_json::json;
 
 use crate::dto::goals::{UpdateGoalRequest, merge, schedule};
@@ -26,7 +27,7 @@ pub async fn update(
     body: ValidJson<UpdateGoalRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = ids::goal(&path)?;
-    let patch = body.0.into_patch()?;
+    let patch = GoalPatch::try_from(body.0)?;
     let goal = state.goals.update_goal(&user.0, id, patch).await?;
     let mut body = json!({
         "id": goal.id.to_string(),

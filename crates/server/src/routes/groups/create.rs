@@ -1,6 +1,7 @@
 //! `POST /api/groups` → 201 group.
 
 use actix_web::{HttpResponse, web};
+use pursue_app::groups::CreateGroup;
 
 use crate::dto::group_fields::GroupExtras;
 use crate::dto::groups::{CreateGroupRequest, GroupBody};
@@ -23,7 +24,7 @@ pub async fn create(
     user: AuthUser,
     body: ValidJson<CreateGroupRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = body.0.into_input()?;
+    let input = CreateGroup::try_from(body.0)?;
     state
         .subscriptions
         .check_group_limit(

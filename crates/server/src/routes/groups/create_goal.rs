@@ -1,6 +1,7 @@
 //! `POST /api/groups/:group_id/goals` → 201 goal.
 
 use actix_web::{HttpResponse, web};
+use pursue_domain::goal::NewGoalSpec;
 
 use crate::dto::goals::{CreateGoalRequest, GoalBody};
 use crate::error::ApiError;
@@ -25,7 +26,7 @@ pub async fn create_goal(
     body: ValidJson<CreateGoalRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = ids::group(&path)?;
-    let spec = body.0.into_spec()?;
+    let spec = NewGoalSpec::try_from(body.0)?;
     let goal = state.goals.create_goal(&user.0, id, spec).await?;
     Ok(HttpResponse::Created().json(GoalBody::from(goal)))
 }

@@ -1,6 +1,7 @@
 //! `PATCH /api/groups/:group_id`.
 
 use actix_web::{HttpResponse, web};
+use pursue_ports::groups::GroupPatch;
 
 use crate::dto::group_fields::GroupExtras;
 use crate::dto::groups::{GroupBody, UpdateGroupRequest};
@@ -26,7 +27,7 @@ pub async fn update(
     body: ValidJson<UpdateGroupRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = ids::group(&path)?;
-    let patch = body.0.into_patch()?;
+    let patch = GroupPatch::try_from(body.0)?;
     let group = state.groups.update_group(&user.0, id, patch).await?;
     let extras = GroupExtras::new().visibility().listing();
     Ok(HttpResponse::Ok().json(GroupBody::with(group, None, extras)))
