@@ -27,11 +27,19 @@ pub struct PoolSettings {
     pub wait: Duration,
 }
 
+/// Hashing threads for `cores` cores: all but one, at least one.
+fn default_threads(cores: usize) -> usize {
+    cores.saturating_sub(1).max(1)
+}
+
 impl PoolSettings {
-    /// One thread per core, room for 64 waiting requests, 5 s of waiting at most.
+    /// One thread per core but one (at least one thread), room for 64 waiting requests,
+    /// 5 s of waiting at most. The core left over keeps other requests fast during a
+    /// sign-in storm (docs/BENCHMARKS.md: on 2 cores, `/api/users/me` p99 18 ms with two
+    /// hashing threads, 1.8 ms with one).
     pub fn from_cores() -> Self {
         Self {
-            size: std::thread::available_parallelism().map_or(1, usize::from),
+            size: default_threads(std::thread::available_parallelism().map_or(1, usize::from)),
             queue: 64,
             wait: Duration::from_secs(5),
         }
@@ -253,5 +261,15 @@ fn worker(rx: &Mutex<mpsc::Receiver<Job>>, counters: &Counters, blocks: usize) {
             counters.completed.fetch_add(1, Ordering::SeqCst);
             drop(slot.take());
         });
+    }
+}
+
+#[cfg(test)]
+mod default_tests {
+    #[test]
+    fn one_core_is_left_to_the_requests_but_one_thread_always_hashes() {
+        assert_eq!(super::default_threads(1), 1);
+        assert_eq!(super::default_threads(2), 1);
+        assert_eq!(super::default_threads(8), 7);
     }
 }
