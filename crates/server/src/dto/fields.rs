@@ -47,6 +47,29 @@ impl Fields {
     }
 }
 
+/// A patch field that may be left out but not cleared: absent stays, `null` is refused,
+/// a value is parsed.
+pub fn not_null<T, E: std::fmt::Display>(
+    value: Option<Option<String>>,
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> Result<Option<T>, String> {
+    match value {
+        Some(None) => Err("must not be null".to_string()),
+        Some(Some(v)) => parse(&v).map(Some).map_err(|e| e.to_string()),
+        None => Ok(None),
+    }
+}
+
+/// A clearable patch field: absent stays, `null` clears, a value is parsed.
+pub fn clearable<T, E>(
+    value: Option<Option<String>>,
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> Result<Option<Option<T>>, E> {
+    value
+        .map(|v| v.as_deref().map(&parse).transpose())
+        .transpose()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

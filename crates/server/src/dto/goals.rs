@@ -14,7 +14,7 @@ use pursue_domain::progress::{LogTitle, Note};
 use pursue_ports::goals::{EntryRecord, GoalPatch, GoalRecord};
 use serde::{Deserialize, Serialize};
 
-use super::fields::Fields;
+use super::fields::{Fields, clearable, not_null};
 use super::patch::nullable;
 use super::rules;
 use crate::error::{ApiError, FieldError};
@@ -169,19 +169,10 @@ impl TryFrom<UpdateGoalRequest> for GoalPatch {
     /// The validated patch; every bad field is one detail.
     fn try_from(r: UpdateGoalRequest) -> Result<Self, ApiError> {
         let mut f = Fields::default();
-        let title = f.check(
-            "title",
-            match r.title {
-                Some(None) => Err("must not be null".to_string()),
-                Some(Some(t)) => GoalTitle::parse(&t).map(Some).map_err(|e| e.to_string()),
-                None => Ok(None),
-            },
-        );
+        let title = f.check("title", not_null(r.title, GoalTitle::parse));
         let description = f.check(
             "description",
-            r.description
-                .map(|d| d.as_deref().map(GoalDescription::parse).transpose())
-                .transpose(),
+            clearable(r.description, GoalDescription::parse),
         );
         let active_days = f.check(
             "active_days",

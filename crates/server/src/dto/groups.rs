@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 
 use pursue_domain::goal::NewGoalSpec;
 
-use super::fields::Fields;
+use super::fields::{Fields, clearable, not_null};
 use super::goals::CreateGoalRequest;
 use super::group_fields::GroupExtras;
 use super::patch::nullable;
@@ -143,30 +143,13 @@ pub struct UpdateGroupRequest {
     pub icon_url: Option<Option<String>>,
 }
 
-/// A clearable field: absent stays, `null` clears, a value is parsed.
-fn clearable<T, E: std::fmt::Display>(
-    value: Option<Option<String>>,
-    parse: impl Fn(&str) -> Result<T, E>,
-) -> Result<Option<Option<T>>, E> {
-    value
-        .map(|v| v.as_deref().map(&parse).transpose())
-        .transpose()
-}
-
 impl TryFrom<UpdateGroupRequest> for GroupPatch {
     type Error = ApiError;
 
     /// The validated patch; every bad field is one detail.
     fn try_from(r: UpdateGroupRequest) -> Result<Self, ApiError> {
         let mut f = Fields::default();
-        let name = f.check(
-            "name",
-            match r.name {
-                Some(None) => Err("must not be null".to_string()),
-                Some(Some(n)) => GroupName::parse(&n).map(Some).map_err(|e| e.to_string()),
-                None => Ok(None),
-            },
-        );
+        let name = f.check("name", not_null(r.name, GroupName::parse));
         let description = f.check(
             "description",
             clearable(r.description, GroupDescription::parse),
