@@ -9,6 +9,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use pursue_domain::caps::{CapExceeded, CappedResource};
 use pursue_domain::decimal::Decimal2;
 use pursue_domain::ids::{GroupId, UserId};
+use pursue_domain::role::{Membership, MembershipStatus, Role};
 use pursue_ports::activity::NewActivity;
 use pursue_ports::error::RepoError;
 use pursue_ports::groups::GroupRecord;
@@ -73,6 +74,20 @@ pub(crate) fn from_decimal(value: Decimal2) -> BigDecimal {
 /// Corrupt stored data (an unknown enum name, …).
 pub(crate) fn corrupt(what: &str, value: &str) -> RepoError {
     RepoError::Unexpected(anyhow::anyhow!("unexpected stored {what}: {value:?}"))
+}
+
+/// A stored role name as a role.
+pub(crate) fn parse_role(role: &str) -> Result<Role, RepoError> {
+    Role::parse(role).map_err(|_| corrupt("role", role))
+}
+
+/// A stored `(role, status)` pair as a membership.
+pub(crate) fn membership(role: &str, status: &str) -> Result<Membership, RepoError> {
+    Ok(Membership {
+        role: parse_role(role)?,
+        status: MembershipStatus::parse(status)
+            .map_err(|_| corrupt("membership status", status))?,
+    })
 }
 
 /// The columns every group read selects (the member count is read separately).

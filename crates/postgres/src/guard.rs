@@ -3,21 +3,12 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use pursue_domain::role::{Membership, MembershipStatus, Role, authorize_membership};
+use pursue_domain::role::authorize_membership;
 use pursue_ports::error::RepoError;
 use pursue_ports::groups::WriteGuard;
 
-use crate::common::{ACTIVE, PENDING, corrupt};
+use crate::common::{ACTIVE, PENDING, membership};
 use crate::schema::group_memberships;
-
-/// A stored `(role, status)` pair as a membership.
-pub(crate) fn membership(role: &str, status: &str) -> Result<Membership, RepoError> {
-    Ok(Membership {
-        role: Role::parse(role).map_err(|_| corrupt("role", role))?,
-        status: MembershipStatus::parse(status)
-            .map_err(|_| corrupt("membership status", status))?,
-    })
-}
 
 /// Locks the caller's membership row `FOR SHARE` (a concurrent removal or role change
 /// waits for this transaction, and this read waits for one already under way) and judges

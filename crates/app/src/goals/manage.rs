@@ -6,13 +6,12 @@ use pursue_domain::ids::{GoalId, GroupId};
 use pursue_domain::push::PushKind;
 use pursue_domain::role::GroupAction;
 use pursue_ports::goals::{GoalPatch, GoalRecord};
-use pursue_ports::groups::WriteGuard;
 use pursue_ports::users::UserRecord;
 use serde_json::json;
 
 use super::GoalService;
 use crate::errors::CoreError;
-use crate::groups::{access, authorize_in};
+use crate::groups::{access_write, authorize_in, authorize_write};
 use crate::notify::{activity, push};
 
 impl GoalService {
@@ -24,7 +23,8 @@ impl GoalService {
         group: GroupId,
         spec: NewGoalSpec,
     ) -> Result<GoalRecord, CoreError> {
-        let (record, _) = access(&*self.groups, group, caller.id, GroupAction::ManageGoals).await?;
+        let (record, guard) =
+            access_write(&*self.groups, group, caller.id, GroupAction::ManageGoals).await?;
         self.subscriptions.check_write(caller.id, group).await?;
         let id = GoalId::from_uuid(self.ids.new_id());
         let title = spec.title().as_str().to_string();
@@ -41,16 +41,7 @@ impl GoalService {
             &title,
             &[("goal_id", id.to_string())],
         );
-        Ok(self
-            .goals
-            .create_goal(
-                WriteGuard::new(group, caller.id, GroupAction::ManageGoals),
-                id,
-                spec,
-                act,
-                event,
-            )
-            .await?)
+        Ok(self.goals.create_goal(guard, id, spec, act, event).await?)
     }
 
     /// The active goal (members only).
@@ -77,7 +68,7 @@ impl GoalService {
         patch: GoalPatch,
     ) -> Result<GoalRecord, CoreError> {
         let goal = self.active_goal(id).await?;
-        authorize_in(
+        let guard = authorize_write(
             &*self.groups,
             goal.group_id,
             caller.id,
@@ -107,12 +98,7 @@ impl GoalService {
             _ => None,
         };
         self.goals
-            .update_goal(
-                WriteGuard::new(goal.group_id, caller.id, GroupAction::ManageGoals),
-                id,
-                patch,
-                act,
-            )
+            .update_goal(guard, id, patch, act)
             .await?
             .ok_or(CoreError::NotFound)
     }
@@ -121,7 +107,7 @@ impl GoalService {
     #[tracing::instrument(level = "debug", name = "goals.archive_goal", skip_all)]
     pub async fn archive_goal(&self, caller: &UserRecord, id: GoalId) -> Result<(), CoreError> {
         let goal = self.active_goal(id).await?;
-        let (record, _) = access(
+        let (record, guard) = access_write(
             &*self.groups,
             goal.group_id,
             caller.id,
@@ -144,7 +130,6 @@ impl GoalService {
             &goal.title,
             &[("goal_id", id.to_string())],
         );
-        let guard = WriteGuard::new(goal.group_id, caller.id, GroupAction::ManageGoals);
         if self
             .goals
             .archive_goal(guard, id, caller.id, act, event)

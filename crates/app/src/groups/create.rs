@@ -5,13 +5,13 @@ use pursue_domain::goal::NewGoalSpec;
 use pursue_domain::group::{GroupDescription, GroupName, IconColor, IconEmoji, IconUrl};
 use pursue_domain::ids::{GoalId, GroupId};
 use pursue_domain::role::GroupAction;
-use pursue_ports::groups::{CapError, GroupPatch, GroupRecord, NewGroup, WriteGuard};
+use pursue_ports::groups::{CapError, GroupPatch, GroupRecord, NewGroup};
 use pursue_ports::users::UserRecord;
 use serde_json::json;
 use uuid::Uuid;
 
 use super::invites::{CODE_ATTEMPTS, new_code, no_free_code};
-use super::{GroupService, access};
+use super::{GroupService, access_write};
 use crate::errors::CoreError;
 use crate::notify::activity;
 
@@ -87,7 +87,8 @@ impl GroupService {
         group: GroupId,
         patch: GroupPatch,
     ) -> Result<GroupRecord, CoreError> {
-        let (current, _) = access(&*self.groups, group, caller.id, GroupAction::EditGroup).await?;
+        let (current, guard) =
+            access_write(&*self.groups, group, caller.id, GroupAction::EditGroup).await?;
         let renamed = patch
             .name
             .as_ref()
@@ -100,12 +101,7 @@ impl GroupService {
                 )
             });
         self.groups
-            .update_group(
-                WriteGuard::new(group, caller.id, GroupAction::EditGroup),
-                group,
-                patch,
-                renamed,
-            )
+            .update_group(guard, group, patch, renamed)
             .await?
             .ok_or(CoreError::NotFound)
     }
@@ -113,7 +109,8 @@ impl GroupService {
     /// Hard-deletes the group (creator only).
     #[tracing::instrument(level = "debug", name = "groups.delete_group", skip_all)]
     pub async fn delete_group(&self, caller: &UserRecord, group: GroupId) -> Result<(), CoreError> {
-        access(&*self.groups, group, caller.id, GroupAction::DeleteGroup).await?;
+        let (_, guard) =
+            access_write(&*self.groups, group, caller.id, GroupAction::DeleteGroup).await?;
         // The members whose cached group count changes (best effort, like the refresh).
         let members: Vec<_> = if self.subscriptions.is_wired() {
             match self.groups.list_members(group).await {
@@ -126,12 +123,7 @@ impl GroupService {
         } else {
             Vec::new()
         };
-        self.groups
-            .delete_group(
-                WriteGuard::new(group, caller.id, GroupAction::DeleteGroup),
-                group,
-            )
-            .await?;
+        self.groups.delete_group(guard, group).await?;
         self.subscriptions.refresh_cache(&members).await;
         Ok(())
     }

@@ -7,12 +7,12 @@ use pursue_domain::ids::{GroupId, UserId};
 use pursue_domain::push::PushKind;
 use pursue_domain::role::GroupAction;
 use pursue_ports::error::RepoError;
-use pursue_ports::groups::{GroupRecord, InviteRecord, JoinError, PendingRecord, WriteGuard};
+use pursue_ports::groups::{GroupRecord, InviteRecord, JoinError, PendingRecord};
 use pursue_ports::users::UserRecord;
 use rand::Rng;
 use serde_json::json;
 
-use super::{GroupService, access};
+use super::{GroupService, access, access_write};
 use crate::errors::CoreError;
 use crate::notify::{activity, push};
 use crate::subscriptions::GroupLimitAction;
@@ -81,7 +81,7 @@ impl GroupService {
         caller: &UserRecord,
         group: GroupId,
     ) -> Result<Regenerated, CoreError> {
-        access(
+        let (_, guard) = access_write(
             &*self.groups,
             group,
             caller.id,
@@ -91,12 +91,7 @@ impl GroupService {
         for _ in 0..CODE_ATTEMPTS {
             if let Some((invite, previous_code)) = self
                 .groups
-                .regenerate_invite(
-                    WriteGuard::new(group, caller.id, GroupAction::RegenerateInvite),
-                    group,
-                    &new_code(),
-                    caller.id,
-                )
+                .regenerate_invite(guard, group, &new_code(), caller.id)
                 .await?
             {
                 return Ok(Regenerated {
@@ -153,7 +148,7 @@ impl GroupService {
         group: GroupId,
         target: UserId,
     ) -> Result<(), CoreError> {
-        let (record, _) = access(
+        let (record, guard) = access_write(
             &*self.groups,
             group,
             caller.id,
@@ -186,13 +181,7 @@ impl GroupService {
         );
         if self
             .groups
-            .approve(
-                WriteGuard::new(group, caller.id, GroupAction::ReviewJoinRequests),
-                target,
-                self.clock.now(),
-                act,
-                event,
-            )
+            .approve(guard, target, self.clock.now(), act, event)
             .await?
         {
             self.subscriptions.refresh_cache(&[target]).await;
@@ -209,7 +198,7 @@ impl GroupService {
         group: GroupId,
         target: UserId,
     ) -> Result<(), CoreError> {
-        access(
+        let (_, guard) = access_write(
             &*self.groups,
             group,
             caller.id,
@@ -225,7 +214,6 @@ impl GroupService {
                 "declined_user_display_name": pending.display_name,
             }),
         );
-        let guard = WriteGuard::new(group, caller.id, GroupAction::ReviewJoinRequests);
         if self.groups.decline(guard, group, target, act).await? {
             Ok(())
         } else {

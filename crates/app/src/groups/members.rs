@@ -4,11 +4,11 @@ use pursue_domain::activity::ActivityType;
 use pursue_domain::ids::{GroupId, UserId};
 use pursue_domain::push::PushKind;
 use pursue_domain::role::{AssignableRole, Denied, GroupAction, check_removal, check_role_change};
-use pursue_ports::groups::{LeaveRequest, LeaveResult, WriteGuard};
+use pursue_ports::groups::{LeaveRequest, LeaveResult};
 use pursue_ports::users::UserRecord;
 use serde_json::json;
 
-use super::{GroupService, access};
+use super::{GroupService, access, access_write};
 use crate::errors::CoreError;
 use crate::notify::{activity, push};
 
@@ -23,7 +23,8 @@ impl GroupService {
         target: UserId,
         role: AssignableRole,
     ) -> Result<(), CoreError> {
-        access(&*self.groups, group, caller.id, GroupAction::ChangeRoles).await?;
+        let (_, guard) =
+            access_write(&*self.groups, group, caller.id, GroupAction::ChangeRoles).await?;
         if caller.id == target {
             check_role_change(caller.id, target, role.role())?;
         }
@@ -38,7 +39,6 @@ impl GroupService {
             caller.id,
             json!({ "target_user_id": target.to_string(), "new_role": role.as_str() }),
         );
-        let guard = WriteGuard::new(group, caller.id, GroupAction::ChangeRoles);
         if self
             .groups
             .change_role(guard, group, target, role, act)
@@ -59,8 +59,8 @@ impl GroupService {
         group: GroupId,
         target: UserId,
     ) -> Result<(), CoreError> {
-        let (record, _) =
-            access(&*self.groups, group, caller.id, GroupAction::RemoveMembers).await?;
+        let (record, guard) =
+            access_write(&*self.groups, group, caller.id, GroupAction::RemoveMembers).await?;
         let member = self
             .groups
             .find_member(group, target)
@@ -82,14 +82,7 @@ impl GroupService {
         );
         if self
             .groups
-            .remove_member(
-                WriteGuard::new(group, caller.id, GroupAction::RemoveMembers),
-                group,
-                target,
-                caller.id,
-                act,
-                event,
-            )
+            .remove_member(guard, group, target, caller.id, act, event)
             .await?
         {
             self.subscriptions.refresh_cache(&[target]).await;

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use pursue_domain::ids::{GroupId, UserId};
 use pursue_domain::role::{GroupAction, Membership, Role, authorize, authorize_membership};
 use pursue_ports::clock::{Clock, SystemClock};
-use pursue_ports::groups::{GroupRecord, GroupRepository};
+use pursue_ports::groups::{GroupRecord, GroupRepository, WriteGuard};
 use pursue_ports::subscription_store::SubscriptionStore;
 
 pub use create::CreateGroup;
@@ -68,6 +68,29 @@ pub(crate) async fn access(
 ) -> Result<(GroupRecord, Role), CoreError> {
     let (record, membership) = access_membership(groups, group, caller, action).await?;
     Ok((record, membership.role))
+}
+
+/// [`access`] for a write: the group, and the guard the adapter checks again inside the
+/// write's transaction for the same `action`, so each write names its action once.
+pub(crate) async fn access_write(
+    groups: &dyn GroupRepository,
+    group: GroupId,
+    caller: UserId,
+    action: GroupAction,
+) -> Result<(GroupRecord, WriteGuard), CoreError> {
+    let (record, _) = access(groups, group, caller, action).await?;
+    Ok((record, WriteGuard::new(group, caller, action)))
+}
+
+/// [`authorize_in`] for a write: the guard for the same `action`.
+pub(crate) async fn authorize_write(
+    groups: &dyn GroupRepository,
+    group: GroupId,
+    caller: UserId,
+    action: GroupAction,
+) -> Result<WriteGuard, CoreError> {
+    authorize_in(groups, group, caller, action).await?;
+    Ok(WriteGuard::new(group, caller, action))
 }
 
 /// [`access`], answering the membership itself (active or pending).

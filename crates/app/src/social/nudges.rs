@@ -8,14 +8,13 @@ use pursue_domain::ids::{GoalId, GroupId, UserId};
 use pursue_domain::notification::NotificationType;
 use pursue_domain::role::GroupAction;
 use pursue_domain::social::{date_in_window, is_active_day};
-use pursue_ports::groups::WriteGuard;
 use pursue_ports::social::{NewNudge, Notice, NoticePush, NudgeError, NudgeRecord};
 use pursue_ports::users::UserRecord;
 use serde_json::json;
 
 use super::{SocialError, SocialService};
 use crate::errors::CoreError;
-use crate::groups::access;
+use crate::groups::{access, access_write};
 use crate::notify::activity;
 
 /// Nudges one user may send per local date.
@@ -52,7 +51,7 @@ impl SocialService {
         if input.recipient == caller.id {
             return Err(SocialError::CannotNudgeSelf);
         }
-        let (group, _) = access(
+        let (group, guard) = access_write(
             &*self.groups,
             input.group,
             caller.id,
@@ -138,13 +137,7 @@ impl SocialService {
             sender_local_date: input.sender_local_date,
         };
         self.social
-            .send_nudge(
-                WriteGuard::new(input.group, caller.id, GroupAction::ReadMembers),
-                nudge,
-                DAILY_NUDGE_LIMIT,
-                act,
-                notice,
-            )
+            .send_nudge(guard, nudge, DAILY_NUDGE_LIMIT, act, notice)
             .await
             .map_err(|e| match e {
                 NudgeError::AlreadyNudged => SocialError::AlreadyNudged,

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::{SocialError, SocialService};
 use crate::errors::CoreError;
-use crate::groups::authorize_in;
+use crate::groups::authorize_write;
 
 fn meta_uuid(metadata: &Value, key: &str) -> Option<Uuid> {
     metadata
@@ -25,21 +25,26 @@ fn meta_uuid(metadata: &Value, key: &str) -> Option<Uuid> {
 }
 
 impl SocialService {
-    /// The activity when it exists and the caller is an active member of its group.
-    async fn reachable(&self, caller: UserId, activity: Uuid) -> Result<ActivityRef, SocialError> {
+    /// The activity when it exists and the caller is an active member of its group, with
+    /// the guard a reaction write re-checks inside its transaction.
+    async fn reachable(
+        &self,
+        caller: UserId,
+        activity: Uuid,
+    ) -> Result<(ActivityRef, WriteGuard), SocialError> {
         let found = self
             .social
             .find_activity(activity)
             .await?
             .ok_or(CoreError::NotFound)?;
-        authorize_in(
+        let guard = authorize_write(
             &*self.groups,
             found.group,
             caller,
             GroupAction::ReadActivity,
         )
         .await?;
-        Ok(found)
+        Ok((found, guard))
     }
 
     /// Sets the caller's reaction (see docs/API.md, Reactions): the owner of another
@@ -50,7 +55,7 @@ impl SocialService {
         activity: Uuid,
         emoji: Emoji,
     ) -> Result<(ReactionRecord, bool), SocialError> {
-        let found = self.reachable(caller.id, activity).await?;
+        let (found, guard) = self.reachable(caller.id, activity).await?;
         let notice = match found.owner {
             Some(owner) if owner != caller.id && found.activity_type == "progress_logged" => {
                 let group = self
@@ -95,7 +100,7 @@ impl SocialService {
         Ok(self
             .social
             .put_reaction(
-                WriteGuard::new(found.group, caller.id, GroupAction::ReadActivity),
+                guard,
                 activity,
                 caller.id,
                 emoji.as_str().to_string(),
@@ -110,8 +115,7 @@ impl SocialService {
         caller: &UserRecord,
         activity: Uuid,
     ) -> Result<(), SocialError> {
-        let found = self.reachable(caller.id, activity).await?;
-        let guard = WriteGuard::new(found.group, caller.id, GroupAction::ReadActivity);
+        let (_, guard) = self.reachable(caller.id, activity).await?;
         if self
             .social
             .delete_reaction(guard, activity, caller.id)

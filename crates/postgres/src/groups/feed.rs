@@ -2,7 +2,7 @@
 //!
 //! Diesel's query builder has no `LATERAL` join, and a raw `sql_query` is never kept as a
 //! prepared statement, so the page is a small query type of its own: a fixed SQL text with
-//! three binds. Its query id is static, so each connection prepares it once and PostgreSQL
+//! five binds. Its query id is static, so each connection prepares it once and PostgreSQL
 //! can settle on one generic plan (see docs/BENCHMARKS.md, Feed with reactions).
 
 use chrono::{DateTime, Utc};

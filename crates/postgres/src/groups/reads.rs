@@ -13,14 +13,12 @@ use pursue_ports::groups::{GroupRecord, MemberRecord, MyGroupRecord, PendingReco
 use uuid::Uuid;
 
 use super::feed::{self, FeedPage, FeedRow};
-use crate::common::{ACTIVE, GroupRow, PENDING, corrupt, count_active_members, load_group};
+use crate::common::{
+    ACTIVE, GroupRow, PENDING, count_active_members, load_group, membership, parse_role,
+};
 use crate::db::Db;
 use crate::errors::db_error;
 use crate::schema::{group_activities, group_memberships, groups, users};
-
-fn parse_role(s: &str) -> Result<Role, RepoError> {
-    Role::parse(s).map_err(|_| corrupt("role", s))
-}
 
 pub(super) async fn find_group(db: &Db, id: GroupId) -> Result<Option<GroupRecord>, RepoError> {
     db.read(|conn| {
@@ -80,7 +78,7 @@ pub(super) async fn membership_of(
                 .await
                 .optional()
                 .map_err(db_error)?;
-            row.map(|(role, status)| crate::guard::membership(&role, &status))
+            row.map(|(role, status)| membership(&role, &status))
                 .transpose()
         })
     })
@@ -276,7 +274,7 @@ pub(super) async fn list_user_groups(
                 .into_iter()
                 .map(|(row, role, status, joined_at)| {
                     let count = counts.get(&row.id).copied().unwrap_or(0);
-                    let membership = crate::guard::membership(&role, &status)?;
+                    let membership = membership(&role, &status)?;
                     Ok(MyGroupRecord {
                         role: membership.role,
                         status: membership.status,
