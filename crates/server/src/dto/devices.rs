@@ -33,15 +33,9 @@ impl TryFrom<RegisterDeviceRequest> for NewDevice {
         let mut f = super::fields::Fields::default();
         let fcm_token = f.check("fcm_token", FcmToken::parse(&r.fcm_token));
         let device_name = f
-            .check(
-                "device_name",
-                r.device_name.as_deref().map(DeviceName::parse).transpose(),
-            )
+            .optional("device_name", r.device_name.as_deref(), DeviceName::parse)
             .map(|name| name.filter(|n| !n.as_str().is_empty()));
-        let platform = f.check(
-            "platform",
-            r.platform.as_deref().map(Platform::parse).transpose(),
-        );
+        let platform = f.optional("platform", r.platform.as_deref(), Platform::parse);
         let device = match (fcm_token, device_name, platform) {
             (Some(fcm_token), Some(device_name), Some(platform)) => Some(NewDevice {
                 fcm_token,

@@ -27,6 +27,16 @@ impl Fields {
         }
     }
 
+    /// The value of an optional field: absent stays `None`, a value is parsed.
+    pub fn optional<V: ?Sized, T, E: std::fmt::Display>(
+        &mut self,
+        field: &str,
+        value: Option<&V>,
+        parse: impl Fn(&V) -> Result<T, E>,
+    ) -> Option<Option<T>> {
+        self.check(field, value.map(parse).transpose())
+    }
+
     /// The value of a nested conversion, or its details added to these.
     pub fn nested<T>(&mut self, converted: Result<T, ApiError>) -> Option<T> {
         match converted {

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::fields::{Fields, clearable, not_null};
 use super::patch::nullable;
 use super::rules;
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
 
 /// `POST /api/groups/:id/goals` (and an `initial_goals` item).
 #[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
@@ -90,12 +90,10 @@ impl TryFrom<CreateGoalRequest> for NewGoalSpec {
     fn try_from(r: CreateGoalRequest) -> Result<Self, ApiError> {
         let mut f = Fields::default();
         let title = f.check("title", GoalTitle::parse(&r.title));
-        let description = f.check(
+        let description = f.optional(
             "description",
-            r.description
-                .as_deref()
-                .map(GoalDescription::parse)
-                .transpose(),
+            r.description.as_deref(),
+            GoalDescription::parse,
         );
         let cadence = f.check("cadence", Cadence::parse(&r.cadence));
         let metric = f.check("metric_type", MetricType::parse(&r.metric_type));
@@ -103,18 +101,13 @@ impl TryFrom<CreateGoalRequest> for NewGoalSpec {
             "target_value",
             r.target_value.map(TargetValue::try_from_f64).transpose(),
         );
-        let unit = f.check("unit", r.unit.as_deref().map(Unit::parse).transpose());
-        let prompt = f.check(
+        let unit = f.optional("unit", r.unit.as_deref(), Unit::parse);
+        let prompt = f.optional(
             "log_title_prompt",
-            r.log_title_prompt
-                .as_deref()
-                .map(LogTitlePrompt::parse)
-                .transpose(),
+            r.log_title_prompt.as_deref(),
+            LogTitlePrompt::parse,
         );
-        let days = f.check(
-            "active_days",
-            r.active_days.as_deref().map(active_days).transpose(),
-        );
+        let days = f.optional("active_days", r.active_days.as_deref(), active_days);
         let (
             Some(title),
             Some(description),
@@ -466,37 +459,18 @@ impl TryFrom<LogProgressRequest> for LogProgress {
     /// The typed command (without the `Idempotency-Key`, which the handler adds); every
     /// bad field is one detail of the `400 VALIDATION_ERROR`.
     fn try_from(body: LogProgressRequest) -> Result<Self, ApiError> {
-        let mut errors = Vec::new();
-        let mut check = |field: &str, problem: Option<String>| {
-            if let Some(problem) = problem {
-                errors.push(FieldError::field(field, "invalid", problem));
-            }
-        };
-        let goal_id = GoalId::parse(&body.goal_id);
-        check(
+        let mut f = Fields::default();
+        let goal_id = f.check(
             "goal_id",
-            goal_id.is_none().then(|| "must be a UUID".into()),
+            GoalId::parse(&body.goal_id).ok_or("must be a UUID"),
         );
-        let note = body.note.as_deref().map(Note::parse).transpose();
-        check("note", note.as_ref().err().map(ToString::to_string));
-        let user_date = UserDate::parse(&body.user_date);
-        check(
-            "user_date",
-            user_date.as_ref().err().map(ToString::to_string),
-        );
-        let zone = Timezone::parse(&body.user_timezone);
-        check(
-            "user_timezone",
-            zone.as_ref().err().map(ToString::to_string),
-        );
-        let log_title = body.log_title.as_deref().map(LogTitle::parse).transpose();
-        check(
-            "log_title",
-            log_title.as_ref().err().map(ToString::to_string),
-        );
-        match (goal_id, note, user_date, zone, log_title) {
-            (Some(goal_id), Ok(note), Ok(user_date), Ok(user_timezone), Ok(log_title)) => {
-                Ok(LogProgress {
+        let note = f.optional("note", body.note.as_deref(), Note::parse);
+        let user_date = f.check("user_date", UserDate::parse(&body.user_date));
+        let zone = f.check("user_timezone", Timezone::parse(&body.user_timezone));
+        let log_title = f.optional("log_title", body.log_title.as_deref(), LogTitle::parse);
+        let command = match (goal_id, note, user_date, zone, log_title) {
+            (Some(goal_id), Some(note), Some(user_date), Some(user_timezone), Some(log_title)) => {
+                Some(LogProgress {
                     goal_id,
                     value: body.value,
                     note,
@@ -506,8 +480,9 @@ impl TryFrom<LogProgressRequest> for LogProgress {
                     idempotency_key: None,
                 })
             }
-            _ => Err(ApiError::validation("Invalid request body", errors)),
-        }
+            _ => None,
+        };
+        f.finish(command)
     }
 }
 

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use pursue_app::groups::CreateGroup;
+use pursue_domain::goal::NewGoalSpec;
 use pursue_domain::group::{GroupDescription, GroupName, IconColor, IconEmoji, IconUrl};
 use pursue_domain::role::Role;
 use pursue_ports::activity::ActivityRecord;
@@ -11,8 +12,6 @@ use pursue_ports::groups::{
 use pursue_ports::images::IconRecord;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-
-use pursue_domain::goal::NewGoalSpec;
 
 use super::fields::{Fields, clearable, not_null};
 use super::goals::CreateGoalRequest;
@@ -59,25 +58,16 @@ impl TryFrom<CreateGroupRequest> for CreateGroup {
     fn try_from(r: CreateGroupRequest) -> Result<Self, ApiError> {
         let mut f = Fields::default();
         let name = f.check("name", GroupName::parse(&r.name));
-        let description = f.check(
+        let description = f.optional(
             "description",
-            r.description
-                .as_deref()
-                .map(GroupDescription::parse)
-                .transpose(),
+            r.description.as_deref(),
+            GroupDescription::parse,
         );
-        let icon_emoji = f.check(
-            "icon_emoji",
-            r.icon_emoji.as_deref().map(IconEmoji::parse).transpose(),
-        );
-        let icon_color = f.check(
-            "icon_color",
-            r.icon_color.as_deref().map(IconColor::parse).transpose(),
-        );
-        let icon_url = f.check(
-            "icon_url",
-            r.icon_url.as_deref().map(IconUrl::parse).transpose(),
-        );
+        let icon_emoji = f.optional("icon_emoji", r.icon_emoji.as_deref(), IconEmoji::parse);
+        let icon_color = f.optional("icon_color", r.icon_color.as_deref(), IconColor::parse);
+        let icon_url = f.optional("icon_url", r.icon_url.as_deref(), IconUrl::parse);
+        // Every goal is converted (collected first, so a bad goal does not hide the
+        // details of the goals after it), then the page is complete only if all are.
         let goals: Vec<_> = r
             .initial_goals
             .into_iter()
