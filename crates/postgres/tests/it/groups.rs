@@ -38,6 +38,24 @@ async fn join(groups: &PgGroups, id: GroupId, seed: u64, user: UserId, approver:
     assert!(approved);
 }
 
+/// `by` makes `who` an admin; whether `who` was a member whose role could change.
+async fn promote(
+    groups: &PgGroups,
+    id: GroupId,
+    by: UserId,
+    who: UserId,
+) -> Result<bool, pursue_ports::error::RepoError> {
+    groups
+        .change_role(
+            guard(id, by, GroupAction::ChangeRoles),
+            id,
+            who,
+            AssignableRole::Admin,
+            activity(ActivityType::MemberPromoted, by),
+        )
+        .await
+}
+
 #[tokio::test]
 async fn a_join_request_is_pending_until_approved_or_declined() {
     let db = fresh_database().await;
@@ -121,18 +139,12 @@ async fn roles_change_for_members_but_never_for_the_creator() {
     let g = group(&groups, ann, 1).await.unwrap();
     join(&groups, g.id, 1, bob, ann).await;
 
-    let promote = |who| {
-        groups.change_role(
-            guard(g.id, ann, GroupAction::ChangeRoles),
-            g.id,
-            who,
-            AssignableRole::Admin,
-            activity(ActivityType::MemberPromoted, ann),
-        )
-    };
-    assert!(promote(bob).await.unwrap());
+    assert!(promote(&groups, g.id, ann, bob).await.unwrap());
     assert_eq!(groups.role_of(g.id, bob).await.unwrap(), Some(Role::Admin));
-    assert!(!promote(ann).await.unwrap(), "the creator's role changed");
+    assert!(
+        !promote(&groups, g.id, ann, ann).await.unwrap(),
+        "the creator's role changed"
+    );
     assert_eq!(
         groups.role_of(g.id, ann).await.unwrap(),
         Some(Role::Creator)
@@ -152,16 +164,7 @@ async fn the_creator_leaving_promotes_the_admin_and_the_last_member_deletes_the_
     let g = group(&groups, ann, 1).await.unwrap();
     join(&groups, g.id, 1, bob, ann).await;
     join(&groups, g.id, 1, cy, ann).await;
-    groups
-        .change_role(
-            guard(g.id, ann, GroupAction::ChangeRoles),
-            g.id,
-            cy,
-            AssignableRole::Admin,
-            activity(ActivityType::MemberPromoted, ann),
-        )
-        .await
-        .unwrap();
+    promote(&groups, g.id, ann, cy).await.unwrap();
     let leave = |who: UserId| {
         groups.leave_group(
             g.id,
@@ -249,16 +252,7 @@ async fn pushes_go_to_active_members_who_are_not_deleted_and_never_to_the_actor(
 
     // bob removes eve: the push goes to ann only (not bob the actor, not eve who left,
     // not cy who is deleted, not dee who is pending).
-    groups
-        .change_role(
-            guard(g.id, ann, GroupAction::ChangeRoles),
-            g.id,
-            bob,
-            AssignableRole::Admin,
-            activity(ActivityType::MemberPromoted, ann),
-        )
-        .await
-        .unwrap();
+    promote(&groups, g.id, ann, bob).await.unwrap();
     let removed = groups
         .remove_member(
             guard(g.id, bob, GroupAction::RemoveMembers),
@@ -367,15 +361,7 @@ async fn a_write_is_refused_when_the_callers_membership_does_not_allow_it() {
     join(&groups, g.id, 1, cy, ann).await;
 
     // bob is a plain member: promoting cy is refused and changes nothing.
-    let refused = groups
-        .change_role(
-            guard(g.id, bob, GroupAction::ChangeRoles),
-            g.id,
-            cy,
-            AssignableRole::Admin,
-            activity(ActivityType::MemberPromoted, bob),
-        )
-        .await;
+    let refused = promote(&groups, g.id, bob, cy).await;
     assert!(
         matches!(refused, Err(RepoError::Denied(Denied::RoleTooLow))),
         "{refused:?}"
@@ -425,16 +411,7 @@ async fn an_admin_removed_while_writing_waits_for_the_removal_and_is_refused() {
     let groups = repo(&db);
     let g = group(&groups, ann, 1).await.unwrap();
     join(&groups, g.id, 1, bob, ann).await;
-    groups
-        .change_role(
-            guard(g.id, ann, GroupAction::ChangeRoles),
-            g.id,
-            bob,
-            AssignableRole::Admin,
-            activity(ActivityType::MemberPromoted, ann),
-        )
-        .await
-        .unwrap();
+    promote(&groups, g.id, ann, bob).await.unwrap();
 
     // The removal is under way (not committed) when bob's rename starts.
     conn.batch_execute("BEGIN").await.unwrap();
