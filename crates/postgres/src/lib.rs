@@ -25,6 +25,7 @@ pub mod notify;
 pub mod outbox;
 pub mod outbox_store;
 pub mod pool;
+mod prepared;
 pub mod probe;
 pub mod progress;
 mod progress_log;

@@ -22,7 +22,7 @@ use crate::common::TxError;
 use crate::errors::{db_error, is_unique_violation, pool_error};
 use crate::goals::EntryRow;
 use crate::pool::PgPool;
-use crate::progress_log::{context_sql, read_context, stored_key};
+use crate::progress_log::{read_context, stored_key};
 use crate::schema::progress_entries;
 use crate::subscription_store::column_exists;
 
@@ -84,7 +84,7 @@ fn corrupt<E>(_: E) -> TxError<Stop> {
 /// then the write (or the stored response of a key used before).
 async fn log_in(
     conn: &mut AsyncPgConnection,
-    context_sql: &str,
+    is_challenge: bool,
     request: &LogRequest,
     rules: &LogRules,
 ) -> Result<EntryRecord, TxError<Stop>> {
@@ -92,7 +92,7 @@ async fn log_in(
         .key
         .as_ref()
         .map(|k| hex::encode(Sha256::digest(k.request.as_bytes())));
-    let row = read_context(conn, context_sql, request, hash.as_deref())
+    let row = read_context(conn, is_challenge, request, hash.as_deref())
         .await?
         .ok_or(TxError::Business(Stop::Refused(Refusal::NotFound)))?;
     let claimed = row.claimed > 0;
@@ -141,10 +141,9 @@ impl ProgressRepository for PgProgress {
                 *self.is_challenge.get_or_init(|| found)
             }
         };
-        let sql = context_sql(is_challenge);
         let result = conn
             .transaction::<_, TxError<Stop>, _>(async |conn| {
-                log_in(conn, &sql, &request, &rules).await
+                log_in(conn, is_challenge, &request, &rules).await
             })
             .await;
         match result {

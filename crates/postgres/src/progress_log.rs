@@ -20,10 +20,12 @@ use pursue_ports::goals::EntryRecord;
 use pursue_ports::outbox::OutboxMessage;
 use pursue_ports::progress::{LogContext, LogRequest, LogWrite};
 use serde_json::Value;
+use std::sync::LazyLock;
 use uuid::Uuid;
 
 use crate::common::{from_decimal, to_decimal};
 use crate::outbox::encode;
+use crate::prepared::prepared;
 
 /// The context read. `$1` user, `$2` goal, `$3` key (or NULL), `$4` request hash, `$5`
 /// now. `{challenge}` / `{not_challenge_*}` are filled in by [`context_sql`].
@@ -71,9 +73,21 @@ LEFT JOIN LATERAL (SELECT h.kept_group_id AS group_id, h.downgrade_date \
   ORDER BY h.downgrade_date DESC LIMIT 1) kept ON TRUE \
 WHERE g.id = $2";
 
+/// The prepared-statement markers of this module (one SQL text each, see
+/// [`crate::prepared`]). The context read has one text per shape of `groups`.
+pub(crate) struct ContextStatement<const IS_CHALLENGE: bool>;
+struct WriteStatement;
+struct StoredKeyStatement;
+
 /// [`CONTEXT_SQL`] for a database with (`true`) or without the optional
-/// `groups.is_challenge` column.
-pub(crate) fn context_sql(is_challenge: bool) -> String {
+/// `groups.is_challenge` column, built once per shape.
+pub(crate) fn context_sql(is_challenge: bool) -> &'static str {
+    static WITH: LazyLock<String> = LazyLock::new(|| fill_context(true));
+    static WITHOUT: LazyLock<String> = LazyLock::new(|| fill_context(false));
+    if is_challenge { &WITH } else { &WITHOUT }
+}
+
+fn fill_context(is_challenge: bool) -> String {
     let (challenge, cg, kg) = if is_challenge {
         (
             "COALESCE(gr.is_challenge, FALSE)",
@@ -224,11 +238,24 @@ impl ContextRow {
 /// does not exist.
 pub(crate) async fn read_context(
     conn: &mut AsyncPgConnection,
-    sql: &str,
+    is_challenge: bool,
     request: &LogRequest,
     hash: Option<&str>,
 ) -> QueryResult<Option<ContextRow>> {
-    diesel::sql_query(sql)
+    if is_challenge {
+        context_read::<ContextStatement<true>>(conn, true, request, hash).await
+    } else {
+        context_read::<ContextStatement<false>>(conn, false, request, hash).await
+    }
+}
+
+async fn context_read<Id: 'static>(
+    conn: &mut AsyncPgConnection,
+    is_challenge: bool,
+    request: &LogRequest,
+    hash: Option<&str>,
+) -> QueryResult<Option<ContextRow>> {
+    prepared::<Id>(context_sql(is_challenge))
         .bind::<SqlUuid, _>(request.user.as_uuid())
         .bind::<SqlUuid, _>(request.goal_id.as_uuid())
         .bind::<Nullable<Text>, _>(request.key.as_ref().map(|k| k.key.as_str()))
@@ -256,7 +283,7 @@ pub(crate) async fn stored_key(
     user: Uuid,
     key: &str,
 ) -> QueryResult<StoredKey> {
-    diesel::sql_query(
+    prepared::<StoredKeyStatement>(
         "SELECT request_hash, response_status, response_body FROM idempotency_keys \
          WHERE user_id = $1 AND idempotency_key = $2",
     )
@@ -312,7 +339,7 @@ pub(crate) async fn write(
 ) -> QueryResult<WrittenEntry> {
     let entry = write.entry;
     let date = entry.user_date;
-    diesel::sql_query(WRITE_SQL)
+    prepared::<WriteStatement>(WRITE_SQL)
         .bind::<SqlUuid, _>(entry.id.as_uuid())
         .bind::<SqlUuid, _>(entry.goal_id.as_uuid())
         .bind::<SqlUuid, _>(entry.user_id.as_uuid())

@@ -11,12 +11,13 @@
 use std::collections::HashMap;
 
 use anyhow::Context;
+use pursue_app::accounts::Registration;
 use pursue_app::groups::CreateGroup;
 use pursue_app::progress::LogProgress;
 use pursue_domain::goal::{Cadence, GoalTitle, MetricType, NewGoalSpec};
 use pursue_domain::group::GroupName;
 use pursue_domain::period::{Timezone, UserDate};
-use pursue_domain::user::{AdultBirthDate, DisplayName, Email, Password};
+use pursue_domain::user::{BirthDate, DisplayName, Email, Password};
 use pursue_runtime::{Config, Runtime};
 
 #[tokio::main]
@@ -39,16 +40,13 @@ async fn main() -> anyhow::Result<()> {
     let services = runtime.services().clone();
 
     let today = chrono::Utc::now().date_naive();
-    let session = services
-        .accounts
-        .register(
-            Email::parse("ada@example.org")?,
-            Password::parse("Correct-horse-battery-7")?,
-            DisplayName::parse("Ada")?,
-            AdultBirthDate::parse("1990-12-10", today)?,
-            None,
-        )
-        .await?;
+    let registration = Registration {
+        email: Email::parse("ada@example.org")?,
+        password: Password::parse("Correct-horse-battery-7")?,
+        display_name: DisplayName::parse("Ada")?,
+        birth_date: BirthDate::parse("1990-12-10")?,
+    };
+    let session = services.accounts.register(registration, None).await?;
     let user = session.user;
     println!("registered {} ({})", user.display_name, user.id);
 

@@ -8,6 +8,7 @@ use pursue_app::errors::CoreError;
 use pursue_app::images::ImageFailure;
 use pursue_app::social::SocialError;
 use pursue_domain::role::{Denied, LeaveError, RemovalError, RoleChangeError};
+use pursue_domain::user::BirthDateError;
 use pursue_ports::error::RepoError;
 use pursue_ports::images::{ImageError, StoreError};
 
@@ -110,6 +111,19 @@ impl From<AccountError> for ApiError {
             // Only `/users/me…` use cases report it: the token was accepted, then the
             // caller's own row vanished (see docs/API.md, Unknown routes).
             AccountError::UserGone => ApiError::not_found("User not found"),
+            // The age rule needs the day, so the use case checks it (docs/API.md, Age and
+            // consents); the app matches "18 or older".
+            AccountError::InvalidBirthDate => {
+                ApiError::field("date_of_birth", BirthDateError::Invalid)
+            }
+            AccountError::UnderAge { signing_up } => ApiError::bad_request(
+                "UNDER_AGE",
+                if signing_up {
+                    "You must be 18 or older to create an account."
+                } else {
+                    "You must be 18 or older to use Pursue."
+                },
+            ),
             AccountError::ConsentRequired => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "CONSENT_REQUIRED",
@@ -311,26 +325,6 @@ pub fn group_limit_error(limit: pursue_app::subscriptions::GroupLimitReached) ->
         (true, _) => "Maximum groups reached (10)",
     };
     ApiError::new(StatusCode::FORBIDDEN, "GROUP_LIMIT_REACHED", message)
-}
-
-/// A refused birth date of `field`: `400 VALIDATION_ERROR`, or `400 UNDER_AGE` with the
-/// sign-up or the profile message (the app matches "18 or older").
-pub fn birth_date_error(
-    e: pursue_domain::user::BirthDateError,
-    field: &str,
-    profile: bool,
-) -> ApiError {
-    match e {
-        pursue_domain::user::BirthDateError::Invalid => ApiError::field(field, e),
-        pursue_domain::user::BirthDateError::UnderAge => ApiError::bad_request(
-            "UNDER_AGE",
-            if profile {
-                "You must be 18 or older to use Pursue."
-            } else {
-                "You must be 18 or older to create an account."
-            },
-        ),
-    }
 }
 
 /// `404 DEVICE_NOT_FOUND`: the same answer for a missing device and someone else's.

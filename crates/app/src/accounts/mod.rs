@@ -34,7 +34,8 @@ pub use authenticate::AuthError;
 pub use consents::ConsentStatus;
 pub use delete::DeleteProof;
 pub use google::{GoogleSession, LinkedGoogle};
-pub use profile::Providers;
+pub use profile::{ProfileChange, Providers};
+pub use register::Registration;
 
 /// Access and refresh token of a session, without the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,6 +135,15 @@ pub enum AccountError {
     /// The authenticated user disappeared meanwhile.
     #[error("user gone")]
     UserGone,
+    /// A date of birth after today.
+    #[error("invalid birth date")]
+    InvalidBirthDate,
+    /// A date of birth of someone under 18, when signing up or later on the profile.
+    #[error("under age")]
+    UnderAge {
+        /// Whether the refusal is of a sign-up (the message differs).
+        signing_up: bool,
+    },
     /// A Google sign-up without `consent_agreed: true`.
     #[error("consent required")]
     ConsentRequired,

@@ -1,24 +1,42 @@
 //! `register`: a new e-mail/password account with its first session.
 
 use pursue_domain::ids::UserId;
-use pursue_domain::user::{AdultBirthDate, DisplayName, Email, Password};
+use pursue_domain::user::{BirthDate, DisplayName, Email, Password};
 use pursue_ports::users::{CreateAccountError, NewAccount};
 
 use super::{AccountError, AccountService, Session};
 
+/// A sign-up request, every field parsed.
+#[derive(Debug, Clone)]
+pub struct Registration {
+    /// The e-mail (unique among all users).
+    pub email: Email,
+    /// The password (policy already checked).
+    pub password: Password,
+    /// The display name.
+    pub display_name: DisplayName,
+    /// The date of birth; the age rule is checked against the clock's day.
+    pub birth_date: BirthDate,
+}
+
 impl AccountService {
-    /// Creates the account (e-mail unique among all users, soft-deleted included, age
-    /// verified by `_adult`), hashes the password, and stores the user, its provider, the
-    /// two policy consents (from `ip_address`) and a first session in one atomic write.
+    /// Creates the account of an adult (age checked on the clock's day, the date then
+    /// forgotten; e-mail unique among all users, soft-deleted included), hashes the
+    /// password, and stores the user, its provider, the two policy consents (from
+    /// `ip_address`) and a first session in one atomic write.
     #[tracing::instrument(level = "debug", name = "accounts.register", skip_all)]
     pub async fn register(
         &self,
-        email: Email,
-        password: Password,
-        display_name: DisplayName,
-        _adult: AdultBirthDate,
+        registration: Registration,
         ip_address: Option<String>,
     ) -> Result<Session, AccountError> {
+        let Registration {
+            email,
+            password,
+            display_name,
+            birth_date,
+        } = registration;
+        self.check_adult(birth_date, true)?;
         if self.users.email_taken(&email).await? {
             return Err(AccountError::EmailExists);
         }

@@ -53,12 +53,13 @@ fn service(
     AccountService::new(Arc::new(users), Arc::new(hasher), Arc::new(tokens))
 }
 
-fn adult() -> pursue_domain::user::AdultBirthDate {
-    pursue_domain::user::AdultBirthDate::parse(
-        "1990-05-01",
-        chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-    )
-    .unwrap()
+fn registration() -> crate::accounts::Registration {
+    crate::accounts::Registration {
+        email: email(),
+        password: Password::parse("Secret123").unwrap(),
+        display_name: DisplayName::parse("Ann").unwrap(),
+        birth_date: pursue_domain::user::BirthDate::parse("1990-05-01").unwrap(),
+    }
 }
 
 fn email() -> Email {
@@ -71,13 +72,7 @@ async fn register_refuses_a_taken_email_without_hashing() {
     users.expect_email_taken().returning(|_| Ok(true));
     let hasher = MockPasswordHasher::new(); // no expectation: hashing would panic
     let err = service(users, hasher, tokens())
-        .register(
-            email(),
-            Password::parse("Secret123").unwrap(),
-            DisplayName::parse("Ann").unwrap(),
-            adult(),
-            Some("10.0.0.1".into()),
-        )
+        .register(registration(), Some("10.0.0.1".into()))
         .await
         .unwrap_err();
     assert!(matches!(err, AccountError::EmailExists));
@@ -93,13 +88,7 @@ async fn register_maps_a_lost_race_to_email_exists() {
     let mut hasher = MockPasswordHasher::new();
     hasher.expect_hash().returning(|_| Ok("argon".into()));
     let err = service(users, hasher, tokens())
-        .register(
-            email(),
-            Password::parse("Secret123").unwrap(),
-            DisplayName::parse("Ann").unwrap(),
-            adult(),
-            Some("10.0.0.1".into()),
-        )
+        .register(registration(), Some("10.0.0.1".into()))
         .await
         .unwrap_err();
     assert!(matches!(err, AccountError::EmailExists));
@@ -130,13 +119,7 @@ async fn register_stores_the_hash_and_the_session_fingerprint() {
         .with(eq("Secret123"))
         .returning(|_| Ok("argon".into()));
     let session = service(users, hasher, tokens())
-        .register(
-            email(),
-            Password::parse("Secret123").unwrap(),
-            DisplayName::parse("Ann").unwrap(),
-            adult(),
-            Some("10.0.0.1".into()),
-        )
+        .register(registration(), Some("10.0.0.1".into()))
         .await
         .unwrap();
     assert_eq!(

@@ -4,14 +4,14 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use pursue_domain::ids::UserId;
-use pursue_domain::user::{AdultBirthDate, DisplayName, Email, Password};
+use pursue_domain::user::{BirthDate, DisplayName, Email, Password};
 use pursue_ports::auth::{IssuedToken, MockPasswordHasher, MockTokenService};
 use pursue_ports::clock::{MockClock, MockIdGen};
 use pursue_ports::users::{LoginRecord, MockUserRepository, UserRecord};
 use uuid::Uuid;
 
-use super::AccountService;
 use super::reset::RESET_TTL_MINUTES;
+use super::{AccountService, Registration};
 
 fn at() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 29, 0, 30, 0).unwrap()
@@ -100,16 +100,68 @@ async fn a_new_account_and_its_first_session_take_their_ids_from_the_id_port() {
     let service = AccountService::new(Arc::new(users), Arc::new(hasher), Arc::new(tokens()))
         .with_clock(Arc::new(clock()))
         .with_ids(Arc::new(ids));
-    let adult = AdultBirthDate::parse("1990-05-01", at().date_naive()).unwrap();
-    let session = service
-        .register(
-            Email::parse("ann@example.com").unwrap(),
-            Password::parse("Secret123").unwrap(),
-            DisplayName::parse("Ann").unwrap(),
-            adult,
-            None,
-        )
-        .await
-        .unwrap();
+    let registration = Registration {
+        email: Email::parse("ann@example.com").unwrap(),
+        password: Password::parse("Secret123").unwrap(),
+        display_name: DisplayName::parse("Ann").unwrap(),
+        birth_date: BirthDate::parse("1990-05-01").unwrap(),
+    };
+    let session = service.register(registration, None).await.unwrap();
     assert_eq!(session.user.id, UserId::from_uuid(Uuid::from_u128(1)));
+}
+
+fn signing_up(birth: &str) -> Registration {
+    Registration {
+        email: Email::parse("kid@example.com").unwrap(),
+        password: Password::parse("Secret123").unwrap(),
+        display_name: DisplayName::parse("Kid").unwrap(),
+        birth_date: BirthDate::parse(birth).unwrap(),
+    }
+}
+
+/// No expectation on the repository or the hasher: a refused age touches neither.
+fn untouched() -> AccountService {
+    AccountService::new(
+        Arc::new(MockUserRepository::new()),
+        Arc::new(MockPasswordHasher::new()),
+        Arc::new(tokens()),
+    )
+    .with_clock(Arc::new(clock()))
+}
+
+#[tokio::test]
+async fn the_age_rule_reads_the_clock_day() {
+    use super::{AccountError, ProfileChange};
+
+    // The clock reads 2026-03-29: born 2008-03-29 is eighteen today, a day later is not.
+    let service = untouched();
+    let minor = service.register(signing_up("2008-03-30"), None).await;
+    assert!(matches!(
+        minor,
+        Err(AccountError::UnderAge { signing_up: true })
+    ));
+    let future = service.register(signing_up("2026-03-30"), None).await;
+    assert!(matches!(future, Err(AccountError::InvalidBirthDate)));
+    let change = ProfileChange {
+        display_name: Some(DisplayName::parse("Kid").unwrap()),
+        birth_date: Some(BirthDate::parse("2008-03-30").unwrap()),
+    };
+    assert!(matches!(
+        service
+            .update_profile(UserId::from_uuid(Uuid::nil()), change)
+            .await,
+        Err(AccountError::UnderAge { signing_up: false })
+    ));
+
+    let mut users = MockUserRepository::new();
+    users.expect_email_taken().returning(|_| Ok(true));
+    let adult_today = AccountService::new(
+        Arc::new(users),
+        Arc::new(MockPasswordHasher::new()),
+        Arc::new(tokens()),
+    )
+    .with_clock(Arc::new(clock()))
+    .register(signing_up("2008-03-29"), None)
+    .await;
+    assert!(matches!(adult_today, Err(AccountError::EmailExists)));
 }

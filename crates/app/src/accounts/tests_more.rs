@@ -15,7 +15,7 @@ use pursue_ports::users::{
 };
 use uuid::Uuid;
 
-use super::{AccountError, AccountService, AccountSettings, DeleteProof};
+use super::{AccountError, AccountService, AccountSettings, DeleteProof, ProfileChange};
 
 fn uid() -> UserId {
     UserId::from_uuid(Uuid::from_u128(7))
@@ -220,12 +220,18 @@ async fn profile_and_providers() {
     users.expect_list_providers().returning(|_| Ok(vec![]));
     let s = svc(users, MockPasswordHasher::new());
     assert!(
-        s.update_profile(uid(), Some(DisplayName::parse("A").unwrap()), None)
-            .await
-            .is_ok()
+        s.update_profile(
+            uid(),
+            ProfileChange {
+                display_name: Some(DisplayName::parse("A").unwrap()),
+                birth_date: None,
+            }
+        )
+        .await
+        .is_ok()
     );
     assert!(matches!(
-        s.update_profile(uid(), None, None).await,
+        s.update_profile(uid(), ProfileChange::default()).await,
         Err(AccountError::UserGone)
     ));
     let p = s.providers(uid()).await.unwrap();
@@ -693,18 +699,12 @@ async fn profile_birth_date_verifies_the_age() {
             u.age_verified = true;
             Ok(Some(u))
         });
-    let adult = pursue_domain::user::AdultBirthDate::parse(
-        "1990-01-01",
-        chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-    )
-    .unwrap();
+    let change = ProfileChange {
+        display_name: None,
+        birth_date: Some(pursue_domain::user::BirthDate::parse("1990-01-01").unwrap()),
+    };
     let s = svc(users, MockPasswordHasher::new());
-    assert!(
-        s.update_profile(uid(), None, Some(adult))
-            .await
-            .unwrap()
-            .age_verified
-    );
+    assert!(s.update_profile(uid(), change).await.unwrap().age_verified);
 }
 
 #[tokio::test]

@@ -17,6 +17,39 @@ pub enum BirthDateError {
     UnderAge,
 }
 
+/// A date of birth as sent: a real `YYYY-MM-DD` date from 1900 on. Whether it is after
+/// today, and whether its owner is an adult, depends on the day it is checked
+/// ([`BirthDate::adult_on`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BirthDate(NaiveDate);
+
+impl BirthDate {
+    /// Parses the strict `YYYY-MM-DD` shape of a date from 1900 on
+    /// ([`BirthDateError::Invalid`] otherwise).
+    pub fn parse(input: &str) -> Result<Self, BirthDateError> {
+        let strict = input.len() == 10
+            && input.as_bytes().get(4) == Some(&b'-')
+            && input.as_bytes().get(7) == Some(&b'-');
+        let date = NaiveDate::parse_from_str(input, "%Y-%m-%d")
+            .ok()
+            .filter(|d| strict && d.year() >= 1900)
+            .ok_or(BirthDateError::Invalid)?;
+        Ok(Self(date))
+    }
+
+    /// The date as of `today` (UTC): not after today ([`BirthDateError::Invalid`]) and at
+    /// least 18 full years old ([`BirthDateError::UnderAge`]).
+    pub fn adult_on(self, today: NaiveDate) -> Result<AdultBirthDate, BirthDateError> {
+        if self.0 > today {
+            return Err(BirthDateError::Invalid);
+        }
+        if age_on(self.0, today) < MIN_AGE {
+            return Err(BirthDateError::UnderAge);
+        }
+        Ok(AdultBirthDate(self.0))
+    }
+}
+
 /// A date of birth of an adult, as of the day it was checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AdultBirthDate(NaiveDate);
@@ -26,20 +59,7 @@ impl AdultBirthDate {
     /// today, year ≥ 1900 ([`BirthDateError::Invalid`]), at least 18 full years old
     /// ([`BirthDateError::UnderAge`]).
     pub fn parse(input: &str, today: NaiveDate) -> Result<Self, BirthDateError> {
-        let strict = input.len() == 10
-            && input.as_bytes().get(4) == Some(&b'-')
-            && input.as_bytes().get(7) == Some(&b'-');
-        let date = NaiveDate::parse_from_str(input, "%Y-%m-%d")
-            .ok()
-            .filter(|_| strict)
-            .ok_or(BirthDateError::Invalid)?;
-        if date > today || date.year() < 1900 {
-            return Err(BirthDateError::Invalid);
-        }
-        if age_on(date, today) < MIN_AGE {
-            return Err(BirthDateError::UnderAge);
-        }
-        Ok(Self(date))
+        BirthDate::parse(input)?.adult_on(today)
     }
 
     /// The date.

@@ -5,7 +5,7 @@ mod consent;
 mod email;
 mod password;
 
-pub use age::{AdultBirthDate, BirthDateError, MIN_AGE, age_on};
+pub use age::{AdultBirthDate, BirthDate, BirthDateError, MIN_AGE, age_on};
 pub use consent::{
     ConsentAction, ConsentType, PolicyVersion, consent_email_hash, signup_consent_types,
 };

@@ -152,3 +152,33 @@ async fn an_expired_key_is_used_afresh() {
     assert!(matches!(outcome, LogOutcome::Created(_)), "{outcome:?}");
     assert_eq!(entries(&db).await, 2);
 }
+
+/// The log's statements are prepared once per connection, not parsed and planned on every
+/// call: after two logs on a one-connection pool, that connection holds each of them as a
+/// prepared statement (PostgreSQL's `pg_prepared_statements`).
+#[tokio::test]
+async fn the_log_statements_are_prepared_once_per_connection() {
+    let db = fresh_database().await;
+    let (ann, goal) = setup(&db).await;
+    let settings = pursue_postgres::PoolSettings {
+        max_size: 1,
+        ..Default::default()
+    };
+    let one = pursue_postgres::build_pool(&db.url, &settings).unwrap();
+    let repo = PgProgress::new(one.clone());
+    log(&repo, entry(ann, goal, 1), key("a")).await.unwrap();
+    log(&repo, entry(ann, goal, 2), None).await.unwrap();
+    let mut conn = one.get().await.unwrap();
+    #[derive(QueryableByName)]
+    struct Prepared {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        statement: String,
+    }
+    let held: Vec<Prepared> = diesel::sql_query("SELECT statement FROM pg_prepared_statements")
+        .load(&mut conn)
+        .await
+        .unwrap();
+    let count = |needle: &str| held.iter().filter(|p| p.statement.contains(needle)).count();
+    assert_eq!(count("INSERT INTO progress_entries"), 1, "the write");
+    assert_eq!(count("WITH claim AS"), 1, "the context read");
+}

@@ -388,3 +388,36 @@ async fn consent_types_refuse_control_characters() {
     }
     assert_eq!(consent_rows(&app).await.len(), before);
 }
+
+#[tokio::test]
+async fn every_bad_sign_up_field_is_reported_at_once() {
+    let app = spawn_app().await;
+    let body = json!({
+        "email": "not-an-address",
+        "password": "short",
+        "display_name": "",
+        "date_of_birth": "1990-13-01",
+        "consent_agreed": false,
+        "consent_privacy_version": "x".repeat(31),
+    });
+    let (status, res) = post(&app, "/api/auth/register", body).await;
+    assert_eq!((status, code(&res)), (400, "VALIDATION_ERROR"), "{res}");
+    let paths: Vec<&str> = res["error"]["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"][0].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "email",
+            "password",
+            "display_name",
+            "date_of_birth",
+            "consent_agreed",
+            "consent_privacy_version"
+        ]
+    );
+    assert!(consent_rows(&app).await.is_empty());
+}

@@ -25,7 +25,7 @@ pub async fn forgot_password(
     state: web::Data<AppState>,
     body: ValidJson<ForgotPasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let email = Email::parse(&body.0.email).map_err(|e| ApiError::field("email", e))?;
+    let email = Email::try_from(body.0)?;
     state.accounts.forgot_password(email).await?;
     Ok(HttpResponse::Ok().json(json!({ "message": MESSAGE })))
 }

@@ -1,11 +1,9 @@
 //! `POST /api/auth/login` → 200 session.
 
 use actix_web::{HttpResponse, web};
-use pursue_app::accounts::AccountError;
-use pursue_domain::user::Email;
 use serde_json::json;
 
-use crate::dto::auth::LoginRequest;
+use crate::dto::auth::{Credentials, LoginRequest};
 use crate::dto::users::UserBody;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
@@ -23,11 +21,11 @@ pub async fn login(
     state: web::Data<AppState>,
     body: ValidJson<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.0;
-    // A malformed address cannot belong to anyone: the same 401 as an unknown one.
-    let email =
-        Email::parse(&body.email).map_err(|_| ApiError::from(AccountError::InvalidCredentials))?;
-    let session = state.accounts.login(email, &body.password).await?;
+    let credentials = Credentials::try_from(body.0)?;
+    let session = state
+        .accounts
+        .login(credentials.email, &credentials.password)
+        .await?;
     let user = UserBody::from(session.user);
     Ok(HttpResponse::Ok().json(json!({
         "access_token": session.access_token,

@@ -1,7 +1,7 @@
 //! `POST /api/auth/register` → 201 session.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use pursue_domain::user::{AdultBirthDate, DisplayName, Email, Password};
+use pursue_app::accounts::Registration;
 
 use crate::dto::auth::{RegisterRequest, SessionBody};
 use crate::error::ApiError;
@@ -22,19 +22,8 @@ pub async fn register(
     req: HttpRequest,
     body: ValidJson<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.0;
-    let (email, password, name) = (
-        Email::parse(&body.email).map_err(|e| ApiError::field("email", e))?,
-        Password::parse(&body.password).map_err(|e| ApiError::field("password", e))?,
-        DisplayName::parse(&body.display_name).map_err(|e| ApiError::field("display_name", e))?,
-    );
-    let dob = body.date_of_birth.as_deref().unwrap_or_default();
-    let adult = AdultBirthDate::parse(dob, chrono::Utc::now().date_naive())
-        .map_err(|e| crate::error_map::birth_date_error(e, "date_of_birth", false))?;
+    let registration = Registration::try_from(body.0)?;
     let ip = crate::extract::client_ip(&req, &state);
-    let session = state
-        .accounts
-        .register(email, password, name, adult, ip)
-        .await?;
+    let session = state.accounts.register(registration, ip).await?;
     Ok(HttpResponse::Created().json(SessionBody::from(session)))
 }

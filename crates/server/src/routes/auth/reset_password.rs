@@ -1,9 +1,8 @@
 //! `POST /api/auth/reset-password` → 200 new token pair.
 
 use actix_web::{HttpResponse, web};
-use pursue_domain::user::Password;
 
-use crate::dto::auth::{ResetPasswordRequest, TokenPairBody};
+use crate::dto::auth::{PasswordReset, ResetPasswordRequest, TokenPairBody};
 use crate::error::ApiError;
 use crate::extract::ValidJson;
 use crate::state::AppState;
@@ -20,9 +19,10 @@ pub async fn reset_password(
     state: web::Data<AppState>,
     body: ValidJson<ResetPasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.0;
-    let password =
-        Password::parse(&body.new_password).map_err(|e| ApiError::field("new_password", e))?;
-    let pair = state.accounts.reset_password(&body.token, password).await?;
+    let reset = PasswordReset::try_from(body.0)?;
+    let pair = state
+        .accounts
+        .reset_password(&reset.token, reset.new_password)
+        .await?;
     Ok(HttpResponse::Ok().json(TokenPairBody::from(pair)))
 }

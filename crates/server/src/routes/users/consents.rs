@@ -2,7 +2,6 @@
 //! Age and consents).
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use pursue_domain::user::{ConsentAction, ConsentType};
 use pursue_ports::users::NewConsents;
 use serde_json::{Map, json};
 
@@ -58,23 +57,8 @@ pub async fn record(
     user: AuthUser,
     body: ValidJson<RecordConsentsRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.0;
-    let types = body
-        .consent_types
-        .iter()
-        .map(|t| {
-            ConsentType::parse(t).ok_or_else(|| ApiError::field("consent_types", "1–50 characters"))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let action = match body.action.as_deref() {
-        None => ConsentAction::Grant,
-        Some(a) => ConsentAction::parse(a).map_err(|e| ApiError::field("action", e))?,
-    };
-    let consents = NewConsents {
-        types,
-        action,
-        ip_address: crate::extract::client_ip(&req, &state),
-    };
+    let mut consents = NewConsents::try_from(body.0)?;
+    consents.ip_address = crate::extract::client_ip(&req, &state);
     state.accounts.record_consents(user.0.id, consents).await?;
     Ok(HttpResponse::Created().json(json!({ "success": true })))
 }

@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use pursue_app::accounts::DeleteProof;
 
 use crate::dto::users::DeleteMeRequest;
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
 use crate::extract::{AuthUser, ValidJson};
 use crate::state::AppState;
 
@@ -24,29 +24,7 @@ pub async fn delete_me(
     user: AuthUser,
     body: ValidJson<DeleteMeRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.0;
-    if body.password.is_none() && body.confirmation.is_none() {
-        return Err(ApiError::validation(
-            "Invalid request body",
-            vec![FieldError::field(
-                "confirmation",
-                "required",
-                "Send `confirmation: \"delete\"` or `password`",
-            )],
-        ));
-    }
-    if let Some(c) = &body.confirmation
-        && !c.eq_ignore_ascii_case("delete")
-    {
-        return Err(ApiError::bad_request(
-            "INVALID_CONFIRMATION",
-            "Type \"delete\" to confirm account deletion",
-        ));
-    }
-    let proof = DeleteProof {
-        confirmation: body.confirmation.is_some(),
-        password: body.password,
-    };
+    let proof = DeleteProof::try_from(body.0)?;
     state.accounts.delete_account(user.0.id, proof).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,10 +1,9 @@
 //! `POST /api/users/me/password` → 200 `{success: true}`.
 
 use actix_web::{HttpResponse, web};
-use pursue_domain::user::Password;
 use serde_json::json;
 
-use crate::dto::users::ChangePasswordRequest;
+use crate::dto::users::{ChangePasswordRequest, PasswordChange};
 use crate::error::ApiError;
 use crate::extract::{AuthUser, ValidJson};
 use crate::state::AppState;
@@ -23,12 +22,10 @@ pub async fn change_password(
     user: AuthUser,
     body: ValidJson<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.0;
-    let new =
-        Password::parse(&body.new_password).map_err(|e| ApiError::field("new_password", e))?;
+    let change = PasswordChange::try_from(body.0)?;
     state
         .accounts
-        .change_password(user.0.id, body.current_password, new)
+        .change_password(user.0.id, change.current, change.new)
         .await?;
     Ok(HttpResponse::Ok().json(json!({ "success": true })))
 }

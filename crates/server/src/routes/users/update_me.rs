@@ -1,7 +1,7 @@
 //! `PATCH /api/users/me`.
 
 use actix_web::{HttpResponse, web};
-use pursue_domain::user::{AdultBirthDate, DisplayName};
+use pursue_app::accounts::ProfileChange;
 
 use crate::dto::users::{UpdateMeRequest, UserBody};
 use crate::error::ApiError;
@@ -23,23 +23,7 @@ pub async fn update_me(
     user: AuthUser,
     body: ValidJson<UpdateMeRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let name = body
-        .0
-        .display_name
-        .clone()
-        .map(|n| DisplayName::parse(&n).map_err(|e| ApiError::field("display_name", e)))
-        .transpose()?;
-    let birth = body
-        .0
-        .date_of_birth
-        .map(|d| {
-            AdultBirthDate::parse(&d, chrono::Utc::now().date_naive())
-                .map_err(|e| crate::error_map::birth_date_error(e, "date_of_birth", true))
-        })
-        .transpose()?;
-    let updated = state
-        .accounts
-        .update_profile(user.0.id, name, birth)
-        .await?;
+    let change = ProfileChange::try_from(body.0)?;
+    let updated = state.accounts.update_profile(user.0.id, change).await?;
     Ok(HttpResponse::Ok().json(UserBody::from(updated)))
 }
