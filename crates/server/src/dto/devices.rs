@@ -5,21 +5,19 @@ use pursue_domain::device::{DeviceName, FcmToken, Platform};
 use pursue_ports::devices::{Device, NewDevice};
 use serde::{Deserialize, Serialize};
 
-use super::rules;
-
 /// `POST /api/devices/register`.
 #[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct RegisterDeviceRequest {
     /// FCM registration token, 1–256 characters.
-    #[garde(custom(|v: &String, c: &()| rules::fcm_token(v, c)))]
+    #[garde(skip)]
     #[schema(schema_with = super::schema::fcm_token)]
     pub fcm_token: String,
     /// Optional name, ≤ 128 characters.
-    #[garde(inner(custom(|v: &String, c: &()| rules::device_name(v, c))))]
+    #[garde(skip)]
     #[schema(schema_with = super::schema::device_name)]
     pub device_name: Option<String>,
     /// `android`, `ios` or `web`.
-    #[garde(inner(custom(|v: &String, c: &()| rules::platform(v, c))))]
+    #[garde(skip)]
     #[schema(schema_with = super::schema::platform)]
     pub platform: Option<String>,
 }
@@ -27,8 +25,7 @@ pub struct RegisterDeviceRequest {
 impl TryFrom<RegisterDeviceRequest> for NewDevice {
     type Error = crate::error::ApiError;
 
-    /// The validated device (garde has already checked every field, so the parses cannot
-    /// fail; they are still total, every bad field one detail).
+    /// The validated device; every bad field is one detail of the `400`.
     fn try_from(r: RegisterDeviceRequest) -> Result<Self, Self::Error> {
         let mut f = super::fields::Fields::default();
         let fcm_token = f.check("fcm_token", FcmToken::parse(&r.fcm_token));

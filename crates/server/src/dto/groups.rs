@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use pursue_app::groups::CreateGroup;
 use pursue_domain::goal::NewGoalSpec;
 use pursue_domain::group::{GroupDescription, GroupName, IconColor, IconEmoji, IconUrl};
-use pursue_domain::role::Role;
+use pursue_domain::role::{AssignableRole, Role};
 use pursue_ports::activity::ActivityRecord;
 use pursue_ports::groups::{
     GroupPatch, GroupRecord, InviteRecord, MemberRecord, MyGroupRecord, PendingRecord,
@@ -24,7 +24,7 @@ use crate::error::ApiError;
 #[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct CreateGroupRequest {
     /// Name, 1–100.
-    #[garde(custom(|v: &String, c: &()| rules::group_name(v, c)))]
+    #[garde(skip)]
     #[schema(schema_with = super::schema::group_name)]
     pub name: String,
     /// Description, ≤ 500.
@@ -167,9 +167,19 @@ impl TryFrom<UpdateGroupRequest> for GroupPatch {
 #[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct ChangeRoleRequest {
     /// `admin` or `member`.
-    #[garde(custom(|v: &String, c: &()| rules::assignable_role(v, c)))]
+    #[garde(skip)]
     #[schema(schema_with = super::schema::assignable_role)]
     pub role: String,
+}
+
+impl TryFrom<ChangeRoleRequest> for AssignableRole {
+    type Error = ApiError;
+
+    fn try_from(r: ChangeRoleRequest) -> Result<Self, ApiError> {
+        let mut f = Fields::default();
+        let role = f.check("role", AssignableRole::parse(&r.role));
+        f.finish(role)
+    }
 }
 
 /// `POST /api/groups/join`.

@@ -1,4 +1,5 @@
-//! garde validators that defer to the domain's validated types.
+//! The few garde validators left (list lengths and characters, non-empty strings, policy
+//! versions); bodies with domain values parse them in their `TryFrom` (see `fields.rs`).
 
 fn rule<T, E: std::fmt::Display>(result: Result<T, E>) -> garde::Result {
     result
@@ -27,41 +28,6 @@ pub fn filled(value: &str) -> Result<&str, &'static str> {
     } else {
         Ok(value)
     }
-}
-
-/// A group name of 1–100 characters (domain rule).
-pub fn group_name(value: &str, _: &()) -> garde::Result {
-    rule(pursue_domain::group::GroupName::parse(value))
-}
-
-/// A goal title of 1–200 characters (domain rule).
-pub fn goal_title(value: &str, _: &()) -> garde::Result {
-    rule(pursue_domain::goal::GoalTitle::parse(value))
-}
-
-/// `admin` or `member` (domain rule).
-pub fn assignable_role(value: &str, _: &()) -> garde::Result {
-    rule(pursue_domain::role::AssignableRole::parse(value))
-}
-
-/// A `YYYY-MM-DD` real date (domain rule).
-pub fn user_date(value: &str, _: &()) -> garde::Result {
-    rule(pursue_domain::period::UserDate::parse(value))
-}
-
-/// An FCM registration token of 1–256 characters (domain rule).
-pub fn fcm_token(value: &str, _: &()) -> garde::Result {
-    rule(pursue_domain::device::FcmToken::parse(value))
-}
-
-/// A device name of at most 128 characters (domain rule).
-pub fn device_name(value: &str, _: &()) -> garde::Result {
-    rule(pursue_domain::device::DeviceName::parse(value))
-}
-
-/// `android`, `ios` or `web` (domain rule).
-pub fn platform(value: &str, _: &()) -> garde::Result {
-    rule(pursue_domain::device::Platform::parse(value))
 }
 
 /// Longest policy version the app may send, in characters.

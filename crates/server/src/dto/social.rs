@@ -8,6 +8,7 @@ use pursue_ports::social::{NotificationRecord, ReactorRecord};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::fields::Fields;
 use crate::error::ApiError;
 
 /// `PUT /api/activities/:id/reactions`.
@@ -19,10 +20,14 @@ pub struct ReactionRequest {
     pub emoji: String,
 }
 
-impl ReactionRequest {
+impl TryFrom<ReactionRequest> for Emoji {
+    type Error = ApiError;
+
     /// The emoji (`❤` becomes `❤️`).
-    pub fn emoji(&self) -> Result<Emoji, ApiError> {
-        Emoji::parse(&self.emoji).map_err(|e| ApiError::field("emoji", e))
+    fn try_from(r: ReactionRequest) -> Result<Self, ApiError> {
+        let mut f = Fields::default();
+        let emoji = f.check("emoji", Emoji::parse(&r.emoji));
+        f.finish(emoji)
     }
 }
 
@@ -47,34 +52,48 @@ pub struct NudgeRequest {
     pub sender_local_date: String,
 }
 
-/// A `YYYY-MM-DD` date of `field`.
-pub fn local_date(field: &str, value: &str) -> Result<NaiveDate, ApiError> {
+/// A strict `YYYY-MM-DD` date.
+pub fn strict_date(value: &str) -> Result<NaiveDate, &'static str> {
+    const MESSAGE: &str = "must be a date YYYY-MM-DD";
     if value.len() != 10 {
-        return Err(ApiError::field(field, "must be a date YYYY-MM-DD"));
+        return Err(MESSAGE);
     }
-    NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .map_err(|_| ApiError::field(field, "must be a date YYYY-MM-DD"))
+    NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| MESSAGE)
 }
 
-impl NudgeRequest {
-    /// The typed request.
-    pub fn parse(&self) -> Result<SendNudge, ApiError> {
-        let recipient = UserId::parse(&self.recipient_user_id)
-            .ok_or_else(|| ApiError::field("recipient_user_id", "must be a UUID"))?;
-        let group = GroupId::parse(&self.group_id)
-            .ok_or_else(|| ApiError::field("group_id", "must be a UUID"))?;
-        let goal = match &self.goal_id {
-            None => None,
-            Some(g) => {
-                Some(GoalId::parse(g).ok_or_else(|| ApiError::field("goal_id", "must be a UUID"))?)
+/// A `YYYY-MM-DD` date of `field`, or the `400` naming it.
+pub fn local_date(field: &str, value: &str) -> Result<NaiveDate, ApiError> {
+    strict_date(value).map_err(|e| ApiError::field(field, e))
+}
+
+impl TryFrom<NudgeRequest> for SendNudge {
+    type Error = ApiError;
+
+    /// The typed request; every bad field is one detail of the `400`.
+    fn try_from(r: NudgeRequest) -> Result<Self, ApiError> {
+        const UUID: &str = "must be a UUID";
+        let mut f = Fields::default();
+        let recipient = f.check(
+            "recipient_user_id",
+            UserId::parse(&r.recipient_user_id).ok_or(UUID),
+        );
+        let group = f.check("group_id", GroupId::parse(&r.group_id).ok_or(UUID));
+        let goal = f.optional("goal_id", r.goal_id.as_deref(), |g| {
+            GoalId::parse(g).ok_or(UUID)
+        });
+        let date = f.check("sender_local_date", strict_date(&r.sender_local_date));
+        let nudge = match (recipient, group, goal, date) {
+            (Some(recipient), Some(group), Some(goal), Some(sender_local_date)) => {
+                Some(SendNudge {
+                    recipient,
+                    group,
+                    goal,
+                    sender_local_date,
+                })
             }
+            _ => None,
         };
-        Ok(SendNudge {
-            recipient,
-            group,
-            goal,
-            sender_local_date: local_date("sender_local_date", &self.sender_local_date)?,
-        })
+        f.finish(nudge)
     }
 }
 

@@ -1,9 +1,14 @@
 //! Subscription bodies (docs/API.md, Subscriptions).
 
 use chrono::SecondsFormat;
+use pursue_app::subscriptions::Platform;
+use pursue_domain::ids::GroupId;
 use pursue_domain::subscription_state::SubscriptionState;
 use serde::Deserialize;
 use serde_json::{Value, json};
+
+use super::fields::Fields;
+use crate::error::ApiError;
 
 /// `GET /api/users/me/subscription`.
 pub fn subscription_body(s: &SubscriptionState) -> Value {
@@ -58,11 +63,58 @@ pub struct UpgradeRequest {
     pub product_id: String,
 }
 
+/// A store purchase to verify, as `/upgrade` and `/verify` receive it.
+#[derive(Debug)]
+pub struct StorePurchase {
+    /// The store.
+    pub platform: Platform,
+    /// The store's purchase token.
+    pub purchase_token: String,
+    /// The product bought.
+    pub product_id: String,
+}
+
+impl TryFrom<UpgradeRequest> for StorePurchase {
+    type Error = ApiError;
+
+    /// The purchase (garde has checked the fields' shapes, so only the store is left to
+    /// name; every bad field is one detail all the same).
+    fn try_from(r: UpgradeRequest) -> Result<Self, ApiError> {
+        let mut f = Fields::default();
+        let platform = f.check(
+            "platform",
+            match r.platform.as_str() {
+                "google_play" => Ok(Platform::GooglePlay),
+                "app_store" => Ok(Platform::AppStore),
+                _ => Err("must be google_play or app_store"),
+            },
+        );
+        f.finish(platform.map(|platform| StorePurchase {
+            platform,
+            purchase_token: r.purchase_token,
+            product_id: r.product_id,
+        }))
+    }
+}
+
 /// `POST /api/subscriptions/downgrade/select-group`.
 #[derive(Debug, Deserialize, garde::Validate, utoipa::ToSchema)]
 pub struct SelectGroupRequest {
     /// The group to keep writable.
-    #[garde(custom(|v: &String, _: &()| uuid::Uuid::parse_str(v).map(drop).map_err(|_| garde::Error::new("must be a UUID"))))]
+    #[garde(skip)]
     #[schema(schema_with = super::schema::uuid)]
     pub keep_group_id: String,
+}
+
+impl TryFrom<SelectGroupRequest> for GroupId {
+    type Error = ApiError;
+
+    fn try_from(r: SelectGroupRequest) -> Result<Self, ApiError> {
+        let mut f = Fields::default();
+        let group = f.check(
+            "keep_group_id",
+            GroupId::parse(&r.keep_group_id).ok_or("must be a UUID"),
+        );
+        f.finish(group)
+    }
 }

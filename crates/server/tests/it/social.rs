@@ -448,6 +448,26 @@ async fn nudge_checks_run_in_the_documented_order() {
     far["sender_local_date"] = json!((today() - chrono::Duration::days(2)).to_string());
     let (s, b) = post_nudge(&c.admin, far).await;
     assert_eq!((s, code(&b)), (400, "VALIDATION_ERROR"));
+    // Every malformed field is one detail.
+    let bad = json!({"recipient_user_id": "x", "group_id": "y", "goal_id": "z",
+        "sender_local_date": "2026-1-1"});
+    let (s, b) = post_nudge(&c.admin, bad).await;
+    assert_eq!((s, code(&b)), (400, "VALIDATION_ERROR"), "{b}");
+    let paths: Vec<&str> = b["error"]["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"][0].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "recipient_user_id",
+            "group_id",
+            "goal_id",
+            "sender_local_date"
+        ]
+    );
     // Self comes before the group lookup.
     let ghost = "00000000-0000-0000-0000-000000000000";
     let (s, b) = post_nudge(&c.admin, nudge_body(&c.admin, ghost, None)).await;

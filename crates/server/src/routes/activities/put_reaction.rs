@@ -1,6 +1,7 @@
 //! `PUT /api/activities/:id/reactions` → 200 `{reaction, replaced}`.
 
 use actix_web::{HttpResponse, web};
+use pursue_domain::social::Emoji;
 use serde_json::json;
 
 use super::path_uuid;
@@ -32,7 +33,7 @@ pub async fn put_reaction(
     path: web::Path<String>,
     body: ValidJson<ReactionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let emoji = body.0.emoji()?;
+    let emoji = Emoji::try_from(body.0)?;
     let id = path_uuid(&path)?;
     let (r, replaced) = state.social.put_reaction(&user.0, id, emoji).await?;
     Ok(HttpResponse::Ok().json(json!({

@@ -26,9 +26,9 @@ pub async fn change_role(
     path: web::Path<(String, String)>,
     body: ValidJson<ChangeRoleRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let role = AssignableRole::try_from(body.0)?;
     let (group, target) = path.into_inner();
     let (group, target) = (ids::group(&group)?, ids::user(&target)?);
-    let role = AssignableRole::parse(&body.0.role).map_err(|e| ApiError::field("role", e))?;
     state
         .groups
         .change_role(&user.0, group, target, role)

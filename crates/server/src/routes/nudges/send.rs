@@ -2,6 +2,7 @@
 
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
+use pursue_app::social::SendNudge;
 use serde_json::json;
 
 use crate::dto::social::NudgeRequest;
@@ -32,7 +33,7 @@ pub async fn send(
     user: AuthUser,
     body: ValidJson<NudgeRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = body.0.parse()?;
+    let input = SendNudge::try_from(body.0)?;
     let n = state.social.send_nudge(&user.0, input, Utc::now()).await?;
     Ok(HttpResponse::Created().json(json!({
         "nudge": {

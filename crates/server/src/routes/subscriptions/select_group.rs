@@ -31,8 +31,7 @@ pub async fn select_group(
     user: AuthUser,
     body: ValidJson<SelectGroupRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let keep = GroupId::parse(&body.0.keep_group_id)
-        .ok_or_else(|| ApiError::field("keep_group_id", "must be a UUID"))?;
+    let keep = GroupId::try_from(body.0)?;
     let outcome = state.subscriptions.select_group(user.0.id, keep).await?;
     let SelectOutcome::Selected {
         kept,

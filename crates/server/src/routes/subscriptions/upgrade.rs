@@ -2,10 +2,9 @@
 
 use actix_web::{HttpResponse, web};
 use chrono::SecondsFormat;
-use pursue_app::subscriptions::Platform;
 use serde_json::json;
 
-use crate::dto::subscriptions::UpgradeRequest;
+use crate::dto::subscriptions::{StorePurchase, UpgradeRequest};
 use crate::error::ApiError;
 use crate::extract::{AuthUser, ValidJson};
 use crate::state::AppState;
@@ -31,15 +30,15 @@ pub async fn upgrade(
     user: AuthUser,
     body: ValidJson<UpgradeRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.0;
-    let platform = if body.platform == "app_store" {
-        Platform::AppStore
-    } else {
-        Platform::GooglePlay
-    };
+    let purchase = StorePurchase::try_from(body.0)?;
     let up = state
         .subscriptions
-        .upgrade(user.0.id, platform, &body.purchase_token, &body.product_id)
+        .upgrade(
+            user.0.id,
+            purchase.platform,
+            &purchase.purchase_token,
+            &purchase.product_id,
+        )
         .await?;
     Ok(HttpResponse::Ok().json(json!({
         "subscription_id": up.purchase.subscription_id,
