@@ -15,8 +15,10 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use pursue_domain::ids::{GroupId, UserId};
 use pursue_ports::error::RepoError;
+use pursue_ports::groups::WriteGuard;
 use pursue_ports::images::{
-    IconRecord, ImageKey, ImageKind, ImageRef, ImageRefs, ImageStore, StoreError, StoredImage,
+    BlobWrite, IconRecord, IconWriteError, ImageKey, ImageKind, ImageRef, ImageRefs, ImageStore,
+    StoreError, StoredImage,
 };
 use uuid::Uuid;
 
@@ -301,12 +303,20 @@ impl ImageRefs for PgImageRefs {
 
     async fn set_group_icon(
         &self,
-        group: GroupId,
-        mime: &str,
-    ) -> Result<Option<IconRecord>, RepoError> {
-        self.db
-            .read(|conn| {
+        guard: WriteGuard,
+        mime: &'static str,
+        blob: BlobWrite,
+    ) -> Result<Option<IconRecord>, IconWriteError> {
+        let group = guard.group;
+        let outcome = self
+            .db
+            .guarded::<_, diesel::result::Error, _>(guard, move |conn| {
                 Box::pin(async move {
+                    // The membership stays locked while the bytes are written, so a
+                    // concurrent demotion or removal waits for this commit.
+                    if let Err(e) = blob.await {
+                        return Ok(Err(e));
+                    }
                     let none: Option<&str> = None;
                     let row: Option<IconRow> = diesel::update(
                         groups::table
@@ -328,17 +338,18 @@ impl ImageRefs for PgImageRefs {
                     ))
                     .get_result(conn)
                     .await
-                    .optional()
-                    .map_err(db_error)?;
-                    Ok(row.map(icon_record))
+                    .optional()?;
+                    Ok(Ok(row.map(icon_record)))
                 })
             })
-            .await
+            .await?;
+        Ok(outcome?)
     }
 
-    async fn clear_group_icon(&self, group: GroupId) -> Result<Option<IconRecord>, RepoError> {
+    async fn clear_group_icon(&self, guard: WriteGuard) -> Result<Option<IconRecord>, RepoError> {
+        let group = guard.group;
         self.db
-            .read(|conn| {
+            .guarded::<_, diesel::result::Error, _>(guard, move |conn| {
                 Box::pin(async move {
                     let none_data: Option<&[u8]> = None;
                     let none_mime: Option<&str> = None;
@@ -360,8 +371,7 @@ impl ImageRefs for PgImageRefs {
                     ))
                     .get_result(conn)
                     .await
-                    .optional()
-                    .map_err(db_error)?;
+                    .optional()?;
                     Ok(row.map(icon_record))
                 })
             })

@@ -23,8 +23,8 @@ use pursue_domain::role::GroupAction;
 use pursue_ports::error::RepoError;
 use pursue_ports::groups::GroupRepository;
 use pursue_ports::images::{
-    FetchError, IconRecord, ImageError, ImageKey, ImageProcessor, ImageRefs, ImageStore,
-    PictureFetcher, StoreError, WEBP_MIME,
+    FetchError, IconRecord, IconWriteError, ImageError, ImageKey, ImageProcessor, ImageRefs,
+    ImageStore, PictureFetcher, StoreError, WEBP_MIME,
 };
 use pursue_ports::users::UserRecord;
 
@@ -32,7 +32,7 @@ pub use migrate::{MigrationOptions, MigrationReport, migrate_images};
 pub use prune::{PruneReport, remove_unreferenced, unreferenced_keys};
 
 use crate::errors::CoreError;
-use crate::groups::access;
+use crate::groups::authorize_write;
 
 /// Why an image operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -171,21 +171,23 @@ impl ImageService {
     ) -> Result<&'static str, ImageFailure> {
         let image = self.processor.process(input, declared_mime).await?;
         self.store.put(key, image.bytes, image.mime).await?;
+        self.drop_other_copy(key).await;
+        Ok(image.mime)
+    }
+
+    /// Removes the copy of `key` in the other store, if there is one (a failure is only
+    /// logged: the main store's picture is the one served first).
+    async fn drop_other_copy(&self, key: &ImageKey) {
         if let Some(other) = &self.other
             && let Err(e) = other.delete(key).await
         {
             tracing::warn!(%key, error = %e, "could not remove the copy in the other image store");
         }
-        Ok(image.mime)
     }
 
     /// Removes the blob of `key` from the main store and the other one.
     async fn remove_blobs(&self, key: &ImageKey) -> Result<(), ImageFailure> {
-        if let Some(other) = &self.other
-            && let Err(e) = other.delete(key).await
-        {
-            tracing::warn!(%key, error = %e, "could not remove the copy in the other image store");
-        }
+        self.drop_other_copy(key).await;
         self.store.delete(key).await?;
         Ok(())
     }
@@ -224,11 +226,14 @@ impl ImageService {
             .await
     }
 
-    /// `PATCH /groups/:id/icon` (admin or creator): processes the upload, stores it, then
-    /// points the group at it and clears its emoji and colour.
+    /// `PATCH /groups/:id/icon` (admin or creator): processes the upload, then, in one
+    /// transaction that checks the caller's right again first, stores it and points the
+    /// group at it, clearing its emoji and colour. A caller demoted or removed meanwhile
+    /// changes nothing, not even the stored bytes.
     ///
     /// Errors: [`CoreError::NotFound`] / [`CoreError::Forbidden`] (checked before the
-    /// upload is decoded), [`ImageFailure::Rejected`], [`ImageFailure::Store`].
+    /// upload is decoded, and again in the transaction), [`ImageFailure::Rejected`],
+    /// [`ImageFailure::Store`].
     #[tracing::instrument(level = "debug", name = "images.upload_icon", skip_all)]
     pub async fn upload_icon(
         &self,
@@ -237,16 +242,23 @@ impl ImageService {
         input: Bytes,
         declared_mime: Option<String>,
     ) -> Result<IconRecord, ImageFailure> {
-        access(&*self.groups, group, caller.id, GroupAction::ManageIcon).await?;
+        let guard =
+            authorize_write(&*self.groups, group, caller.id, GroupAction::ManageIcon).await?;
         let key = ImageKey::GroupIcon(group.as_uuid());
-        let mime = self.store_upload(&key, input, declared_mime).await?;
-        match self.refs.set_group_icon(group, mime).await? {
-            Some(icon) => Ok(icon),
-            None => {
-                let _ = self.store.delete(&key).await;
-                Err(CoreError::NotFound.into())
-            }
-        }
+        let image = self.processor.process(input, declared_mime).await?;
+        let store = Arc::clone(&self.store);
+        let blob = Box::pin(async move { store.put(&key, image.bytes, image.mime).await });
+        let icon = match self.refs.set_group_icon(guard, image.mime, blob).await {
+            Ok(icon) => icon,
+            Err(IconWriteError::Store(e)) => return Err(e.into()),
+            Err(IconWriteError::Repo(e)) => return Err(e.into()),
+        };
+        let Some(icon) = icon else {
+            let _ = self.store.delete(&key).await;
+            return Err(CoreError::NotFound.into());
+        };
+        self.drop_other_copy(&key).await;
+        Ok(icon)
     }
 
     /// `DELETE /groups/:id/icon` (admin or creator): clears the icon columns, then the
@@ -259,10 +271,11 @@ impl ImageService {
         caller: &UserRecord,
         group: GroupId,
     ) -> Result<IconRecord, ImageFailure> {
-        access(&*self.groups, group, caller.id, GroupAction::ManageIcon).await?;
+        let guard =
+            authorize_write(&*self.groups, group, caller.id, GroupAction::ManageIcon).await?;
         let icon = self
             .refs
-            .clear_group_icon(group)
+            .clear_group_icon(guard)
             .await?
             .ok_or(CoreError::NotFound)?;
         self.remove_blobs(&ImageKey::GroupIcon(group.as_uuid()))

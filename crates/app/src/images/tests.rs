@@ -4,9 +4,10 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use chrono::{TimeZone, Utc};
+use futures_util::FutureExt;
 use mockall::Sequence;
 use pursue_domain::ids::{GroupId, UserId};
-use pursue_domain::role::{Denied, Role};
+use pursue_domain::role::{Denied, GroupAction, Role};
 use pursue_ports::groups::{GroupRecord, MockGroupRepository};
 use pursue_ports::images::{
     FetchError, FetchedPicture, IconRecord, ImageError, ImageKey, ImageRef, MockImageProcessor,
@@ -250,16 +251,22 @@ async fn admins_upload_and_delete_icons() {
         let mut seq = Sequence::new();
         let mut store = MockImageStore::new();
         let mut refs = MockImageRefs::new();
+        // The store write runs inside the guarded row update, after its guard.
+        refs.expect_set_group_icon()
+            .withf(|guard, mime, _| guard.action == GroupAction::ManageIcon && mime == WEBP_MIME)
+            .times(1)
+            .in_sequence(&mut seq)
+            .returning(|_, _, blob| {
+                blob.now_or_never()
+                    .expect("the mock store answers at once")?;
+                Ok(Some(icon(true)))
+            });
         store
             .expect_put()
             .withf(|key, _, _| *key == ImageKey::GroupIcon(Uuid::from_u128(99)))
             .times(1)
             .in_sequence(&mut seq)
             .returning(|_, _, _| Ok(()));
-        refs.expect_set_group_icon()
-            .times(1)
-            .in_sequence(&mut seq)
-            .returning(|_, _| Ok(Some(icon(true))));
         refs.expect_clear_group_icon()
             .times(1)
             .in_sequence(&mut seq)

@@ -5,10 +5,12 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use pursue_domain::ids::{GroupId, UserId};
+use pursue_domain::ids::UserId;
 use pursue_ports::error::RepoError;
+use pursue_ports::groups::WriteGuard;
 use pursue_ports::images::{
-    IconRecord, ImageKey, ImageRef, ImageRefs, ImageStore, StoreError, StoredImage,
+    BlobWrite, IconRecord, IconWriteError, ImageKey, ImageRef, ImageRefs, ImageStore, StoreError,
+    StoredImage,
 };
 use uuid::Uuid;
 
@@ -95,10 +97,15 @@ impl ImageRefs for Rows {
     async fn clear_avatar(&self, _: UserId) -> Result<(), RepoError> {
         unimplemented!()
     }
-    async fn set_group_icon(&self, _: GroupId, _: &str) -> Result<Option<IconRecord>, RepoError> {
+    async fn set_group_icon(
+        &self,
+        _: WriteGuard,
+        _: &'static str,
+        _: BlobWrite,
+    ) -> Result<Option<IconRecord>, IconWriteError> {
         unimplemented!()
     }
-    async fn clear_group_icon(&self, _: GroupId) -> Result<Option<IconRecord>, RepoError> {
+    async fn clear_group_icon(&self, _: WriteGuard) -> Result<Option<IconRecord>, RepoError> {
         unimplemented!()
     }
     async fn referenced(&self, keys: &[ImageKey]) -> Result<Vec<ImageKey>, RepoError> {
