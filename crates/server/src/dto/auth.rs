@@ -175,9 +175,7 @@ impl TryFrom<ForgotPasswordRequest> for Email {
     type Error = ApiError;
 
     fn try_from(r: ForgotPasswordRequest) -> Result<Self, ApiError> {
-        let mut f = Fields::default();
-        let email = f.check("email", Email::parse(&r.email));
-        f.finish(email)
+        super::fields::single("email", Email::parse(&r.email))
     }
 }
 

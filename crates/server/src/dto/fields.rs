@@ -57,6 +57,13 @@ impl Fields {
     }
 }
 
+/// The value of a body with one field to parse, or the `400` naming it.
+pub fn single<T, E: std::fmt::Display>(field: &str, parsed: Result<T, E>) -> Result<T, ApiError> {
+    let mut f = Fields::default();
+    let value = f.check(field, parsed);
+    f.finish(value)
+}
+
 /// A patch field that may be left out but not cleared: absent stays, `null` is refused,
 /// a value is parsed.
 pub fn not_null<T, E: std::fmt::Display>(

@@ -176,9 +176,7 @@ impl TryFrom<ChangeRoleRequest> for AssignableRole {
     type Error = ApiError;
 
     fn try_from(r: ChangeRoleRequest) -> Result<Self, ApiError> {
-        let mut f = Fields::default();
-        let role = f.check("role", AssignableRole::parse(&r.role));
-        f.finish(role)
+        super::fields::single("role", AssignableRole::parse(&r.role))
     }
 }
 

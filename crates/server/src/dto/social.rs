@@ -25,9 +25,7 @@ impl TryFrom<ReactionRequest> for Emoji {
 
     /// The emoji (`❤` becomes `❤️`).
     fn try_from(r: ReactionRequest) -> Result<Self, ApiError> {
-        let mut f = Fields::default();
-        let emoji = f.check("emoji", Emoji::parse(&r.emoji));
-        f.finish(emoji)
+        super::fields::single("emoji", Emoji::parse(&r.emoji))
     }
 }
 

@@ -110,11 +110,9 @@ impl TryFrom<SelectGroupRequest> for GroupId {
     type Error = ApiError;
 
     fn try_from(r: SelectGroupRequest) -> Result<Self, ApiError> {
-        let mut f = Fields::default();
-        let group = f.check(
+        super::fields::single(
             "keep_group_id",
             GroupId::parse(&r.keep_group_id).ok_or("must be a UUID"),
-        );
-        f.finish(group)
+        )
     }
 }

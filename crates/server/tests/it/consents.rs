@@ -402,14 +402,8 @@ async fn every_bad_sign_up_field_is_reported_at_once() {
     });
     let (status, res) = post(&app, "/api/auth/register", body).await;
     assert_eq!((status, code(&res)), (400, "VALIDATION_ERROR"), "{res}");
-    let paths: Vec<&str> = res["error"]["details"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["path"][0].as_str().unwrap())
-        .collect();
     assert_eq!(
-        paths,
+        crate::support::detail_paths(&res),
         [
             "email",
             "password",

@@ -382,14 +382,6 @@ async fn a_body_that_is_not_an_object_is_refused() {
 async fn every_bad_goal_field_is_reported() {
     let app = spawn_app().await;
     let c = cast(&app).await;
-    let paths = |body: &Value| -> Vec<String> {
-        body["error"]["details"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| d["path"][0].as_str().unwrap().to_string())
-            .collect()
-    };
     let (status, body) = post(
         &app,
         &format!("/api/groups/{}/goals", c.group),
@@ -398,7 +390,10 @@ async fn every_bad_goal_field_is_reported() {
     )
     .await;
     assert_eq!((status, code(&body)), (400, "VALIDATION_ERROR"), "{body}");
-    assert_eq!(paths(&body), ["cadence", "metric_type", "active_days"]);
+    assert_eq!(
+        crate::support::detail_paths(&body),
+        ["cadence", "metric_type", "active_days"]
+    );
 
     let (status, g) = post(
         &app,
@@ -417,7 +412,10 @@ async fn every_bad_goal_field_is_reported() {
     )
     .await;
     assert_eq!((status, code(&body)), (400, "VALIDATION_ERROR"), "{body}");
-    assert_eq!(paths(&body), ["title", "active_days"]);
+    assert_eq!(
+        crate::support::detail_paths(&body),
+        ["title", "active_days"]
+    );
     let (_, unchanged) = call(
         &app,
         reqwest::Method::GET,

@@ -453,14 +453,8 @@ async fn nudge_checks_run_in_the_documented_order() {
         "sender_local_date": "2026-1-1"});
     let (s, b) = post_nudge(&c.admin, bad).await;
     assert_eq!((s, code(&b)), (400, "VALIDATION_ERROR"), "{b}");
-    let paths: Vec<&str> = b["error"]["details"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["path"][0].as_str().unwrap())
-        .collect();
     assert_eq!(
-        paths,
+        detail_paths(&b),
         [
             "recipient_user_id",
             "group_id",

@@ -228,3 +228,13 @@ pub async fn make_premium(app: &TestApp, user: &User) {
     .await
     .unwrap();
 }
+
+/// The first path segment of every detail of an error envelope, in order.
+pub fn detail_paths(body: &Value) -> Vec<String> {
+    body["error"]["details"]
+        .as_array()
+        .expect("the envelope has details")
+        .iter()
+        .map(|d| d["path"][0].as_str().unwrap_or_default().to_string())
+        .collect()
+}
