@@ -16,6 +16,7 @@ use crate::db::Db;
 use crate::errors::db_error;
 use crate::goals::{EntryRow, GoalRow};
 use crate::pool::PgPool;
+use crate::prepared::prepared;
 use crate::schema::{goals, group_memberships, groups, progress_entries, users};
 
 /// The reads of the progress views.
@@ -23,6 +24,9 @@ use crate::schema::{goals, group_memberships, groups, progress_entries, users};
 pub struct PgViews {
     db: Db,
 }
+
+/// The reaction counts of a progress view: one SQL text, prepared once per connection (see [`crate::prepared`]).
+struct ReactionCountStatement;
 
 impl PgViews {
     /// Reads over `pool`.
@@ -128,7 +132,7 @@ impl ProgressViews for PgViews {
                 Box::pin(async move {
                     let keys: Vec<String> =
                         entries.iter().map(|e| e.as_uuid().to_string()).collect();
-                    let rows: Vec<ReactionRow> = diesel::sql_query(
+                    let rows: Vec<ReactionRow> = prepared::<ReactionCountStatement>(
                         "SELECT a.metadata->>'progress_entry_id' AS entry, r.emoji, COUNT(*) AS n \
              FROM activity_reactions r \
              JOIN group_activities a ON a.id = r.activity_id \

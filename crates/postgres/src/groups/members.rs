@@ -21,6 +21,7 @@ use crate::common::{
 };
 use crate::db::Db;
 use crate::errors::db_error;
+use crate::prepared::prepared;
 use crate::schema::{group_memberships, groups};
 
 pub(super) async fn change_role(
@@ -229,6 +230,9 @@ FROM group_memberships m JOIN users u ON u.id = m.user_id \
 WHERE m.group_id = $1 AND m.user_id <> $2 AND m.status = 'active' AND u.deleted_at IS NULL \
 ORDER BY m.joined_at, m.user_id LIMIT 500";
 
+/// The statement of [`CANDIDATES`], prepared once per connection (see [`crate::prepared`]).
+struct CandidatesStatement;
+
 /// Why a leave stopped early.
 enum Early {
     Result(LeaveResult),
@@ -274,7 +278,7 @@ pub(super) async fn leave(
                         format!("unexpected stored role {role:?}").into(),
                     ))
                 })?;
-                let rows: Vec<CandidateRow> = diesel::sql_query(CANDIDATES)
+                let rows: Vec<CandidateRow> = prepared::<CandidatesStatement>(CANDIDATES)
                     .bind::<SqlUuid, _>(gid)
                     .bind::<SqlUuid, _>(uid)
                     .load(conn)

@@ -9,6 +9,7 @@ use pursue_ports::social::{NotificationPage, NotificationRecord};
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::prepared::prepared;
 use crate::schema::user_notifications;
 
 #[derive(QueryableByName)]
@@ -58,6 +59,9 @@ const PAGE: &str = "SELECT n.id, n.type AS kind, n.is_read, n.created_at, \
     ORDER BY n.created_at DESC, n.id DESC \
     LIMIT $4";
 
+/// The inbox page: one SQL text, prepared once per connection (see [`crate::prepared`]).
+struct PageStatement;
+
 pub(crate) async fn list(
     conn: &mut AsyncPgConnection,
     user: UserId,
@@ -88,7 +92,7 @@ pub(crate) async fn list(
             }
         }
     };
-    let mut rows: Vec<Row> = diesel::sql_query(PAGE)
+    let mut rows: Vec<Row> = prepared::<PageStatement>(PAGE)
         .bind::<SqlUuid, _>(uid)
         .bind::<Nullable<Timestamptz>, _>(cursor)
         .bind::<Nullable<SqlUuid>, _>(before)

@@ -15,6 +15,7 @@ use super::notice::store_notice;
 use crate::db::Db;
 use crate::errors::db_error;
 use crate::pool::PgPool;
+use crate::prepared::prepared;
 use crate::schema::{goals, progress_entries, referral_tokens};
 
 /// Distinct goal dates read for a streak (longer than the longest streak milestone).
@@ -76,6 +77,13 @@ struct ActiveDays {
     active_days: Option<i32>,
 }
 
+/// The prepared-statement markers of the worker's milestone check, one SQL text each (see
+/// [`crate::prepared`]): it runs once per logged entry.
+struct RankStatement;
+struct DaysStatement;
+struct ActiveDaysStatement;
+struct GrantStatement;
+
 #[async_trait]
 impl MilestoneRepository for PgMilestones {
     async fn milestone_facts(&self, entry: Uuid) -> Result<Option<MilestoneFacts>, RepoError> {
@@ -101,7 +109,7 @@ impl MilestoneRepository for PgMilestones {
                     let Some((user, goal, user_date, created_at, group, goal_title)) = row else {
                         return Ok(None);
                     };
-                    let rank: Count = diesel::sql_query(
+                    let rank: Count = prepared::<RankStatement>(
                         "SELECT count(*) AS n FROM progress_entries \
              WHERE user_id = $1 AND value > 0 AND (created_at, id) <= ($2, $3)",
                     )
@@ -111,7 +119,7 @@ impl MilestoneRepository for PgMilestones {
                     .get_result(conn)
                     .await
                     .map_err(db_error)?;
-                    let days: Vec<Day> = diesel::sql_query(
+                    let days: Vec<Day> = prepared::<DaysStatement>(
                         "SELECT DISTINCT period_start AS d FROM progress_entries \
              WHERE user_id = $1 AND goal_id = $2 AND value > 0 ORDER BY d DESC LIMIT $3",
                     )
@@ -121,13 +129,14 @@ impl MilestoneRepository for PgMilestones {
                     .load(conn)
                     .await
                     .map_err(db_error)?;
-                    let active: Option<ActiveDays> =
-                        diesel::sql_query("SELECT active_days FROM goals WHERE id = $1")
-                            .bind::<SqlUuid, _>(goal)
-                            .get_result(conn)
-                            .await
-                            .optional()
-                            .map_err(db_error)?;
+                    let active: Option<ActiveDays> = prepared::<ActiveDaysStatement>(
+                        "SELECT active_days FROM goals WHERE id = $1",
+                    )
+                    .bind::<SqlUuid, _>(goal)
+                    .get_result(conn)
+                    .await
+                    .optional()
+                    .map_err(db_error)?;
                     let goal_dates: Vec<NaiveDate> = days.into_iter().map(|d| d.d).collect();
                     Ok(Some(MilestoneFacts {
                         user: UserId::from_uuid(user),
@@ -198,7 +207,7 @@ impl MilestoneRepository for PgMilestones {
         self.db
             .write::<_, diesel::result::Error, _>(|conn| {
                 Box::pin(async move {
-                    let granted: Option<Granted> = diesel::sql_query(
+                    let granted: Option<Granted> = prepared::<GrantStatement>(
                         "INSERT INTO user_milestone_grants (user_id, milestone_key, goal_id) \
                          VALUES ($1, $2, $3) \
                          ON CONFLICT (user_id, milestone_key) DO UPDATE \

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::notice::store_notice;
 use crate::common::{TxError, insert_activity, lock_user};
 use crate::errors::is_unique_violation;
+use crate::prepared::prepared;
 use crate::schema::{group_memberships, nudges, users};
 
 /// Why the nudge transaction stopped.
@@ -29,15 +30,19 @@ struct ActiveDays {
     active_days: Option<i32>,
 }
 
+/// A goal's active days: one SQL text, prepared once per connection (see [`crate::prepared`]).
+struct ActiveDaysStatement;
+
 pub(crate) async fn goal_active_days(
     conn: &mut AsyncPgConnection,
     goal: GoalId,
 ) -> QueryResult<Option<i32>> {
-    let row: Option<ActiveDays> = diesel::sql_query("SELECT active_days FROM goals WHERE id = $1")
-        .bind::<diesel::sql_types::Uuid, _>(goal.as_uuid())
-        .get_result(conn)
-        .await
-        .optional()?;
+    let row: Option<ActiveDays> =
+        prepared::<ActiveDaysStatement>("SELECT active_days FROM goals WHERE id = $1")
+            .bind::<diesel::sql_types::Uuid, _>(goal.as_uuid())
+            .get_result(conn)
+            .await
+            .optional()?;
     Ok(row.and_then(|r| r.active_days))
 }
 
