@@ -18,8 +18,11 @@ pub enum Milestone {
 
 /// Streak lengths that earn a milestone.
 pub const STREAKS: [u32; 4] = [7, 14, 30, 365];
-/// Entry counts that earn a milestone.
+/// Entry counts that earn a milestone, in ascending order.
 pub const TOTALS: [u32; 2] = [100, 500];
+/// One more than the largest of [`TOTALS`]: an entry's rank is only ever compared with
+/// them, so counting past this changes nothing and the count stays bounded.
+pub const RANK_CEILING: i64 = TOTALS[TOTALS.len() - 1] as i64 + 1;
 
 impl Milestone {
     /// `first_log`, `streak_7`, `total_logs_100`, …
@@ -184,6 +187,12 @@ pub fn earned(rank: i64, streak: u32) -> Vec<Milestone> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_rank_ceiling_is_above_every_total() {
+        assert!(TOTALS.iter().all(|&n| i64::from(n) < RANK_CEILING));
+        assert!(earned(RANK_CEILING, 0).is_empty());
+    }
 
     fn d(day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 3, day).unwrap_or_default()

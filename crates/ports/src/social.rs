@@ -283,7 +283,7 @@ pub struct MilestoneFacts {
     /// The entry's local date.
     pub user_date: NaiveDate,
     /// The entry's position among the user's entries with a value (1 = first), by
-    /// creation.
+    /// creation, counted up to [`pursue_domain::milestone::RANK_CEILING`] at most.
     pub rank: i64,
     /// The user's latest local date with a value on the goal.
     pub latest_goal_date: NaiveDate,

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Integer, Nullable, Uuid as SqlUuid, Varchar};
 use diesel_async::RunQueryDsl;
 use pursue_domain::ids::{GoalId, GroupId, UserId};
+use pursue_domain::milestone::RANK_CEILING;
 use pursue_ports::error::RepoError;
 use pursue_ports::social::{MilestoneFacts, MilestoneRepository, Notice};
 use uuid::Uuid;
@@ -109,13 +110,15 @@ impl MilestoneRepository for PgMilestones {
                     let Some((user, goal, user_date, created_at, group, goal_title)) = row else {
                         return Ok(None);
                     };
+                    // Bounded: the rank only matters up to the largest total milestone.
                     let rank: Count = prepared::<RankStatement>(
-                        "SELECT count(*) AS n FROM progress_entries \
-             WHERE user_id = $1 AND value > 0 AND (created_at, id) <= ($2, $3)",
+                        "SELECT count(*) AS n FROM (SELECT 1 FROM progress_entries \
+             WHERE user_id = $1 AND value > 0 AND (created_at, id) <= ($2, $3) LIMIT $4) r",
                     )
                     .bind::<SqlUuid, _>(user)
                     .bind::<diesel::sql_types::Timestamptz, _>(created_at)
                     .bind::<SqlUuid, _>(entry)
+                    .bind::<BigInt, _>(RANK_CEILING)
                     .get_result(conn)
                     .await
                     .map_err(db_error)?;

@@ -182,3 +182,46 @@ async fn the_log_statements_are_prepared_once_per_connection() {
     assert_eq!(count("INSERT INTO progress_entries"), 1, "the write");
     assert_eq!(count("WITH claim AS"), 1, "the context read");
 }
+
+/// The milestone check's rank counts the author's entries with a value in creation order,
+/// and stops one past the largest total milestone however long the history.
+#[tokio::test]
+async fn the_milestone_rank_is_exact_up_to_its_ceiling() {
+    use pursue_domain::milestone::RANK_CEILING;
+    use pursue_ports::social::MilestoneRepository;
+
+    let db = fresh_database().await;
+    let (ann, goal) = setup(&db).await;
+    let mut conn = db.connect().await;
+    let total = RANK_CEILING + 4;
+    diesel::sql_query(
+        "INSERT INTO progress_entries (goal_id, user_id, value, period_start, created_at) \
+         SELECT $1, $2, 1, DATE '2020-01-01' + i, now() + make_interval(secs => i) \
+         FROM generate_series(1, $3) AS i",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(goal.as_uuid())
+    .bind::<diesel::sql_types::Uuid, _>(ann.as_uuid())
+    .bind::<diesel::sql_types::Integer, _>(i32::try_from(total).unwrap())
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let ids: Vec<Uuid> = progress_entries::table
+        .order(progress_entries::created_at.asc())
+        .select(progress_entries::id)
+        .load(&mut conn)
+        .await
+        .unwrap();
+    let milestones = pursue_postgres::PgMilestones::new(pool(&db), b"secret");
+    let rank = async |i: usize| {
+        milestones
+            .milestone_facts(ids[i])
+            .await
+            .unwrap()
+            .unwrap()
+            .rank
+    };
+    assert_eq!(rank(0).await, 1);
+    assert_eq!(rank(99).await, 100);
+    assert_eq!(rank(499).await, 500);
+    assert_eq!(rank(ids.len() - 1).await, RANK_CEILING);
+}
