@@ -5,8 +5,6 @@
 //! group rows that point at a stored picture.
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -199,21 +197,6 @@ pub trait ImageStore: Send + Sync {
     ) -> Result<Vec<ImageKey>, StoreError>;
 }
 
-/// The store write of an icon upload, handed to [`ImageRefs::set_group_icon`], which runs
-/// it inside the guarded transaction once the caller's right to change the icon holds.
-pub type BlobWrite = Pin<Box<dyn Future<Output = Result<(), StoreError>> + Send>>;
-
-/// Why an icon upload's guarded write failed.
-#[derive(Debug, thiserror::Error)]
-pub enum IconWriteError {
-    /// The store write failed (the row was left as it was).
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// The guard refused ([`RepoError::Denied`]) or the database failed.
-    #[error(transparent)]
-    Repo(#[from] RepoError),
-}
-
 /// What the owner's row says about its picture: the row is the pointer, the store holds
 /// the bytes. `has_avatar` / `has_icon` everywhere mean "the row has a media type".
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -263,20 +246,17 @@ pub trait ImageRefs: Send + Sync {
     /// Errors: [`RepoError`].
     async fn clear_avatar(&self, user: UserId) -> Result<(), RepoError>;
 
-    /// In one transaction: checks `guard` first (holding the caller's membership until the
-    /// commit, so a concurrent demotion or removal waits), then runs `blob` (the store
-    /// write of the new icon), then points the group's row at an icon of media type
-    /// `mime` and clears its emoji and colour. A refusal runs nothing; `None` when the
-    /// group no longer exists.
+    /// Checks `guard` first in the transaction, then points the group's row at a stored icon
+    /// of media type `mime` and clears its emoji and colour; `None` when the group no
+    /// longer exists.
     ///
-    /// Errors: [`IconWriteError::Repo`] with [`RepoError::Denied`] when the guard refuses,
-    /// [`IconWriteError::Store`] when `blob` fails (the row is left as it was).
+    /// Errors: [`RepoError::Denied`] when the guard refuses (nothing written),
+    /// [`RepoError`].
     async fn set_group_icon(
         &self,
         guard: WriteGuard,
-        mime: &'static str,
-        blob: BlobWrite,
-    ) -> Result<Option<IconRecord>, IconWriteError>;
+        mime: &str,
+    ) -> Result<Option<IconRecord>, RepoError>;
 
     /// Checks `guard` and clears both icon columns of the group in the same transaction
     /// (idempotent), keeping emoji and colour; `None` when the group no longer exists.

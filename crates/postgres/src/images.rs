@@ -17,8 +17,7 @@ use pursue_domain::ids::{GroupId, UserId};
 use pursue_ports::error::RepoError;
 use pursue_ports::groups::WriteGuard;
 use pursue_ports::images::{
-    BlobWrite, IconRecord, IconWriteError, ImageKey, ImageKind, ImageRef, ImageRefs, ImageStore,
-    StoreError, StoredImage,
+    IconRecord, ImageKey, ImageKind, ImageRef, ImageRefs, ImageStore, StoreError, StoredImage,
 };
 use uuid::Uuid;
 
@@ -304,19 +303,12 @@ impl ImageRefs for PgImageRefs {
     async fn set_group_icon(
         &self,
         guard: WriteGuard,
-        mime: &'static str,
-        blob: BlobWrite,
-    ) -> Result<Option<IconRecord>, IconWriteError> {
+        mime: &str,
+    ) -> Result<Option<IconRecord>, RepoError> {
         let group = guard.group;
-        let outcome = self
-            .db
+        self.db
             .guarded::<_, diesel::result::Error, _>(guard, move |conn| {
                 Box::pin(async move {
-                    // The membership stays locked while the bytes are written, so a
-                    // concurrent demotion or removal waits for this commit.
-                    if let Err(e) = blob.await {
-                        return Ok(Err(e));
-                    }
                     let none: Option<&str> = None;
                     let row: Option<IconRow> = diesel::update(
                         groups::table
@@ -339,11 +331,10 @@ impl ImageRefs for PgImageRefs {
                     .get_result(conn)
                     .await
                     .optional()?;
-                    Ok(Ok(row.map(icon_record)))
+                    Ok(row.map(icon_record))
                 })
             })
-            .await?;
-        Ok(outcome?)
+            .await
     }
 
     async fn clear_group_icon(&self, guard: WriteGuard) -> Result<Option<IconRecord>, RepoError> {

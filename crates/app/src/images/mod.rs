@@ -23,8 +23,8 @@ use pursue_domain::role::GroupAction;
 use pursue_ports::error::RepoError;
 use pursue_ports::groups::GroupRepository;
 use pursue_ports::images::{
-    FetchError, IconRecord, IconWriteError, ImageError, ImageKey, ImageProcessor, ImageRefs,
-    ImageStore, PictureFetcher, StoreError, WEBP_MIME,
+    FetchError, IconRecord, ImageError, ImageKey, ImageProcessor, ImageRefs, ImageStore,
+    PictureFetcher, StoreError, StoredImage, WEBP_MIME,
 };
 use pursue_ports::users::UserRecord;
 
@@ -226,10 +226,11 @@ impl ImageService {
             .await
     }
 
-    /// `PATCH /groups/:id/icon` (admin or creator): processes the upload, then, in one
-    /// transaction that checks the caller's right again first, stores it and points the
-    /// group at it, clearing its emoji and colour. A caller demoted or removed meanwhile
-    /// changes nothing, not even the stored bytes.
+    /// `PATCH /groups/:id/icon` (admin or creator): processes the upload, stores it, then
+    /// points the group at it, clearing its emoji and colour, in a transaction that checks
+    /// the caller's right again first. No network call happens inside that transaction, so
+    /// the bytes are written before it: when it refuses (the caller was demoted or removed
+    /// meanwhile), the previous picture is put back and nothing the caller sent remains.
     ///
     /// Errors: [`CoreError::NotFound`] / [`CoreError::Forbidden`] (checked before the
     /// upload is decoded, and again in the transaction), [`ImageFailure::Rejected`],
@@ -246,19 +247,37 @@ impl ImageService {
             authorize_write(&*self.groups, group, caller.id, GroupAction::ManageIcon).await?;
         let key = ImageKey::GroupIcon(group.as_uuid());
         let image = self.processor.process(input, declared_mime).await?;
-        let store = Arc::clone(&self.store);
-        let blob = Box::pin(async move { store.put(&key, image.bytes, image.mime).await });
-        let icon = match self.refs.set_group_icon(guard, image.mime, blob).await {
-            Ok(icon) => icon,
-            Err(IconWriteError::Store(e)) => return Err(e.into()),
-            Err(IconWriteError::Repo(e)) => return Err(e.into()),
+        let previous = self.store.get(&key).await?;
+        self.store.put(&key, image.bytes, image.mime).await?;
+        match self.refs.set_group_icon(guard, image.mime).await {
+            Ok(Some(icon)) => {
+                self.drop_other_copy(&key).await;
+                Ok(icon)
+            }
+            Ok(None) => {
+                let _ = self.store.delete(&key).await;
+                Err(CoreError::NotFound.into())
+            }
+            Err(refused) => {
+                self.restore(&key, previous).await;
+                Err(refused.into())
+            }
+        }
+    }
+
+    /// Puts `previous` back under `key` (or removes the key when there was none) after a
+    /// refused or failed row switch; a failure is only logged.
+    async fn restore(&self, key: &ImageKey, previous: Option<StoredImage>) {
+        let restored = match previous {
+            Some(old) => {
+                let mime = old.mime.as_deref().unwrap_or(WEBP_MIME);
+                self.store.put(key, old.bytes, mime).await
+            }
+            None => self.store.delete(key).await,
         };
-        let Some(icon) = icon else {
-            let _ = self.store.delete(&key).await;
-            return Err(CoreError::NotFound.into());
-        };
-        self.drop_other_copy(&key).await;
-        Ok(icon)
+        if let Err(e) = restored {
+            tracing::warn!(%key, error = %e, "could not restore the previous picture");
+        }
     }
 
     /// `DELETE /groups/:id/icon` (admin or creator): clears the icon columns, then the

@@ -4,10 +4,10 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use chrono::{TimeZone, Utc};
-use futures_util::FutureExt;
 use mockall::Sequence;
 use pursue_domain::ids::{GroupId, UserId};
 use pursue_domain::role::{Denied, GroupAction, Role};
+use pursue_ports::error::RepoError;
 use pursue_ports::groups::{GroupRecord, MockGroupRepository};
 use pursue_ports::images::{
     FetchError, FetchedPicture, IconRecord, ImageError, ImageKey, ImageRef, MockImageProcessor,
@@ -251,22 +251,24 @@ async fn admins_upload_and_delete_icons() {
         let mut seq = Sequence::new();
         let mut store = MockImageStore::new();
         let mut refs = MockImageRefs::new();
-        // The store write runs inside the guarded row update, after its guard.
-        refs.expect_set_group_icon()
-            .withf(|guard, mime, _| guard.action == GroupAction::ManageIcon && mime == WEBP_MIME)
+        // The previous picture is read (to put back on a refusal), the new one stored,
+        // then the guarded row switch runs.
+        store
+            .expect_get()
             .times(1)
             .in_sequence(&mut seq)
-            .returning(|_, _, blob| {
-                blob.now_or_never()
-                    .expect("the mock store answers at once")?;
-                Ok(Some(icon(true)))
-            });
+            .returning(|_| Ok(None));
         store
             .expect_put()
             .withf(|key, _, _| *key == ImageKey::GroupIcon(Uuid::from_u128(99)))
             .times(1)
             .in_sequence(&mut seq)
             .returning(|_, _, _| Ok(()));
+        refs.expect_set_group_icon()
+            .withf(|guard, mime| guard.action == GroupAction::ManageIcon && mime == WEBP_MIME)
+            .times(1)
+            .in_sequence(&mut seq)
+            .returning(|_, _| Ok(Some(icon(true))));
         refs.expect_clear_group_icon()
             .times(1)
             .in_sequence(&mut seq)
@@ -285,6 +287,51 @@ async fn admins_upload_and_delete_icons() {
         let deleted = service.delete_icon(&caller(), gid()).await.unwrap();
         assert!(!deleted.has_icon);
     }
+}
+
+#[tokio::test]
+async fn a_refused_row_switch_puts_the_previous_icon_back() {
+    let mut seq = Sequence::new();
+    let mut store = MockImageStore::new();
+    let mut refs = MockImageRefs::new();
+    store
+        .expect_get()
+        .times(1)
+        .in_sequence(&mut seq)
+        .returning(|_| {
+            Ok(Some(StoredImage {
+                bytes: Bytes::from_static(b"old"),
+                mime: Some(WEBP_MIME.into()),
+            }))
+        });
+    store
+        .expect_put()
+        .withf(|_, bytes, _| bytes.as_ref() != b"old")
+        .times(1)
+        .in_sequence(&mut seq)
+        .returning(|_, _, _| Ok(()));
+    // Demoted between the first check and the transaction.
+    refs.expect_set_group_icon()
+        .times(1)
+        .in_sequence(&mut seq)
+        .returning(|_, _| Err(RepoError::Denied(Denied::RoleTooLow)));
+    store
+        .expect_put()
+        .withf(|_, bytes, _| bytes.as_ref() == b"old")
+        .times(1)
+        .in_sequence(&mut seq)
+        .returning(|_, _, _| Ok(()));
+    let err = service(processor(), store, refs, groups(Some(Role::Admin)))
+        .upload_icon(&caller(), gid(), Bytes::from_static(b"png"), None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ImageFailure::Core(CoreError::Repo(RepoError::Denied(_)))
+        ),
+        "{err:?}"
+    );
 }
 
 #[test]

@@ -9,8 +9,7 @@ use pursue_domain::ids::UserId;
 use pursue_ports::error::RepoError;
 use pursue_ports::groups::WriteGuard;
 use pursue_ports::images::{
-    BlobWrite, IconRecord, IconWriteError, ImageKey, ImageRef, ImageRefs, ImageStore, StoreError,
-    StoredImage,
+    IconRecord, ImageKey, ImageRef, ImageRefs, ImageStore, StoreError, StoredImage,
 };
 use uuid::Uuid;
 
@@ -100,9 +99,8 @@ impl ImageRefs for Rows {
     async fn set_group_icon(
         &self,
         _: WriteGuard,
-        _: &'static str,
-        _: BlobWrite,
-    ) -> Result<Option<IconRecord>, IconWriteError> {
+        _: &str,
+    ) -> Result<Option<IconRecord>, RepoError> {
         unimplemented!()
     }
     async fn clear_group_icon(&self, _: WriteGuard) -> Result<Option<IconRecord>, RepoError> {
