@@ -18,6 +18,7 @@ use pursue_ports::error::RepoError;
 use pursue_ports::outbox::{
     ClaimedMessage, DeliveryError, Mailer, OutboxMessage, OutboxStore, OutboxTopic,
 };
+use uuid::Uuid;
 
 /// Delivers the messages of one topic.
 #[async_trait]
@@ -123,16 +124,38 @@ impl OutboxProcessor {
         let count = claimed.len();
         // Rows are independent: deliver them concurrently so one slow service (a hanging
         // FCM, say) costs one time-out per batch, well inside the lease, not one per row.
-        let settled: Vec<Result<(), RepoError>> = futures_util::stream::iter(claimed)
+        let settled: Vec<Result<Option<Uuid>, RepoError>> = futures_util::stream::iter(claimed)
             .map(|row| self.settle(row, now))
             .buffer_unordered(count.max(1))
             .collect()
             .await;
-        settled.into_iter().collect::<Result<(), RepoError>>()?;
-        Ok(count)
+        // The delivered rows are marked done in one write; a failure to record a retry or
+        // a failure does not keep the others from being recorded.
+        let mut delivered = Vec::new();
+        let mut first_error = None;
+        for outcome in settled {
+            match outcome {
+                Ok(Some(id)) => delivered.push(id),
+                Ok(None) => {}
+                Err(e) => first_error = first_error.or(Some(e)),
+            }
+        }
+        if !delivered.is_empty() {
+            self.store.complete(delivered).await?;
+        }
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok(count),
+        }
     }
 
-    async fn settle(&self, row: ClaimedMessage, now: DateTime<Utc>) -> Result<(), RepoError> {
+    /// Delivers one row: `Some(id)` when it was delivered (the caller marks it done with
+    /// the rest of the batch), `None` when it was rescheduled or failed (recorded here).
+    async fn settle(
+        &self,
+        row: ClaimedMessage,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Uuid>, RepoError> {
         let outcome = match (&row.message, self.handlers.get(&row.topic)) {
             (Err(e), _) => Err(DeliveryError::Permanent(format!(
                 "undecodable payload: {e}"
@@ -141,22 +164,27 @@ impl OutboxProcessor {
             (Ok(message), Some(handler)) => handler.deliver(message).await,
         };
         match outcome {
-            Ok(()) => self.store.complete(row.id).await,
+            Ok(()) => Ok(Some(row.id)),
             Err(DeliveryError::Permanent(e)) => {
                 tracing::warn!(outbox_id = %row.id, topic = row.topic.as_str(), error = %e, "delivery failed permanently");
-                self.store.fail(row.id, e).await
+                self.store.fail(row.id, e).await.map(|()| None)
             }
             Err(DeliveryError::Transient(e) | DeliveryError::Deferred { reason: e, .. })
                 if row.attempts >= self.policy.max_attempts =>
             {
                 tracing::warn!(outbox_id = %row.id, topic = row.topic.as_str(), attempts = row.attempts, error = %e, "delivery given up");
-                self.store.fail(row.id, e).await
+                self.store.fail(row.id, e).await.map(|()| None)
             }
-            Err(DeliveryError::Transient(e)) => self.reschedule(&row, now, e, None).await,
+            Err(DeliveryError::Transient(e)) => {
+                self.reschedule(&row, now, e, None).await.map(|()| None)
+            }
             Err(DeliveryError::Deferred {
                 reason,
                 retry_after,
-            }) => self.reschedule(&row, now, reason, retry_after).await,
+            }) => self
+                .reschedule(&row, now, reason, retry_after)
+                .await
+                .map(|()| None),
         }
     }
 
@@ -256,7 +284,7 @@ mod tests {
             .returning(move |_, _, _| Ok(vec![row(id, 1, Ok(mail()))]));
         store
             .expect_complete()
-            .with(eq(id))
+            .with(eq(vec![id]))
             .times(1)
             .returning(|_| Ok(()));
         let mut mailer = MockMailer::new();

@@ -138,10 +138,11 @@ pub trait OutboxStore: Send + Sync {
         lease: std::time::Duration,
     ) -> Result<Vec<ClaimedMessage>, RepoError>;
 
-    /// Marks a row delivered.
+    /// Marks the rows `ids` delivered, all in one write (a batch's deliveries settle
+    /// together).
     ///
     /// Errors: [`RepoError`].
-    async fn complete(&self, id: Uuid) -> Result<(), RepoError>;
+    async fn complete(&self, ids: Vec<Uuid>) -> Result<(), RepoError>;
 
     /// Makes a row due again at `at`, recording `error`.
     ///

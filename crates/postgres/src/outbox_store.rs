@@ -120,11 +120,14 @@ impl OutboxStore for PgOutbox {
             .collect())
     }
 
-    async fn complete(&self, id: Uuid) -> Result<(), RepoError> {
+    async fn complete(&self, ids: Vec<Uuid>) -> Result<(), RepoError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
         self.db
             .read(|conn| {
                 Box::pin(async move {
-                    diesel::update(outbox::table.find(id))
+                    diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
                         .set((
                             outbox::status.eq("done"),
                             outbox::processed_at.eq(diesel::dsl::now),

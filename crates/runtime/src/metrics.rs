@@ -97,9 +97,11 @@ impl OutboxStore for MeteredOutbox {
         Ok(rows)
     }
 
-    async fn complete(&self, id: Uuid) -> Result<(), RepoError> {
-        self.count(id, "delivered");
-        self.inner.complete(id).await
+    async fn complete(&self, ids: Vec<Uuid>) -> Result<(), RepoError> {
+        for id in &ids {
+            self.count(*id, "delivered");
+        }
+        self.inner.complete(ids).await
     }
 
     async fn retry_at(&self, id: Uuid, at: DateTime<Utc>, error: String) -> Result<(), RepoError> {

@@ -69,7 +69,7 @@ async fn claims_are_exclusive_leased_and_topic_filtered() {
     let first = all.remove(0);
     let second = all.remove(0);
     let third = all.remove(0);
-    store.complete(first.id).await.unwrap();
+    store.complete(vec![first.id]).await.unwrap();
     store
         .retry_at(
             second.id,
