@@ -71,6 +71,13 @@ macro_rules! bounded_text {
                 $crate::text::bounded(input, $min, $max, $crate::text::Lines::$lines).map(Self)
             }
 
+            /// A value read back from storage, taken as it is: the database holds what an
+            /// earlier server (or an earlier, looser rule) accepted, and a read must show it
+            /// rather than fail. New values always go through [`Self::parse`].
+            pub fn stored(value: String) -> Self {
+                Self(value)
+            }
+
             /// The validated text.
             pub fn as_str(&self) -> &str {
                 &self.0
@@ -91,6 +98,32 @@ macro_rules! bounded_text {
         impl AsRef<str> for $name {
             fn as_ref(&self) -> &str {
                 &self.0
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+
+        impl ::std::ops::Deref for $name {
+            type Target = str;
+
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
             }
         }
     };

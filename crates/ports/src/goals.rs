@@ -4,9 +4,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use pursue_domain::decimal::Decimal2;
 use pursue_domain::goal::{
-    ActiveDays, Cadence, GoalDescription, GoalTitle, MetricType, NewGoalSpec,
+    ActiveDays, Cadence, GoalDescription, GoalTitle, LogTitlePrompt, MetricType, NewGoalSpec, Unit,
 };
 use pursue_domain::ids::{EntryId, GoalId, GroupId, UserId};
+use pursue_domain::progress::{LogTitle, Note};
 
 use crate::activity::NewActivity;
 use crate::error::RepoError;
@@ -21,9 +22,9 @@ pub struct GoalRecord {
     /// Group.
     pub group_id: GroupId,
     /// Title.
-    pub title: String,
+    pub title: GoalTitle,
     /// Description.
-    pub description: Option<String>,
+    pub description: Option<GoalDescription>,
     /// Cadence.
     pub cadence: Cadence,
     /// Metric.
@@ -31,7 +32,7 @@ pub struct GoalRecord {
     /// Target.
     pub target_value: Option<Decimal2>,
     /// Unit.
-    pub unit: Option<String>,
+    pub unit: Option<Unit>,
     /// Creator.
     pub created_by_user_id: Option<UserId>,
     /// Creation instant.
@@ -41,7 +42,7 @@ pub struct GoalRecord {
     /// Active days of a daily goal (`None` = every day).
     pub active_days: Option<ActiveDays>,
     /// Journal prompt.
-    pub log_title_prompt: Option<String>,
+    pub log_title_prompt: Option<LogTitlePrompt>,
 }
 
 /// Filters of the goal list.
@@ -65,13 +66,13 @@ pub struct EntryRecord {
     /// Value.
     pub value: Decimal2,
     /// Note.
-    pub note: Option<String>,
+    pub note: Option<Note>,
     /// The local date of the log (D2).
     pub period_start: NaiveDate,
     /// When it was logged.
     pub logged_at: DateTime<Utc>,
     /// Headline of the log (journal goals).
-    pub log_title: Option<String>,
+    pub log_title: Option<LogTitle>,
 }
 
 /// A change to a goal; `description: Some(None)` clears it.

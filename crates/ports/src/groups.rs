@@ -9,6 +9,7 @@ use pursue_domain::group::{
 };
 use pursue_domain::ids::{GoalId, GroupId, UserId};
 use pursue_domain::role::{AssignableRole, GroupAction, Membership, MembershipStatus, Role};
+use pursue_domain::user::DisplayName;
 
 use crate::activity::{ActivityPage, NewActivity};
 use crate::error::RepoError;
@@ -46,9 +47,9 @@ pub struct GroupRecord {
     /// Id.
     pub id: GroupId,
     /// Name.
-    pub name: String,
+    pub name: GroupName,
     /// Description.
-    pub description: Option<String>,
+    pub description: Option<GroupDescription>,
     /// Emoji icon.
     pub icon_emoji: Option<String>,
     /// `#RRGGBB` icon colour.
@@ -86,7 +87,7 @@ pub struct PendingRecord {
     /// The requester.
     pub user_id: UserId,
     /// Display name.
-    pub display_name: String,
+    pub display_name: DisplayName,
     /// Whether the requester has an avatar.
     pub has_avatar: bool,
     /// When they asked.
@@ -99,7 +100,7 @@ pub struct MemberRecord {
     /// The user.
     pub user_id: UserId,
     /// Display name.
-    pub display_name: String,
+    pub display_name: DisplayName,
     /// Whether the user has an avatar.
     pub has_avatar: bool,
     /// Role in the group.

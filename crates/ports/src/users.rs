@@ -16,9 +16,9 @@ pub struct UserRecord {
     /// Id.
     pub id: UserId,
     /// Lower-case e-mail.
-    pub email: String,
+    pub email: Email,
     /// Display name.
-    pub display_name: String,
+    pub display_name: DisplayName,
     /// Whether an avatar image is stored.
     pub has_avatar: bool,
     /// Whether the user proved being 18 or older (`has_date_of_birth` in the API).

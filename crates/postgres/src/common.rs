@@ -8,6 +8,7 @@ use diesel::result::Error as DieselError;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use pursue_domain::caps::{CapExceeded, CappedResource};
 use pursue_domain::decimal::Decimal2;
+use pursue_domain::group::{GroupDescription, GroupName};
 use pursue_domain::ids::{GroupId, UserId};
 use pursue_domain::role::{Membership, MembershipStatus, Role};
 use pursue_ports::activity::NewActivity;
@@ -114,8 +115,8 @@ impl GroupRow {
     pub(crate) fn into_record(self, member_count: i64) -> GroupRecord {
         GroupRecord {
             id: GroupId::from_uuid(self.id),
-            name: self.name,
-            description: self.description,
+            name: GroupName::stored(self.name),
+            description: self.description.map(GroupDescription::stored),
             icon_emoji: self.icon_emoji,
             icon_color: self.icon_color,
             has_icon: self.has_icon,

@@ -134,7 +134,7 @@ pub(crate) async fn update_profile(
     };
     let name = display_name
         .map(|n| n.as_str().to_string())
-        .filter(|n| *n != current.display_name);
+        .filter(|n| *n != *current.display_name);
     let age = verify_age && !current.age_verified;
     if name.is_none() && !age {
         return Ok(Some(current));

@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use pursue_domain::decimal::Decimal2;
 use pursue_domain::ids::{EntryId, GoalId, UserId};
+use pursue_domain::progress::{LogTitle, Note};
 use pursue_ports::error::RepoError;
 use pursue_ports::goals::EntryRecord;
 use pursue_ports::progress::{
@@ -54,7 +55,7 @@ fn decode_entry(v: &Value) -> Option<EntryRecord> {
         goal_id: GoalId::from_uuid(uuid("goal_id")?),
         user_id: UserId::from_uuid(uuid("user_id")?),
         value: Decimal2::from_hundredths(v.get("value_hundredths")?.as_i64()?),
-        note: v.get("note")?.as_str().map(str::to_string),
+        note: v.get("note")?.as_str().map(|n| Note::stored(n.to_string())),
         period_start: NaiveDate::parse_from_str(v.get("period_start")?.as_str()?, "%Y-%m-%d")
             .ok()?,
         logged_at: DateTime::parse_from_rfc3339(v.get("logged_at")?.as_str()?)
@@ -63,7 +64,7 @@ fn decode_entry(v: &Value) -> Option<EntryRecord> {
         log_title: v
             .get("log_title")
             .and_then(Value::as_str)
-            .map(str::to_string),
+            .map(|t| LogTitle::stored(t.to_string())),
     })
 }
 

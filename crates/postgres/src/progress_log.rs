@@ -13,6 +13,7 @@ use diesel::{OptionalExtension, QueryResult, QueryableByName};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use pursue_domain::goal::MetricType;
 use pursue_domain::ids::{EntryId, GoalId, GroupId, UserId};
+use pursue_domain::progress::{LogTitle, Note};
 use pursue_domain::purchase::RowStatus;
 use pursue_domain::role::{Membership, MembershipStatus, Role};
 use pursue_domain::subscription_state::{KeptSelection, PremiumRow, SubscriptionFacts};
@@ -322,10 +323,10 @@ impl WrittenEntry {
             goal_id: GoalId::from_uuid(self.goal_id),
             user_id: UserId::from_uuid(self.user_id),
             value: to_decimal(&self.value).ok()?,
-            note: self.note,
+            note: self.note.map(Note::stored),
             period_start: self.period_start,
             logged_at: self.logged_at,
-            log_title: self.log_title,
+            log_title: self.log_title.map(LogTitle::stored),
         })
     }
 }

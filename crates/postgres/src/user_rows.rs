@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use pursue_domain::ids::UserId;
+use pursue_domain::user::{DisplayName, Email};
 use pursue_ports::users::{NewRefreshToken, UserRecord};
 use uuid::Uuid;
 
@@ -31,8 +32,8 @@ impl From<UserRow> for UserRecord {
     fn from(r: UserRow) -> Self {
         UserRecord {
             id: UserId::from_uuid(r.id),
-            email: r.email,
-            display_name: r.display_name,
+            email: Email::stored(r.email),
+            display_name: DisplayName::stored(r.display_name),
             has_avatar: r.has_avatar,
             age_verified: r.age_verified,
             created_at: r.created_at,

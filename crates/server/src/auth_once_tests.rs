@@ -41,8 +41,8 @@ fn state(times: usize, limits: bool) -> web::Data<crate::state::AppState> {
     users.expect_find_active().returning(|id| {
         Ok(Some(UserRecord {
             id,
-            email: "ann@example.com".into(),
-            display_name: "Ann".into(),
+            email: pursue_domain::user::Email::stored("ann@example.com".into()),
+            display_name: pursue_domain::user::DisplayName::stored("Ann".into()),
             has_avatar: false,
             age_verified: true,
             created_at: Utc::now(),

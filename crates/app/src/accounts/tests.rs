@@ -18,8 +18,8 @@ use super::{AccountError, AccountService, AuthError};
 fn user(id: UserId) -> UserRecord {
     UserRecord {
         id,
-        email: "ann@example.com".into(),
-        display_name: "Ann".into(),
+        email: pursue_domain::user::Email::stored("ann@example.com".into()),
+        display_name: pursue_domain::user::DisplayName::stored("Ann".into()),
         has_avatar: false,
         age_verified: false,
         created_at: Utc::now(),

@@ -71,7 +71,7 @@ impl GoalService {
                     .collect();
                 (!mine.is_empty()).then_some(MemberEntries {
                     user_id: m.user_id,
-                    display_name: m.display_name,
+                    display_name: m.display_name.into_inner(),
                     entries: mine,
                 })
             })

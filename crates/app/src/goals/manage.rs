@@ -120,7 +120,7 @@ impl GoalService {
         let act = activity(
             ActivityType::GoalArchived,
             caller.id,
-            json!({ "goal_id": id.to_string(), "goal_title": goal.title }),
+            json!({ "goal_id": id.to_string(), "goal_title": goal.title.as_str() }),
         );
         let event = push(
             PushKind::GoalArchived,

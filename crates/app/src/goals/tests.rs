@@ -27,8 +27,8 @@ pub(super) fn gid() -> GroupId {
 pub(super) fn caller() -> UserRecord {
     UserRecord {
         id: uid(1),
-        email: "ann@example.com".into(),
-        display_name: "Ann".into(),
+        email: pursue_domain::user::Email::stored("ann@example.com".into()),
+        display_name: pursue_domain::user::DisplayName::stored("Ann".into()),
         has_avatar: false,
         age_verified: false,
         created_at: Utc::now(),
@@ -40,7 +40,7 @@ pub(super) fn goal(n: u128, cadence: Cadence) -> GoalRecord {
     GoalRecord {
         id: GoalId::from_uuid(Uuid::from_u128(n)),
         group_id: gid(),
-        title: "Run".into(),
+        title: pursue_domain::goal::GoalTitle::stored("Run".into()),
         description: None,
         cadence,
         metric: MetricType::Binary,
@@ -57,7 +57,7 @@ pub(super) fn goal(n: u128, cadence: Cadence) -> GoalRecord {
 pub(super) fn member(n: u128, role: Role) -> MemberRecord {
     MemberRecord {
         user_id: uid(n),
-        display_name: format!("user{n}"),
+        display_name: pursue_domain::user::DisplayName::stored(format!("user{n}")),
         has_avatar: n == 2,
         role,
         joined_at: Utc::now(),
@@ -67,7 +67,7 @@ pub(super) fn member(n: u128, role: Role) -> MemberRecord {
 fn group() -> GroupRecord {
     GroupRecord {
         id: gid(),
-        name: "Runners".into(),
+        name: pursue_domain::group::GroupName::stored("Runners".into()),
         description: None,
         icon_emoji: None,
         icon_color: None,

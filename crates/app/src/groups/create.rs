@@ -92,12 +92,12 @@ impl GroupService {
         let renamed = patch
             .name
             .as_ref()
-            .filter(|n| n.as_str() != current.name)
+            .filter(|n| **n != current.name)
             .map(|n| {
                 activity(
                     ActivityType::GroupRenamed,
                     caller.id,
-                    json!({ "old_name": current.name, "new_name": n.as_str() }),
+                    json!({ "old_name": current.name.as_str(), "new_name": n.as_str() }),
                 )
             });
         self.groups

@@ -168,7 +168,7 @@ impl GroupService {
             caller.id,
             json!({
                 "approved_user_id": target.to_string(),
-                "approved_user_display_name": pending.display_name,
+                "approved_user_display_name": pending.display_name.as_str(),
             }),
         );
         let event = push(
@@ -211,7 +211,7 @@ impl GroupService {
             caller.id,
             json!({
                 "declined_user_id": target.to_string(),
-                "declined_user_display_name": pending.display_name,
+                "declined_user_display_name": pending.display_name.as_str(),
             }),
         );
         if self.groups.decline(guard, group, target, act).await? {

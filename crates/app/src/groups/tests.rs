@@ -27,8 +27,8 @@ fn uid(n: u128) -> UserId {
 fn caller() -> UserRecord {
     UserRecord {
         id: uid(1),
-        email: "ann@example.com".into(),
-        display_name: "Ann".into(),
+        email: pursue_domain::user::Email::stored("ann@example.com".into()),
+        display_name: pursue_domain::user::DisplayName::stored("Ann".into()),
         has_avatar: false,
         age_verified: false,
         created_at: Utc::now(),
@@ -43,7 +43,7 @@ fn gid() -> GroupId {
 fn group() -> GroupRecord {
     GroupRecord {
         id: gid(),
-        name: "Runners".into(),
+        name: pursue_domain::group::GroupName::stored("Runners".into()),
         description: None,
         icon_emoji: None,
         icon_color: None,
@@ -59,7 +59,7 @@ fn group() -> GroupRecord {
 fn member(id: UserId, role: Role) -> MemberRecord {
     MemberRecord {
         user_id: id,
-        display_name: "Bob".into(),
+        display_name: pursue_domain::user::DisplayName::stored("Bob".into()),
         has_avatar: false,
         role,
         joined_at: Utc::now(),
@@ -454,7 +454,7 @@ async fn join_normalises_the_code_and_maps_outcomes() {
 fn pending_record(n: u128) -> PendingRecord {
     PendingRecord {
         user_id: uid(n),
-        display_name: "Cleo".into(),
+        display_name: pursue_domain::user::DisplayName::stored("Cleo".into()),
         has_avatar: false,
         requested_at: Utc::now(),
     }

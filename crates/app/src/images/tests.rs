@@ -23,8 +23,8 @@ use crate::errors::CoreError;
 fn caller() -> UserRecord {
     UserRecord {
         id: UserId::from_uuid(Uuid::from_u128(1)),
-        email: "ann@example.com".into(),
-        display_name: "Ann".into(),
+        email: pursue_domain::user::Email::stored("ann@example.com".into()),
+        display_name: pursue_domain::user::DisplayName::stored("Ann".into()),
         has_avatar: false,
         age_verified: false,
         created_at: Utc::now(),
@@ -41,7 +41,7 @@ fn groups(role: Option<Role>) -> MockGroupRepository {
     r.expect_find_group().returning(|id| {
         Ok(Some(GroupRecord {
             id,
-            name: "Runners".into(),
+            name: pursue_domain::group::GroupName::stored("Runners".into()),
             description: None,
             icon_emoji: Some("🏃".into()),
             icon_color: None,

@@ -165,7 +165,7 @@ impl InsightService {
                 for g in &goals {
                     if g.cadence == Cadence::Yearly {
                         yearly.push(YearlyRow {
-                            title: g.title.clone(),
+                            title: g.title.to_string(),
                             complete: mine.iter().any(|e| {
                                 e.goal == g.id && range.contains(e.date) && e.value > Decimal2::ZERO
                             }),
@@ -173,7 +173,7 @@ impl InsightService {
                     } else {
                         let b = breakdown(&facts(g, &utc), Some(range), &mine);
                         rows.push(ExportRow {
-                            title: g.title.clone(),
+                            title: g.title.to_string(),
                             cadence: cadence_label(g.cadence),
                             completion: percent_1dp(b.completed, b.total),
                             days: format!("{}/{}", b.completed, b.total),
@@ -182,14 +182,14 @@ impl InsightService {
                 }
                 ExportSheet {
                     sheet_name: names.next(&m.display_name),
-                    display_name: m.display_name,
+                    display_name: m.display_name.into_inner(),
                     rows,
                     yearly,
                 }
             })
             .collect();
         Ok(ExportReport {
-            group_name: record.name,
+            group_name: record.name.into_inner(),
             range,
             sheets,
         })

@@ -131,7 +131,7 @@ impl InsightService {
                 let b = breakdown(f, clip_from(window, f.since), &entries);
                 BreakdownItem {
                     goal_id: t.goal.id,
-                    goal_title: t.goal.title.clone(),
+                    goal_title: t.goal.title.to_string(),
                     completed: b.completed,
                     total: b.total,
                     percent: b.percent,

@@ -30,8 +30,8 @@ fn gid() -> GroupId {
 fn caller() -> UserRecord {
     UserRecord {
         id: uid(1),
-        email: "ann@example.com".into(),
-        display_name: "Ann".into(),
+        email: pursue_domain::user::Email::stored("ann@example.com".into()),
+        display_name: pursue_domain::user::DisplayName::stored("Ann".into()),
         has_avatar: false,
         age_verified: true,
         created_at: Utc::now(),
@@ -43,7 +43,7 @@ fn goal(n: u128, cadence: Cadence) -> GoalRecord {
     GoalRecord {
         id: GoalId::from_uuid(Uuid::from_u128(n)),
         group_id: gid(),
-        title: format!("goal{n}"),
+        title: pursue_domain::goal::GoalTitle::stored(format!("goal{n}")),
         description: None,
         cadence,
         metric: MetricType::Binary,
@@ -60,7 +60,7 @@ fn goal(n: u128, cadence: Cadence) -> GoalRecord {
 fn member(n: u128, name: &str) -> MemberRecord {
     MemberRecord {
         user_id: uid(n),
-        display_name: name.into(),
+        display_name: pursue_domain::user::DisplayName::stored(name.into()),
         has_avatar: false,
         role: Role::Member,
         joined_at: Utc::now(),
@@ -85,7 +85,7 @@ fn groups(role: Option<Role>, members: Vec<MemberRecord>) -> MockGroupRepository
     g.expect_find_group().returning(|id| {
         Ok(Some(GroupRecord {
             id,
-            name: "Runners".into(),
+            name: pursue_domain::group::GroupName::stored("Runners".into()),
             description: None,
             icon_emoji: None,
             icon_color: None,

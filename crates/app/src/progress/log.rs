@@ -172,7 +172,7 @@ impl ProgressService {
         };
         let author = Author {
             id: caller.id,
-            display_name: caller.display_name.clone(),
+            display_name: caller.display_name.to_string(),
         };
         let rules = Box::new(move |ctx: &LogContext| decide(&author, &input, now, ctx));
         match self.progress.log_progress(request, rules).await? {

@@ -24,8 +24,8 @@ use crate::subscriptions::fixtures::{facts, read_only_until, store};
 fn caller() -> UserRecord {
     UserRecord {
         id: UserId::from_uuid(Uuid::from_u128(1)),
-        email: "ann@example.com".into(),
-        display_name: "Ann".into(),
+        email: pursue_domain::user::Email::stored("ann@example.com".into()),
+        display_name: pursue_domain::user::DisplayName::stored("Ann".into()),
         has_avatar: false,
         age_verified: false,
         created_at: Utc::now(),
@@ -37,7 +37,7 @@ fn goal(archived: bool) -> GoalRecord {
     GoalRecord {
         id: GoalId::from_uuid(Uuid::from_u128(5)),
         group_id: GroupId::from_uuid(Uuid::from_u128(9)),
-        title: "Run".into(),
+        title: pursue_domain::goal::GoalTitle::stored("Run".into()),
         description: None,
         cadence: Cadence::Daily,
         metric: MetricType::Binary,
@@ -69,7 +69,7 @@ fn groups(role: Option<Role>) -> MockGroupRepository {
     g.expect_find_group().returning(|id| {
         Ok(Some(GroupRecord {
             id,
-            name: "Runners".into(),
+            name: pursue_domain::group::GroupName::stored("Runners".into()),
             description: None,
             icon_emoji: None,
             icon_color: None,
@@ -119,7 +119,7 @@ fn context(metric: MetricType, membership: Option<Membership>) -> LogContext {
     LogContext {
         goal_id: g.id,
         group_id: g.group_id,
-        goal_title: g.title,
+        goal_title: g.title.to_string(),
         metric,
         archived: false,
         group_name: "Runners".into(),

@@ -82,15 +82,15 @@ impl SocialService {
                 return Err(SocialError::GoalOffDay);
             }
         }
-        let goal_title = goal.as_ref().map(|g| g.title.clone());
+        let goal_title = goal.as_ref().map(|g| g.title.to_string());
         let act = activity(
             ActivityType::NudgeSent,
             caller.id,
             json!({
                 "sender_user_id": caller.id.to_string(),
-                "sender_display_name": caller.display_name,
+                "sender_display_name": caller.display_name.as_str(),
                 "recipient_user_id": recipient.user_id.to_string(),
-                "recipient_display_name": recipient.display_name,
+                "recipient_display_name": recipient.display_name.as_str(),
                 "goal_id": goal.as_ref().map(|g| g.id.to_string()),
                 "goal_title": goal_title,
             }),
@@ -112,7 +112,7 @@ impl SocialService {
         extras.insert("sender_user_id".to_string(), caller.id.to_string());
         extras.insert(
             "sender_display_name".to_string(),
-            caller.display_name.clone(),
+            caller.display_name.to_string(),
         );
         let notice = Notice {
             user: recipient.user_id,
@@ -124,7 +124,7 @@ impl SocialService {
             metadata: json!({}),
             shareable_card_data: None,
             push: Some(NoticePush {
-                title: group.name,
+                title: group.name.into_inner(),
                 body,
                 extras,
             }),

@@ -85,7 +85,7 @@ impl SocialService {
                     metadata: json!({ "emoji": emoji.as_str() }),
                     shareable_card_data: None,
                     push: Some(NoticePush {
-                        title: group.name,
+                        title: group.name.into_inner(),
                         body: format!(
                             "{} reacted {} to your {goal_title} log",
                             caller.display_name,

@@ -30,8 +30,8 @@ fn gid() -> GroupId {
 fn caller() -> UserRecord {
     UserRecord {
         id: uid(1),
-        email: "ann@example.com".into(),
-        display_name: "Ann Lee".into(),
+        email: pursue_domain::user::Email::stored("ann@example.com".into()),
+        display_name: pursue_domain::user::DisplayName::stored("Ann Lee".into()),
         has_avatar: false,
         age_verified: true,
         created_at: Utc::now(),
@@ -42,7 +42,7 @@ fn caller() -> UserRecord {
 fn group() -> GroupRecord {
     GroupRecord {
         id: gid(),
-        name: "Runners".into(),
+        name: pursue_domain::group::GroupName::stored("Runners".into()),
         description: None,
         icon_emoji: None,
         icon_color: None,
@@ -67,7 +67,7 @@ fn goal(group: GroupId, archived: bool) -> GoalRecord {
     GoalRecord {
         id: GoalId::from_uuid(Uuid::from_u128(7)),
         group_id: group,
-        title: "Run".into(),
+        title: pursue_domain::goal::GoalTitle::stored("Run".into()),
         description: None,
         cadence: Cadence::Daily,
         metric: MetricType::Binary,
@@ -215,7 +215,7 @@ fn with_member(mut g: MockGroupRepository, present: bool) -> MockGroupRepository
     g.expect_find_member().returning(move |_, user| {
         Ok(present.then(|| MemberRecord {
             user_id: user,
-            display_name: "Bob Stone".into(),
+            display_name: pursue_domain::user::DisplayName::stored("Bob Stone".into()),
             has_avatar: false,
             role: Role::Member,
             joined_at: Utc::now(),

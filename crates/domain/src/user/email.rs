@@ -42,6 +42,12 @@ impl Email {
         Ok(Self(normalised))
     }
 
+    /// An address read back from storage, taken as it is (see the bounded texts'
+    /// `stored`): rows an earlier server wrote are shown, not refused.
+    pub fn stored(value: String) -> Self {
+        Self(value)
+    }
+
     /// The normalised address.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -50,6 +56,26 @@ impl Email {
     /// The normalised address, owned.
     pub fn into_inner(self) -> String {
         self.0
+    }
+}
+
+impl From<Email> for String {
+    fn from(value: Email) -> String {
+        value.0
+    }
+}
+
+impl std::ops::Deref for Email {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<&str> for Email {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
     }
 }
 

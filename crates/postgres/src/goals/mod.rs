@@ -6,8 +6,11 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use pursue_domain::goal::{ActiveDays, Cadence, MetricType, NewGoalSpec};
+use pursue_domain::goal::{
+    ActiveDays, Cadence, GoalDescription, GoalTitle, LogTitlePrompt, MetricType, NewGoalSpec, Unit,
+};
 use pursue_domain::ids::{EntryId, GoalId, GroupId, UserId};
+use pursue_domain::progress::{LogTitle, Note};
 use pursue_ports::activity::NewActivity;
 use pursue_ports::error::RepoError;
 use pursue_ports::goals::{EntryRecord, GoalFilter, GoalPatch, GoalRecord, GoalRepository};
@@ -70,9 +73,9 @@ impl GoalRow {
             metric: MetricType::parse(&self.metric_type)
                 .map_err(|_| corrupt("metric_type", &self.metric_type))?,
             target_value: self.target_value.as_ref().map(to_decimal).transpose()?,
-            title: self.title,
-            description: self.description,
-            unit: self.unit,
+            title: GoalTitle::stored(self.title),
+            description: self.description.map(GoalDescription::stored),
+            unit: self.unit.map(Unit::stored),
             created_by_user_id: self.created_by_user_id.map(UserId::from_uuid),
             created_at: self.created_at,
             archived_at: self.deleted_at,
@@ -82,7 +85,7 @@ impl GoalRow {
                     ActiveDays::from_bits(b).map_err(|_| corrupt("active_days", &b.to_string()))
                 })
                 .transpose()?,
-            log_title_prompt: self.log_title_prompt,
+            log_title_prompt: self.log_title_prompt.map(LogTitlePrompt::stored),
         })
     }
 }
@@ -110,10 +113,10 @@ impl EntryRow {
             goal_id: GoalId::from_uuid(self.goal_id),
             user_id: UserId::from_uuid(self.user_id),
             value: to_decimal(&self.value)?,
-            note: self.note,
+            note: self.note.map(Note::stored),
             period_start: self.period_start,
             logged_at: self.logged_at,
-            log_title: self.log_title,
+            log_title: self.log_title.map(LogTitle::stored),
         })
     }
 }

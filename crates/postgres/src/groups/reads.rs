@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use pursue_domain::ids::{GroupId, UserId};
 use pursue_domain::role::{Membership, Role};
+use pursue_domain::user::DisplayName;
 use pursue_ports::activity::ActivityPage;
 use pursue_ports::error::RepoError;
 use pursue_ports::groups::{GroupRecord, MemberRecord, MyGroupRecord, PendingRecord};
@@ -109,7 +110,7 @@ pub(super) async fn list_pending(db: &Db, group: GroupId) -> Result<Vec<PendingR
                 .map(
                     |(id, display_name, has_avatar, requested_at)| PendingRecord {
                         user_id: UserId::from_uuid(id),
-                        display_name,
+                        display_name: DisplayName::stored(display_name),
                         has_avatar,
                         requested_at,
                     },
@@ -153,7 +154,7 @@ pub(super) async fn list_members(
                 .map(|(id, name, has_avatar, role, joined_at)| {
                     Ok(MemberRecord {
                         user_id: UserId::from_uuid(id),
-                        display_name: name,
+                        display_name: DisplayName::stored(name),
                         has_avatar,
                         role: parse_role(&role)?,
                         joined_at,

@@ -237,16 +237,16 @@ impl From<GoalRecord> for GoalBody {
         Self {
             id: g.id.to_string(),
             group_id: g.group_id.to_string(),
-            title: g.title,
-            description: g.description,
+            title: g.title.into(),
+            description: g.description.map(String::from),
             cadence: g.cadence.as_str(),
             metric_type: g.metric.as_str(),
             target_value: g.target_value.map(number),
-            unit: g.unit,
+            unit: g.unit.map(String::from),
             created_by_user_id: g.created_by_user_id.map(|u| u.to_string()),
             created_at: g.created_at,
             archived_at: g.archived_at,
-            log_title_prompt: g.log_title_prompt,
+            log_title_prompt: g.log_title_prompt.map(String::from),
             active_days: g.active_days.map(ActiveDays::days),
             active_days_label: ActiveDays::label(g.active_days),
             active_days_count: ActiveDays::count(g.active_days),
@@ -345,7 +345,7 @@ impl PeriodBody {
                         .member
                         .has_avatar
                         .then(|| format!("/api/users/{}/avatar", m.member.user_id)),
-                    display_name: m.member.display_name,
+                    display_name: m.member.display_name.into(),
                     completed: number(m.aggregate.completed),
                     percentage: m.aggregate.percentage,
                 })
@@ -378,10 +378,10 @@ impl From<EntryRecord> for HistoryEntry {
         Self {
             id: e.id.to_string(),
             value: number(e.value),
-            note: e.note,
+            note: e.note.map(String::from),
             period_start: date(e.period_start),
             logged_at: e.logged_at,
-            log_title: e.log_title,
+            log_title: e.log_title.map(String::from),
             photo: None,
         }
     }
@@ -415,10 +415,10 @@ impl From<EntryRecord> for EntryBody {
             goal_id: e.goal_id.to_string(),
             user_id: e.user_id.to_string(),
             value: number(e.value),
-            note: e.note,
+            note: e.note.map(String::from),
             period_start: date(e.period_start),
             logged_at: e.logged_at,
-            log_title: e.log_title,
+            log_title: e.log_title.map(String::from),
         }
     }
 }

@@ -238,8 +238,8 @@ impl GroupBody {
             icon_url: g.icon_url,
             extras: Map::new(),
             id: g.id.to_string(),
-            name: g.name,
-            description: g.description,
+            name: g.name.into(),
+            description: g.description.map(String::from),
             icon_emoji: g.icon_emoji,
             icon_color: g.icon_color,
             has_icon: g.has_icon,
@@ -294,8 +294,8 @@ impl From<MyGroupRecord> for MyGroupBody {
                 .visibility()
                 .into_map(),
             id: m.group.id.to_string(),
-            name: m.group.name,
-            description: m.group.description,
+            name: m.group.name.into(),
+            description: m.group.description.map(String::from),
             icon_emoji: m.group.icon_emoji,
             icon_color: m.group.icon_color,
             has_icon: m.group.has_icon,
@@ -326,7 +326,7 @@ impl From<MemberRecord> for MemberBody {
     fn from(m: MemberRecord) -> Self {
         Self {
             user_id: m.user_id.to_string(),
-            display_name: m.display_name,
+            display_name: m.display_name.into(),
             has_avatar: m.has_avatar,
             role: m.role.as_str(),
             joined_at: m.joined_at,
@@ -377,7 +377,7 @@ impl From<PendingRecord> for PendingBody {
     fn from(p: PendingRecord) -> Self {
         Self {
             user_id: p.user_id.to_string(),
-            display_name: p.display_name,
+            display_name: p.display_name.into(),
             has_avatar: p.has_avatar,
             requested_at: p.requested_at,
         }

@@ -107,15 +107,15 @@ fn log_item(i: LogItem) -> Value {
     json!({
         "entry_id": i.entry.id.to_string(),
         "goal_id": i.goal.id.to_string(),
-        "goal_title": i.goal.title,
+        "goal_title": i.goal.title.as_str(),
         "goal_emoji": null,
         "value": number(i.entry.value),
-        "unit": i.goal.unit,
+        "unit": i.goal.unit.as_deref(),
         "metric_type": i.goal.metric.as_str(),
         "entry_date": date(i.entry.period_start),
         "logged_at": i.entry.logged_at,
-        "note": i.entry.note,
-        "log_title": i.entry.log_title,
+        "note": i.entry.note.as_deref(),
+        "log_title": i.entry.log_title.as_deref(),
         "photo_url": null,
         "reactions": reactions,
     })
@@ -130,12 +130,12 @@ pub fn history_body(h: MemberHistory, range: Period) -> Value {
         .map(|(g, s)| {
             json!({
                 "goal_id": g.id.to_string(),
-                "title": g.title,
+                "title": g.title.as_str(),
                 "emoji": null,
                 "cadence": g.cadence.as_str(),
                 "metric_type": g.metric.as_str(),
                 "target_value": g.target_value.map(number),
-                "unit": g.unit,
+                "unit": g.unit.as_deref(),
                 "completed": number(s.completed),
                 "total": number(s.total),
                 "percentage": s.percentage,
@@ -146,7 +146,7 @@ pub fn history_body(h: MemberHistory, range: Period) -> Value {
     json!({
         "member": {
             "user_id": m.user_id.to_string(),
-            "display_name": m.display_name,
+            "display_name": m.display_name.as_str(),
             "avatar_url": m.has_avatar.then(|| format!("/api/users/{}/avatar", m.user_id)),
             "role": m.role.as_str(),
             "joined_at": m.joined_at,

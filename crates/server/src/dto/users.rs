@@ -32,8 +32,8 @@ impl From<UserRecord> for UserBody {
     fn from(u: UserRecord) -> Self {
         Self {
             id: u.id.to_string(),
-            email: u.email,
-            display_name: u.display_name,
+            email: u.email.into(),
+            display_name: u.display_name.into(),
             has_avatar: u.has_avatar,
             has_date_of_birth: u.age_verified,
             created_at: u.created_at,

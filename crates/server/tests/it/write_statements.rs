@@ -22,8 +22,8 @@ use crate::support::*;
 fn record(user: &User) -> UserRecord {
     UserRecord {
         id: UserId::parse(&user.id).unwrap(),
-        email: "x@example.com".into(),
-        display_name: "x".into(),
+        email: pursue_domain::user::Email::stored("x@example.com".into()),
+        display_name: pursue_domain::user::DisplayName::stored("x".into()),
         has_avatar: false,
         age_verified: true,
         created_at: Utc::now(),

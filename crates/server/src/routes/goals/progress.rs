@@ -38,14 +38,14 @@ pub async fn progress(
                 u.entries.into_iter().map(HistoryEntry::from).collect();
             json!({
                 "user_id": u.user_id.to_string(),
-                "display_name": u.display_name,
+                "display_name": u.display_name.as_str(),
                 "entries": entries,
             })
         })
         .collect();
     let mut goal = json!({
         "id": history.goal.id.to_string(),
-        "title": history.goal.title,
+        "title": history.goal.title.as_str(),
         "cadence": history.goal.cadence.as_str(),
     });
     merge(&mut goal, schedule(history.goal.active_days));

@@ -31,8 +31,8 @@ pub async fn update(
     let goal = state.goals.update_goal(&user.0, id, patch).await?;
     let mut body = json!({
         "id": goal.id.to_string(),
-        "title": goal.title,
-        "description": goal.description,
+        "title": goal.title.as_str(),
+        "description": goal.description.as_deref(),
     });
     merge(&mut body, schedule(goal.active_days));
     Ok(HttpResponse::Ok().json(body))

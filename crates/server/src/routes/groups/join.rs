@@ -29,7 +29,7 @@ pub async fn join(
         "message": "Join request sent to group admins for approval",
         "group": {
             "id": group.id.to_string(),
-            "name": group.name,
+            "name": group.name.as_str(),
             "member_count": group.member_count,
             "is_challenge": false,
             "challenge_start_date": null,
