@@ -59,7 +59,7 @@ pub struct Reaction {
     /// The reactor.
     pub user: UserId,
     /// The reactor's display name.
-    pub display_name: String,
+    pub display_name: crate::user::DisplayName,
     /// The emoji.
     pub emoji: String,
     /// When it was set.
@@ -172,7 +172,7 @@ mod tests {
     fn r(user: UserId, name: &str, emoji: &str, secs: i64) -> Reaction {
         Reaction {
             user,
-            display_name: name.into(),
+            display_name: crate::user::DisplayName::stored(name.into()),
             emoji: emoji.into(),
             created_at: at(secs),
         }

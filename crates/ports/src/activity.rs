@@ -26,7 +26,7 @@ pub struct ActivityRecord {
     /// Stored type name.
     pub activity_type: String,
     /// `(id, display_name)` of the user, `None` once deleted.
-    pub user: Option<(UserId, String)>,
+    pub user: Option<(UserId, pursue_domain::user::DisplayName)>,
     /// Metadata (`{}` when none was stored).
     pub metadata: Value,
     /// Creation instant.

@@ -51,13 +51,13 @@ pub struct GroupRecord {
     /// Description.
     pub description: Option<GroupDescription>,
     /// Emoji icon.
-    pub icon_emoji: Option<String>,
+    pub icon_emoji: Option<IconEmoji>,
     /// `#RRGGBB` icon colour.
-    pub icon_color: Option<String>,
+    pub icon_color: Option<IconColor>,
     /// Whether an uploaded icon image is stored.
     pub has_icon: bool,
     /// An icon image URL set by the client (`groups.icon_url`).
-    pub icon_url: Option<String>,
+    pub icon_url: Option<IconUrl>,
     /// The creator.
     pub creator_user_id: UserId,
     /// Number of active members who are not soft-deleted.
@@ -181,7 +181,7 @@ pub struct LeaveRequest {
     /// The leaver.
     pub user: UserId,
     /// The leaver's display name (`member_left` push).
-    pub display_name: String,
+    pub display_name: DisplayName,
 }
 
 /// Why a write that adds a capped resource failed.

@@ -215,9 +215,9 @@ pub struct IconRecord {
     /// Whether an uploaded icon exists.
     pub has_icon: bool,
     /// Emoji icon.
-    pub icon_emoji: Option<String>,
+    pub icon_emoji: Option<pursue_domain::group::IconEmoji>,
     /// `#RRGGBB` icon colour.
-    pub icon_color: Option<String>,
+    pub icon_color: Option<pursue_domain::group::IconColor>,
     /// Last change of the group.
     pub updated_at: DateTime<Utc>,
 }

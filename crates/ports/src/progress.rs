@@ -70,13 +70,13 @@ pub struct LogContext {
     /// Its group.
     pub group_id: GroupId,
     /// The goal's title.
-    pub goal_title: String,
+    pub goal_title: pursue_domain::goal::GoalTitle,
     /// The goal's metric.
     pub metric: MetricType,
     /// Whether the goal is archived.
     pub archived: bool,
     /// The group's name.
-    pub group_name: String,
+    pub group_name: pursue_domain::group::GroupName,
     /// The author's membership (active or pending), if any.
     pub membership: Option<Membership>,
     /// The author's subscription facts at [`LogRequest::now`].

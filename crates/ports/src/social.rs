@@ -49,7 +49,7 @@ pub struct ReactorRecord {
     /// The reactor.
     pub user: UserId,
     /// Display name.
-    pub display_name: String,
+    pub display_name: pursue_domain::user::DisplayName,
     /// Whether the reactor has an avatar.
     pub has_avatar: bool,
     /// When it was set.
@@ -279,7 +279,7 @@ pub struct MilestoneFacts {
     /// The goal's group.
     pub group: GroupId,
     /// The goal's title.
-    pub goal_title: String,
+    pub goal_title: pursue_domain::goal::GoalTitle,
     /// The entry's local date.
     pub user_date: NaiveDate,
     /// The entry's position among the user's entries with a value (1 = first), by

@@ -53,7 +53,7 @@ pub struct GroupName {
     /// Id.
     pub id: Uuid,
     /// Name.
-    pub name: String,
+    pub name: pursue_domain::group::GroupName,
 }
 
 /// Outcome of choosing the group to keep.
@@ -79,7 +79,7 @@ pub struct DowngradeCandidate {
     /// The user.
     pub user: UserId,
     /// Their display name (the `member_left` push).
-    pub display_name: String,
+    pub display_name: pursue_domain::user::DisplayName,
     /// Their active non-challenge groups, `joined_at` ascending (at most 1000).
     pub groups: Vec<GroupId>,
 }

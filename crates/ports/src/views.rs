@@ -33,7 +33,7 @@ pub struct ReactionCount {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrackedGoal {
     /// The group's name.
-    pub group_name: String,
+    pub group_name: pursue_domain::group::GroupName,
     /// The goal.
     pub goal: GoalRecord,
 }

@@ -8,7 +8,7 @@ use diesel::result::Error as DieselError;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use pursue_domain::caps::{CapExceeded, CappedResource};
 use pursue_domain::decimal::Decimal2;
-use pursue_domain::group::{GroupDescription, GroupName};
+use pursue_domain::group::{GroupDescription, GroupName, IconColor, IconEmoji, IconUrl};
 use pursue_domain::ids::{GroupId, UserId};
 use pursue_domain::role::{Membership, MembershipStatus, Role};
 use pursue_ports::activity::NewActivity;
@@ -117,10 +117,10 @@ impl GroupRow {
             id: GroupId::from_uuid(self.id),
             name: GroupName::stored(self.name),
             description: self.description.map(GroupDescription::stored),
-            icon_emoji: self.icon_emoji,
-            icon_color: self.icon_color,
+            icon_emoji: self.icon_emoji.map(IconEmoji::stored),
+            icon_color: self.icon_color.map(IconColor::stored),
             has_icon: self.has_icon,
-            icon_url: self.icon_url,
+            icon_url: self.icon_url.map(IconUrl::stored),
             creator_user_id: UserId::from_uuid(self.creator_user_id),
             member_count,
             created_at: self.created_at,

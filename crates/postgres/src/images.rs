@@ -224,8 +224,8 @@ fn icon_record((id, icon_emoji, icon_color, has_icon, updated_at): IconRow) -> I
     IconRecord {
         id: GroupId::from_uuid(id),
         has_icon,
-        icon_emoji,
-        icon_color,
+        icon_emoji: icon_emoji.map(pursue_domain::group::IconEmoji::stored),
+        icon_color: icon_color.map(pursue_domain::group::IconColor::stored),
         updated_at,
     }
 }

@@ -219,10 +219,10 @@ impl ContextRow {
         Some(LogContext {
             goal_id: goal,
             group_id: GroupId::from_uuid(self.group_id),
-            goal_title: self.goal_title,
+            goal_title: pursue_domain::goal::GoalTitle::stored(self.goal_title),
             metric: MetricType::parse(&self.metric_type).ok()?,
             archived: self.archived,
-            group_name: self.group_name,
+            group_name: pursue_domain::group::GroupName::stored(self.group_name),
             membership,
             subscription: SubscriptionFacts {
                 premium,

@@ -358,14 +358,14 @@ async fn select(
     };
     let kept = GroupName {
         id: kept.id,
-        name: kept.name.clone(),
+        name: pursue_domain::group::GroupName::stored(kept.name.clone()),
     };
     let removed: Vec<GroupName> = groups
         .iter()
         .filter(|g| g.id != keep)
         .map(|g| GroupName {
             id: g.id,
-            name: g.name.clone(),
+            name: pursue_domain::group::GroupName::stored(g.name.clone()),
         })
         .collect();
     #[derive(QueryableByName)]
@@ -594,7 +594,7 @@ impl SubscriptionStore for PgSubscriptions {
             .into_iter()
             .map(|r| DowngradeCandidate {
                 user: UserId::from_uuid(r.id),
-                display_name: r.display_name,
+                display_name: pursue_domain::user::DisplayName::stored(r.display_name),
                 groups: r.groups.into_iter().map(GroupId::from_uuid).collect(),
             })
             .collect())

@@ -191,7 +191,7 @@ impl ProgressViews for PgViews {
                     rows.into_iter()
                         .map(|(group_name, row)| {
                             Ok(TrackedGoal {
-                                group_name,
+                                group_name: pursue_domain::group::GroupName::stored(group_name),
                                 goal: row.into_record()?,
                             })
                         })

@@ -100,7 +100,7 @@ impl GroupService {
         access(&*self.groups, group, caller.id, GroupAction::Leave).await?;
         let request = LeaveRequest {
             user: caller.id,
-            display_name: caller.display_name.to_string(),
+            display_name: caller.display_name.clone(),
         };
         match self.groups.leave_group(group, request).await? {
             LeaveResult::NotMember => Err(CoreError::Forbidden(Denied::NotMember)),

@@ -682,7 +682,7 @@ async fn the_feed_summarises_each_items_reactions_for_the_caller() {
 
     let reaction = |n: u128, name: &str, emoji: &str| Reaction {
         user: uid(n),
-        display_name: name.into(),
+        display_name: pursue_domain::user::DisplayName::stored(name.into()),
         emoji: emoji.into(),
         created_at: Utc::now(),
     };
@@ -695,7 +695,10 @@ async fn the_feed_summarises_each_items_reactions_for_the_caller() {
                 items: vec![ActivityRecord {
                     id: Uuid::from_u128(9),
                     activity_type: "progress_logged".into(),
-                    user: Some((uid(2), "Bob".into())),
+                    user: Some((
+                        uid(2),
+                        pursue_domain::user::DisplayName::stored("Bob".into()),
+                    )),
                     metadata: serde_json::json!({}),
                     created_at: Utc::now(),
                     reactions: vec![

@@ -43,7 +43,7 @@ fn groups(role: Option<Role>) -> MockGroupRepository {
             id,
             name: pursue_domain::group::GroupName::stored("Runners".into()),
             description: None,
-            icon_emoji: Some("🏃".into()),
+            icon_emoji: Some(pursue_domain::group::IconEmoji::stored("🏃".into())),
             icon_color: None,
             has_icon: false,
             icon_url: None,

@@ -279,7 +279,7 @@ async fn my_progress_windows_and_streaks() {
         .returning(|_| Ok(vec![(uid(1), Some("Not/AZone".into()))]));
     views.expect_tracked_goals().returning(|_| {
         Ok(vec![TrackedGoal {
-            group_name: "Runners".into(),
+            group_name: pursue_domain::group::GroupName::stored("Runners".into()),
             goal: goal(5, Cadence::Daily),
         }])
     });

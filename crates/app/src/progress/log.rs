@@ -103,7 +103,7 @@ fn decide(
         caller.id,
         json!({
             "goal_id": ctx.goal_id.to_string(),
-            "goal_title": ctx.goal_title,
+            "goal_title": ctx.goal_title.as_str(),
             "value": value.to_f64(),
             "progress_entry_id": entry_id.to_string(),
             "log_title": log_title,

@@ -119,10 +119,10 @@ fn context(metric: MetricType, membership: Option<Membership>) -> LogContext {
     LogContext {
         goal_id: g.id,
         group_id: g.group_id,
-        goal_title: g.title.to_string(),
+        goal_title: pursue_domain::goal::GoalTitle::stored(g.title.to_string()),
         metric,
         archived: false,
-        group_name: "Runners".into(),
+        group_name: pursue_domain::group::GroupName::stored("Runners".into()),
         membership,
         subscription: facts(false, 1, None),
         is_challenge: false,

@@ -56,7 +56,7 @@ impl MilestoneHandler {
         let base = &self.links.share_base_url;
         let subtitle = match m {
             Milestone::TotalLogs(_) => "Pursue Goals".to_string(),
-            _ => facts.goal_title.clone(),
+            _ => facts.goal_title.to_string(),
         };
         json!({
             "milestone_type": m.kind(),

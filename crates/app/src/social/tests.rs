@@ -401,7 +401,7 @@ mod milestones {
             user: UserId::from_uuid(Uuid::from_u128(1)),
             goal: GoalId::from_uuid(Uuid::from_u128(7)),
             group: GroupId::from_uuid(Uuid::from_u128(99)),
-            goal_title: "Run".into(),
+            goal_title: pursue_domain::goal::GoalTitle::stored("Run".into()),
             user_date: today,
             rank,
             latest_goal_date: if latest_is_new {

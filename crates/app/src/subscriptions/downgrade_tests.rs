@@ -19,7 +19,7 @@ fn gid(n: u128) -> GroupId {
 fn candidate(user: u128) -> DowngradeCandidate {
     DowngradeCandidate {
         user: UserId::from_uuid(Uuid::from_u128(user)),
-        display_name: "Ann".into(),
+        display_name: pursue_domain::user::DisplayName::stored("Ann".into()),
         groups: vec![gid(1), gid(2), gid(3)],
     }
 }

@@ -58,6 +58,8 @@ impl IconEmoji {
     }
 }
 
+stored_text!(IconEmoji);
+
 impl fmt::Display for IconEmoji {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -99,6 +101,8 @@ impl IconColor {
         self.0
     }
 }
+
+stored_text!(IconColor);
 
 impl fmt::Display for IconColor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

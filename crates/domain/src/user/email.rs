@@ -42,12 +42,6 @@ impl Email {
         Ok(Self(normalised))
     }
 
-    /// An address read back from storage, taken as it is (see the bounded texts'
-    /// `stored`): rows an earlier server wrote are shown, not refused.
-    pub fn stored(value: String) -> Self {
-        Self(value)
-    }
-
     /// The normalised address.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -59,25 +53,7 @@ impl Email {
     }
 }
 
-impl From<Email> for String {
-    fn from(value: Email) -> String {
-        value.0
-    }
-}
-
-impl std::ops::Deref for Email {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl PartialEq<&str> for Email {
-    fn eq(&self, other: &&str) -> bool {
-        self.0 == *other
-    }
-}
+stored_text!(Email);
 
 fn plausible(address: &str) -> bool {
     if address

@@ -53,6 +53,20 @@ mod tests {
     }
 
     #[test]
+    fn stored_values_are_shown_as_they_are() {
+        // A row an earlier server wrote (too long, untrimmed) reads back unchanged, while a
+        // new value still has to pass the rule.
+        let legacy = format!(" {} ", "x".repeat(150));
+        let stored = DisplayName::stored(legacy.clone());
+        assert_eq!(stored, legacy.as_str());
+        assert_eq!(stored.len(), 152, "dereferences to the stored text");
+        assert_eq!(String::from(stored), legacy);
+        assert!(DisplayName::parse(&legacy).is_err());
+        let email = Email::stored("Old@Example.com".into());
+        assert_eq!(email, "Old@Example.com");
+    }
+
+    #[test]
     fn display_name_truncated_cuts_long_google_names() {
         let long = format!("  {}", "x".repeat(150));
         assert_eq!(

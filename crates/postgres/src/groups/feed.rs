@@ -129,7 +129,7 @@ pub(super) fn record(row: FeedRow) -> ActivityRecord {
         .zip(times.unwrap_or_default())
         .map(|(((user, display_name), emoji), created_at)| Reaction {
             user: UserId::from_uuid(user),
-            display_name,
+            display_name: pursue_domain::user::DisplayName::stored(display_name),
             emoji,
             created_at,
         })
@@ -137,7 +137,12 @@ pub(super) fn record(row: FeedRow) -> ActivityRecord {
     ActivityRecord {
         id,
         activity_type,
-        user: uid.zip(name).map(|(u, n)| (UserId::from_uuid(u), n)),
+        user: uid.zip(name).map(|(u, n)| {
+            (
+                UserId::from_uuid(u),
+                pursue_domain::user::DisplayName::stored(n),
+            )
+        }),
         metadata: metadata
             .filter(Value::is_object)
             .unwrap_or_else(|| json!({})),

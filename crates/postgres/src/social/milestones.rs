@@ -145,7 +145,7 @@ impl MilestoneRepository for PgMilestones {
                         user: UserId::from_uuid(user),
                         goal: GoalId::from_uuid(goal),
                         group: GroupId::from_uuid(group),
-                        goal_title,
+                        goal_title: pursue_domain::goal::GoalTitle::stored(goal_title),
                         user_date,
                         rank: rank.n,
                         latest_goal_date: <[NaiveDate]>::first(&goal_dates)

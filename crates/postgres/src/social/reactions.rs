@@ -155,7 +155,7 @@ pub(crate) async fn list_reactions(
             |(emoji, id, display_name, has_avatar, created_at)| ReactorRecord {
                 emoji,
                 user: UserId::from_uuid(id),
-                display_name,
+                display_name: pursue_domain::user::DisplayName::stored(display_name),
                 has_avatar,
                 created_at,
             },

@@ -170,7 +170,7 @@ async fn the_creator_leaving_promotes_the_admin_and_the_last_member_deletes_the_
             g.id,
             LeaveRequest {
                 user: who,
-                display_name: "someone".into(),
+                display_name: pursue_domain::user::DisplayName::stored("someone".into()),
             },
         )
     };
@@ -210,7 +210,7 @@ async fn a_pending_request_is_withdrawn_by_leaving() {
             g.id,
             LeaveRequest {
                 user: bob,
-                display_name: "Bob".into(),
+                display_name: pursue_domain::user::DisplayName::stored("Bob".into()),
             },
         )
         .await
@@ -374,7 +374,7 @@ async fn a_write_is_refused_when_the_callers_membership_does_not_allow_it() {
             g.id,
             LeaveRequest {
                 user: bob,
-                display_name: "Bob".into(),
+                display_name: pursue_domain::user::DisplayName::stored("Bob".into()),
             },
         )
         .await

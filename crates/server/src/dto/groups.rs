@@ -235,13 +235,13 @@ impl GroupBody {
     /// The body, with the caller's role when given.
     pub fn new(g: GroupRecord, role: Option<Role>) -> Self {
         Self {
-            icon_url: g.icon_url,
+            icon_url: g.icon_url.map(String::from),
             extras: Map::new(),
             id: g.id.to_string(),
             name: g.name.into(),
             description: g.description.map(String::from),
-            icon_emoji: g.icon_emoji,
-            icon_color: g.icon_color,
+            icon_emoji: g.icon_emoji.map(String::from),
+            icon_color: g.icon_color.map(String::from),
             has_icon: g.has_icon,
             creator_user_id: g.creator_user_id.to_string(),
             member_count: g.member_count,
@@ -286,7 +286,7 @@ pub struct MyGroupBody {
 impl From<MyGroupRecord> for MyGroupBody {
     fn from(m: MyGroupRecord) -> Self {
         Self {
-            icon_url: m.group.icon_url,
+            icon_url: m.group.icon_url.map(String::from),
             extras: GroupExtras::new()
                 .membership_status(m.status.as_str())
                 .heat(false)
@@ -296,8 +296,8 @@ impl From<MyGroupRecord> for MyGroupBody {
             id: m.group.id.to_string(),
             name: m.group.name.into(),
             description: m.group.description.map(String::from),
-            icon_emoji: m.group.icon_emoji,
-            icon_color: m.group.icon_color,
+            icon_emoji: m.group.icon_emoji.map(String::from),
+            icon_color: m.group.icon_color.map(String::from),
             has_icon: m.group.has_icon,
             member_count: m.group.member_count,
             role: m.role.as_str(),
@@ -415,7 +415,7 @@ impl From<ActivityRecord> for ActivityBody {
             activity_type: a.activity_type,
             user: a.user.map(|(id, display_name)| ActivityUser {
                 id: id.to_string(),
-                display_name,
+                display_name: display_name.into(),
             }),
             metadata: a.metadata,
             created_at: a.created_at,
@@ -443,8 +443,8 @@ impl From<IconRecord> for IconBody {
         Self {
             id: i.id.to_string(),
             has_icon: i.has_icon,
-            icon_emoji: i.icon_emoji,
-            icon_color: i.icon_color,
+            icon_emoji: i.icon_emoji.map(String::from),
+            icon_color: i.icon_color.map(String::from),
             updated_at: i.updated_at,
         }
     }

@@ -143,7 +143,7 @@ pub fn reactor_json(r: &ReactorRecord) -> Value {
         "emoji": r.emoji,
         "user": {
             "id": r.user.to_string(),
-            "display_name": r.display_name,
+            "display_name": r.display_name.as_str(),
             "avatar_url": avatar(r.user, r.has_avatar),
         },
         "created_at": r.created_at,

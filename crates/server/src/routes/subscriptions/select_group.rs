@@ -46,11 +46,11 @@ pub async fn select_group(
     };
     let removed: Vec<_> = removed
         .into_iter()
-        .map(|g| json!({"id": g.id, "name": g.name}))
+        .map(|g| json!({"id": g.id, "name": g.name.as_str()}))
         .collect();
     Ok(HttpResponse::Ok().json(json!({
         "status": "success",
-        "kept_group": {"id": kept.id, "name": kept.name},
+        "kept_group": {"id": kept.id, "name": kept.name.as_str()},
         "removed_groups": removed,
         "read_only_access_until": (downgrade_date + Duration::days(READ_ONLY_DAYS))
             .to_rfc3339_opts(SecondsFormat::Millis, true),
