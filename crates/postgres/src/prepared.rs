@@ -10,6 +10,9 @@
 //! The rule that makes this safe: **one marker type, one SQL text** (per database). The
 //! cache is keyed by the marker alone, so two texts under one marker would run the wrong
 //! statement. Each call site declares its own marker next to its constant SQL.
+//!
+//! A `$` followed by digits is always taken for a placeholder, even inside a quoted
+//! literal, so the SQL given here must not quote such text; a `$` without digits stays.
 
 use std::marker::PhantomData;
 
