@@ -25,6 +25,7 @@ use uuid::Uuid;
 use crate::db::Db;
 use crate::errors::db_error;
 use crate::pool::PgPool;
+use crate::prepared::prepared;
 
 /// Which optional columns exist.
 #[derive(Debug, Clone, Copy)]
@@ -127,6 +128,60 @@ struct KeptSql {
     downgrade_date: DateTime<Utc>,
 }
 
+/// The four statements of [`facts`], their texts built once per shape of the schema (the
+/// optional `group_memberships.status` and `groups.is_challenge` columns), so that each is
+/// a prepared statement under its own marker (see [`crate::prepared`]).
+struct FactsSql {
+    premium: String,
+    expired: String,
+    count: String,
+    kept: String,
+}
+
+impl FactsSql {
+    fn new(cols: Columns) -> Self {
+        let active = cols.active_non_challenge();
+        Self {
+            premium: format!(
+                "SELECT status, expires_at, COALESCE(auto_renew, FALSE) AS auto_renew \
+                 FROM user_subscriptions WHERE user_id = $1 AND {ENTITLED} \
+                 ORDER BY started_at DESC LIMIT 1"
+            ),
+            expired: format!(
+                "SELECT COUNT(*) AS n FROM user_subscriptions WHERE user_id = $1 \
+                 AND tier = 'premium' AND NOT ({ENTITLED})"
+            ),
+            count: format!(
+                "SELECT COUNT(*) AS n FROM group_memberships m JOIN groups g ON g.id = m.group_id \
+                 WHERE m.user_id = $1 AND {active}"
+            ),
+            kept: format!(
+                "SELECT h.kept_group_id AS group_id, h.downgrade_date \
+                 FROM subscription_downgrade_history h \
+                 JOIN group_memberships m ON m.group_id = h.kept_group_id AND m.user_id = h.user_id \
+                 JOIN groups g ON g.id = m.group_id \
+                 WHERE h.user_id = $1 AND {active} AND h.downgrade_date > COALESCE(( \
+                     SELECT s.expires_at FROM user_subscriptions s WHERE s.user_id = $1 \
+                     AND s.tier = 'premium' ORDER BY s.started_at DESC LIMIT 1), '-infinity') \
+                 ORDER BY h.downgrade_date DESC LIMIT 1"
+            ),
+        }
+    }
+
+    /// The texts for `cols`, built on first use.
+    fn of(cols: Columns) -> &'static FactsSql {
+        static SHAPES: [OnceLock<FactsSql>; 4] = [const { OnceLock::new() }; 4];
+        let shape = usize::from(cols.membership_status) * 2 + usize::from(cols.is_challenge);
+        SHAPES[shape].get_or_init(|| FactsSql::new(cols))
+    }
+}
+
+/// Markers of the facts statements, one per statement and schema shape.
+struct PremiumStatement<const STATUS: bool, const CHALLENGE: bool>;
+struct ExpiredStatement<const STATUS: bool, const CHALLENGE: bool>;
+struct CountStatement<const STATUS: bool, const CHALLENGE: bool>;
+struct KeptStatement<const STATUS: bool, const CHALLENGE: bool>;
+
 /// The facts of `user` at `now` on `conn`.
 async fn facts(
     conn: &mut AsyncPgConnection,
@@ -134,47 +189,41 @@ async fn facts(
     user: Uuid,
     now: DateTime<Utc>,
 ) -> QueryResult<SubscriptionFacts> {
-    let premium: Option<PremiumSql> = diesel::sql_query(format!(
-        "SELECT status, expires_at, COALESCE(auto_renew, FALSE) AS auto_renew \
-         FROM user_subscriptions WHERE user_id = $1 AND {ENTITLED} \
-         ORDER BY started_at DESC LIMIT 1"
-    ))
-    .bind::<SqlUuid, _>(user)
-    .bind::<Timestamptz, _>(now)
-    .get_result(conn)
-    .await
-    .optional()?;
-    let expired: Count = diesel::sql_query(format!(
-        "SELECT COUNT(*) AS n FROM user_subscriptions WHERE user_id = $1 \
-         AND tier = 'premium' AND NOT ({ENTITLED})"
-    ))
-    .bind::<SqlUuid, _>(user)
-    .bind::<Timestamptz, _>(now)
-    .get_result(conn)
-    .await?;
-    let count: Count = diesel::sql_query(format!(
-        "SELECT COUNT(*) AS n FROM group_memberships m JOIN groups g ON g.id = m.group_id \
-         WHERE m.user_id = $1 AND {}",
-        cols.active_non_challenge()
-    ))
-    .bind::<SqlUuid, _>(user)
-    .get_result(conn)
-    .await?;
-    let kept: Option<KeptSql> = diesel::sql_query(format!(
-        "SELECT h.kept_group_id AS group_id, h.downgrade_date \
-         FROM subscription_downgrade_history h \
-         JOIN group_memberships m ON m.group_id = h.kept_group_id AND m.user_id = h.user_id \
-         JOIN groups g ON g.id = m.group_id \
-         WHERE h.user_id = $1 AND {} AND h.downgrade_date > COALESCE(( \
-             SELECT s.expires_at FROM user_subscriptions s WHERE s.user_id = $1 \
-             AND s.tier = 'premium' ORDER BY s.started_at DESC LIMIT 1), '-infinity') \
-         ORDER BY h.downgrade_date DESC LIMIT 1",
-        cols.active_non_challenge()
-    ))
-    .bind::<SqlUuid, _>(user)
-    .get_result(conn)
-    .await
-    .optional()?;
+    match (cols.membership_status, cols.is_challenge) {
+        (true, true) => facts_in::<true, true>(conn, cols, user, now).await,
+        (true, false) => facts_in::<true, false>(conn, cols, user, now).await,
+        (false, true) => facts_in::<false, true>(conn, cols, user, now).await,
+        (false, false) => facts_in::<false, false>(conn, cols, user, now).await,
+    }
+}
+
+async fn facts_in<const STATUS: bool, const CHALLENGE: bool>(
+    conn: &mut AsyncPgConnection,
+    cols: Columns,
+    user: Uuid,
+    now: DateTime<Utc>,
+) -> QueryResult<SubscriptionFacts> {
+    let sql = FactsSql::of(cols);
+    let premium: Option<PremiumSql> = prepared::<PremiumStatement<STATUS, CHALLENGE>>(&sql.premium)
+        .bind::<SqlUuid, _>(user)
+        .bind::<Timestamptz, _>(now)
+        .get_result(conn)
+        .await
+        .optional()?;
+    let expired: Count = prepared::<ExpiredStatement<STATUS, CHALLENGE>>(&sql.expired)
+        .bind::<SqlUuid, _>(user)
+        .bind::<Timestamptz, _>(now)
+        .get_result(conn)
+        .await?;
+    let count: Count = prepared::<CountStatement<STATUS, CHALLENGE>>(&sql.count)
+        .bind::<SqlUuid, _>(user)
+        .get_result(conn)
+        .await?;
+    let kept: Option<KeptSql> = prepared::<KeptStatement<STATUS, CHALLENGE>>(&sql.kept)
+        .bind::<SqlUuid, _>(user)
+        .get_result(conn)
+        .await
+        .optional()?;
     Ok(SubscriptionFacts {
         premium: premium.map(|p| PremiumRow {
             status: RowStatus::parse(&p.status).unwrap_or(RowStatus::Active),
