@@ -119,7 +119,7 @@ fn context(metric: MetricType, membership: Option<Membership>) -> LogContext {
     LogContext {
         goal_id: g.id,
         group_id: g.group_id,
-        goal_title: pursue_domain::goal::GoalTitle::stored(g.title.to_string()),
+        goal_title: g.title,
         metric,
         archived: false,
         group_name: pursue_domain::group::GroupName::stored("Runners".into()),
