@@ -2,9 +2,9 @@
 //! in `referral_tokens`.
 
 use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Date, Integer, Nullable, Uuid as SqlUuid, Varchar};
+use diesel::sql_types::{Array, BigInt, Date, Integer, Nullable, Text, Uuid as SqlUuid, Varchar};
 use diesel_async::RunQueryDsl;
 use pursue_domain::ids::{GoalId, GroupId, UserId};
 use pursue_domain::milestone::RANK_CEILING;
@@ -17,7 +17,7 @@ use crate::db::Db;
 use crate::errors::db_error;
 use crate::pool::PgPool;
 use crate::prepared::prepared;
-use crate::schema::{goals, progress_entries, referral_tokens};
+use crate::schema::referral_tokens;
 
 /// Distinct goal dates read for a streak (longer than the longest streak milestone).
 const MAX_DATES: i64 = 800;
@@ -54,109 +54,85 @@ pub fn referral_candidate(secret: &[u8], input: &str) -> String {
 }
 
 #[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
-#[derive(QueryableByName)]
-struct Day {
-    #[diesel(sql_type = Date)]
-    d: NaiveDate,
-}
-
-#[derive(QueryableByName)]
 struct Granted {
     #[diesel(sql_type = SqlUuid)]
     #[allow(dead_code)]
     id: Uuid,
 }
 
+/// The facts of one entry, read by [`FACTS_SQL`].
 #[derive(QueryableByName)]
-struct ActiveDays {
+struct FactsRow {
+    #[diesel(sql_type = SqlUuid)]
+    user_id: Uuid,
+    #[diesel(sql_type = SqlUuid)]
+    goal_id: Uuid,
+    #[diesel(sql_type = Date)]
+    period_start: NaiveDate,
+    #[diesel(sql_type = SqlUuid)]
+    group_id: Uuid,
+    #[diesel(sql_type = Text)]
+    title: String,
     #[diesel(sql_type = Nullable<Integer>)]
     active_days: Option<i32>,
+    #[diesel(sql_type = BigInt)]
+    rank: i64,
+    #[diesel(sql_type = Array<Date>)]
+    goal_dates: Vec<NaiveDate>,
 }
 
+/// The milestone facts of entry `$1` in one statement (it runs once per logged entry):
+/// the entry and its goal; its rank among the author's entries with a value, by creation,
+/// counted up to `$2`; and the author's distinct dates with a value on the goal, newest
+/// first, at most `$3`.
+const FACTS_SQL: &str = "\
+SELECT e.user_id, e.goal_id, e.period_start, g.group_id, g.title, g.active_days, \
+  (SELECT count(*) FROM (SELECT 1 FROM progress_entries r \
+     WHERE r.user_id = e.user_id AND r.value > 0 AND (r.created_at, r.id) <= (e.created_at, e.id) \
+     LIMIT $2) ranked) AS rank, \
+  ARRAY(SELECT DISTINCT d.period_start FROM progress_entries d \
+     WHERE d.user_id = e.user_id AND d.goal_id = e.goal_id AND d.value > 0 \
+     ORDER BY d.period_start DESC LIMIT $3) AS goal_dates \
+FROM progress_entries e JOIN goals g ON g.id = e.goal_id \
+WHERE e.id = $1";
+
 /// The prepared-statement markers of the worker's milestone check, one SQL text each (see
-/// [`crate::prepared`]): it runs once per logged entry.
-struct RankStatement;
-struct DaysStatement;
-struct ActiveDaysStatement;
+/// [`crate::prepared`]).
+struct FactsStatement;
 struct GrantStatement;
 
 #[async_trait]
 impl MilestoneRepository for PgMilestones {
     async fn milestone_facts(&self, entry: Uuid) -> Result<Option<MilestoneFacts>, RepoError> {
-        self.db
+        let row: Option<FactsRow> = self
+            .db
             .read(|conn| {
                 Box::pin(async move {
-                    let row: Option<(Uuid, Uuid, NaiveDate, DateTime<Utc>, Uuid, String)> =
-                        progress_entries::table
-                            .inner_join(goals::table)
-                            .filter(progress_entries::id.eq(entry))
-                            .select((
-                                progress_entries::user_id,
-                                progress_entries::goal_id,
-                                progress_entries::period_start,
-                                progress_entries::created_at,
-                                goals::group_id,
-                                goals::title,
-                            ))
-                            .first(conn)
-                            .await
-                            .optional()
-                            .map_err(db_error)?;
-                    let Some((user, goal, user_date, created_at, group, goal_title)) = row else {
-                        return Ok(None);
-                    };
-                    // Bounded: the rank only matters up to the largest total milestone.
-                    let rank: Count = prepared::<RankStatement>(
-                        "SELECT count(*) AS n FROM (SELECT 1 FROM progress_entries \
-             WHERE user_id = $1 AND value > 0 AND (created_at, id) <= ($2, $3) LIMIT $4) r",
-                    )
-                    .bind::<SqlUuid, _>(user)
-                    .bind::<diesel::sql_types::Timestamptz, _>(created_at)
-                    .bind::<SqlUuid, _>(entry)
-                    .bind::<BigInt, _>(RANK_CEILING)
-                    .get_result(conn)
-                    .await
-                    .map_err(db_error)?;
-                    let days: Vec<Day> = prepared::<DaysStatement>(
-                        "SELECT DISTINCT period_start AS d FROM progress_entries \
-             WHERE user_id = $1 AND goal_id = $2 AND value > 0 ORDER BY d DESC LIMIT $3",
-                    )
-                    .bind::<SqlUuid, _>(user)
-                    .bind::<SqlUuid, _>(goal)
-                    .bind::<BigInt, _>(MAX_DATES)
-                    .load(conn)
-                    .await
-                    .map_err(db_error)?;
-                    let active: Option<ActiveDays> = prepared::<ActiveDaysStatement>(
-                        "SELECT active_days FROM goals WHERE id = $1",
-                    )
-                    .bind::<SqlUuid, _>(goal)
-                    .get_result(conn)
-                    .await
-                    .optional()
-                    .map_err(db_error)?;
-                    let goal_dates: Vec<NaiveDate> = days.into_iter().map(|d| d.d).collect();
-                    Ok(Some(MilestoneFacts {
-                        user: UserId::from_uuid(user),
-                        goal: GoalId::from_uuid(goal),
-                        group: GroupId::from_uuid(group),
-                        goal_title: pursue_domain::goal::GoalTitle::stored(goal_title),
-                        user_date,
-                        rank: rank.n,
-                        latest_goal_date: <[NaiveDate]>::first(&goal_dates)
-                            .copied()
-                            .unwrap_or(user_date),
-                        goal_dates,
-                        active_days: active.and_then(|a| a.active_days),
-                    }))
+                    prepared::<FactsStatement>(FACTS_SQL)
+                        .bind::<SqlUuid, _>(entry)
+                        .bind::<BigInt, _>(RANK_CEILING)
+                        .bind::<BigInt, _>(MAX_DATES)
+                        .get_result(conn)
+                        .await
+                        .optional()
+                        .map_err(db_error)
                 })
             })
-            .await
+            .await?;
+        Ok(row.map(|row| MilestoneFacts {
+            user: UserId::from_uuid(row.user_id),
+            goal: GoalId::from_uuid(row.goal_id),
+            group: GroupId::from_uuid(row.group_id),
+            goal_title: pursue_domain::goal::GoalTitle::stored(row.title),
+            user_date: row.period_start,
+            rank: row.rank,
+            // `<[_]>::first`: diesel's prelude also offers a `first` on `Vec`.
+            latest_goal_date: <[NaiveDate]>::first(&row.goal_dates)
+                .copied()
+                .unwrap_or(row.period_start),
+            goal_dates: row.goal_dates,
+            active_days: row.active_days,
+        }))
     }
 
     async fn referral_token(&self, user: UserId) -> Result<String, RepoError> {
