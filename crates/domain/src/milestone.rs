@@ -23,6 +23,10 @@ pub const TOTALS: [u32; 2] = [100, 500];
 /// One more than the largest of [`TOTALS`]: an entry's rank is only ever compared with
 /// them, so counting past this changes nothing and the count stays bounded.
 pub const RANK_CEILING: i64 = TOTALS[TOTALS.len() - 1] as i64 + 1;
+/// One more than the longest of [`STREAKS`]: a streak counts one per distinct date and is
+/// only ever compared with them, so the newest `STREAK_CEILING` distinct dates decide every
+/// streak milestone and older ones change nothing.
+pub const STREAK_CEILING: i64 = STREAKS[STREAKS.len() - 1] as i64 + 1;
 
 impl Milestone {
     /// `first_log`, `streak_7`, `total_logs_100`, …
@@ -150,12 +154,15 @@ impl Milestone {
 /// Consecutive active dates ending at `latest` among `dates` (distinct, any order); off days
 /// are skipped over, neither counting nor breaking the streak.
 pub fn streak(dates: &[NaiveDate], latest: NaiveDate, active_days: Option<i32>) -> u32 {
+    // A sorted copy: each step below is a binary search, not a scan of every date.
+    let mut sorted = dates.to_vec();
+    sorted.sort_unstable();
     let mut count = 0;
     let mut day = latest;
     // Bounded: a year of off days cannot hide more than 366 steps per counted day.
     for _ in 0..(366 * 8) {
         if is_active_day(active_days, day) {
-            if dates.contains(&day) {
+            if sorted.binary_search(&day).is_ok() {
                 count += 1;
             } else {
                 break;
@@ -192,6 +199,21 @@ mod tests {
     fn the_rank_ceiling_is_above_every_total() {
         assert!(TOTALS.iter().all(|&n| i64::from(n) < RANK_CEILING));
         assert!(earned(RANK_CEILING, 0).is_empty());
+    }
+
+    #[test]
+    fn the_streak_ceiling_is_above_every_streak() {
+        assert!(STREAKS.iter().all(|&n| i64::from(n) < STREAK_CEILING));
+        let ceiling = u32::try_from(STREAK_CEILING).unwrap_or(u32::MAX);
+        assert!(earned(2, ceiling).is_empty());
+        // Counting stops at the ceiling when only the newest dates are read.
+        let start = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default();
+        let days: Vec<NaiveDate> = (0..STREAK_CEILING)
+            .map(|i| start + Duration::days(i))
+            .collect();
+        let latest = days[days.len() - 1];
+        assert_eq!(streak(&days, latest, None), ceiling);
+        assert_eq!(streak(&days[1..], latest, None), ceiling - 1);
     }
 
     fn d(day: u32) -> NaiveDate {

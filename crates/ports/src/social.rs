@@ -287,7 +287,8 @@ pub struct MilestoneFacts {
     pub rank: i64,
     /// The user's latest local date with a value on the goal.
     pub latest_goal_date: NaiveDate,
-    /// The user's distinct local dates with a value on the goal, newest first (bounded).
+    /// The user's distinct local dates with a value on the goal, newest first, at most
+    /// [`pursue_domain::milestone::STREAK_CEILING`] of them.
     pub goal_dates: Vec<NaiveDate>,
     /// The goal's active days (`None` = every day).
     pub active_days: Option<i32>,

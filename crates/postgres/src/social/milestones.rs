@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Date, Integer, Nullable, Text, Uuid as SqlUuid, Varchar};
 use diesel_async::RunQueryDsl;
 use pursue_domain::ids::{GoalId, GroupId, UserId};
-use pursue_domain::milestone::RANK_CEILING;
+use pursue_domain::milestone::{RANK_CEILING, STREAK_CEILING};
 use pursue_ports::error::RepoError;
 use pursue_ports::social::{MilestoneFacts, MilestoneRepository, Notice};
 use uuid::Uuid;
@@ -18,9 +18,6 @@ use crate::errors::db_error;
 use crate::pool::PgPool;
 use crate::prepared::prepared;
 use crate::schema::referral_tokens;
-
-/// Distinct goal dates read for a streak (longer than the longest streak milestone).
-const MAX_DATES: i64 = 800;
 
 /// Milestone storage; referral tokens are keyed with `REFERRAL_SECRET`.
 #[derive(Clone)]
@@ -111,7 +108,7 @@ impl MilestoneRepository for PgMilestones {
                     prepared::<FactsStatement>(FACTS_SQL)
                         .bind::<SqlUuid, _>(entry)
                         .bind::<BigInt, _>(RANK_CEILING)
-                        .bind::<BigInt, _>(MAX_DATES)
+                        .bind::<BigInt, _>(STREAK_CEILING)
                         .get_result(conn)
                         .await
                         .optional()
