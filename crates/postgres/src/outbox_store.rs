@@ -50,6 +50,34 @@ impl PgOutbox {
             })
             .await
     }
+
+    /// Deletes up to `limit` delivered rows processed before `before`; returns how many.
+    /// Pending and failed rows are never touched. One bounded statement, so a large table
+    /// is worked off over several calls instead of in one long transaction.
+    ///
+    /// Errors: [`RepoError`].
+    pub async fn prune_delivered(
+        &self,
+        before: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<u64, RepoError> {
+        self.db
+            .read(|conn| {
+                Box::pin(async move {
+                    diesel::sql_query(
+                        "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox \
+                         WHERE status = 'done' AND processed_at < $1 LIMIT $2)",
+                    )
+                    .bind::<diesel::sql_types::Timestamptz, _>(before)
+                    .bind::<diesel::sql_types::BigInt, _>(limit)
+                    .execute(conn)
+                    .await
+                    .map(|n| n as u64)
+                    .map_err(db_error)
+                })
+            })
+            .await
+    }
 }
 
 fn parse_topic(topic: &str) -> Option<OutboxTopic> {

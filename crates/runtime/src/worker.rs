@@ -28,6 +28,14 @@ use crate::config::{Config, Secret};
 /// How long push outcomes are kept for de-duplication: far longer than any retry.
 const PUSH_LEDGER_RETENTION: chrono::Duration = chrono::Duration::days(3);
 
+/// How long delivered outbox rows are kept (for inspection) before they are deleted.
+const OUTBOX_RETENTION: chrono::Duration = chrono::Duration::days(7);
+
+/// Delivered outbox rows deleted per statement, and statements per purge run: a run
+/// deletes at most a million rows, in short transactions, and the next run continues.
+const OUTBOX_PRUNE_BATCH: i64 = 10_000;
+const OUTBOX_PRUNE_BATCHES: usize = 100;
+
 /// Inbox rows deleted per statement by the daily trim.
 const TRIM_BATCH: i64 = 1000;
 
@@ -256,6 +264,7 @@ impl Worker {
                 if let Err(e) = self.ledger.prune(Utc::now() - PUSH_LEDGER_RETENTION).await {
                     tracing::warn!(error = %e, "pruning the push ledger failed");
                 }
+                self.prune_delivered().await;
                 next_purge = Instant::now() + self.purge_every;
             }
             if Instant::now() >= next_reverify {
@@ -291,6 +300,33 @@ impl Worker {
         }
         listener.abort();
         tracing::info!("worker stopped");
+    }
+
+    /// Deletes delivered outbox rows older than [`OUTBOX_RETENTION`], in bounded batches.
+    async fn prune_delivered(&self) {
+        let before = Utc::now() - OUTBOX_RETENTION;
+        let mut deleted = 0u64;
+        for _ in 0..OUTBOX_PRUNE_BATCHES {
+            match self
+                .outbox
+                .prune_delivered(before, OUTBOX_PRUNE_BATCH)
+                .await
+            {
+                Ok(n) => {
+                    deleted += n;
+                    if n < OUTBOX_PRUNE_BATCH as u64 {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "pruning delivered outbox rows failed");
+                    break;
+                }
+            }
+        }
+        if deleted > 0 {
+            tracing::info!(deleted, "delivered outbox rows pruned");
+        }
     }
 
     /// Re-verifies expiring purchases unless another instance is doing it right now.

@@ -181,3 +181,51 @@ async fn a_claim_takes_the_oldest_due_rows_without_sorting_the_backlog() {
         "{plan:#?}"
     );
 }
+
+/// Retention: only delivered rows older than the cut-off go, at most `limit` per call;
+/// pending and failed rows stay whatever their age.
+#[tokio::test]
+async fn pruning_deletes_only_old_delivered_rows_a_batch_at_a_time() {
+    let db = fresh_database().await;
+    let pool = build_pool(&db.url, &PoolSettings::default()).unwrap();
+    let mut conn = db.connect().await;
+    enqueue(&mut conn, &(0..12).map(email).collect::<Vec<_>>())
+        .await
+        .unwrap();
+    // Rows 0-4: delivered 10 days ago; 5-6: delivered an hour ago; 7-8: pending, created
+    // 10 days ago; 9-11: failed 10 days ago.
+    diesel::sql_query(
+        "WITH n AS (SELECT id, row_number() OVER (ORDER BY payload->>'to') - 1 AS i FROM outbox) \
+         UPDATE outbox o SET \
+           status = CASE WHEN n.i < 7 THEN 'done' WHEN n.i < 9 THEN 'pending' ELSE 'failed' END, \
+           processed_at = CASE WHEN n.i < 5 OR n.i >= 9 THEN now() - interval '10 days' \
+                               WHEN n.i < 7 THEN now() - interval '1 hour' END, \
+           created_at = now() - interval '10 days' \
+         FROM n WHERE n.id = o.id",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+
+    let store = PgOutbox::new(pool);
+    let cutoff = chrono::Utc::now() - chrono::Duration::days(7);
+    assert_eq!(store.prune_delivered(cutoff, 3).await.unwrap(), 3);
+    assert_eq!(store.prune_delivered(cutoff, 3).await.unwrap(), 2);
+    assert_eq!(store.prune_delivered(cutoff, 3).await.unwrap(), 0);
+
+    let left: Vec<(String, i64)> = outbox::table
+        .group_by(outbox::status)
+        .select((outbox::status, diesel::dsl::count_star()))
+        .order(outbox::status.asc())
+        .load(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        left,
+        vec![
+            ("done".to_string(), 2),
+            ("failed".to_string(), 3),
+            ("pending".to_string(), 2)
+        ]
+    );
+}

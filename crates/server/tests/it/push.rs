@@ -456,3 +456,46 @@ async fn a_new_outbox_row_wakes_the_worker_without_waiting_for_the_poll() {
         "the push waited for the poll"
     );
 }
+
+/// The worker's purge run also deletes delivered outbox rows older than a week; recent
+/// delivered rows and pending ones stay.
+#[tokio::test]
+async fn the_worker_prunes_delivered_rows_older_than_a_week() {
+    let app = spawn_app_with(|c| c.account_purge_interval_secs = 1).await;
+    let mut conn = app.db.connect().await;
+    let (old, recent, pending) = (
+        uuid::Uuid::new_v4(),
+        uuid::Uuid::new_v4(),
+        uuid::Uuid::new_v4(),
+    );
+    diesel::sql_query(format!(
+        "INSERT INTO outbox (id, topic, payload, status, processed_at, available_at) VALUES \
+         ('{old}', 'email', '{{}}', 'done', now() - interval '8 days', now()), \
+         ('{recent}', 'email', '{{}}', 'done', now() - interval '6 days', now()), \
+         ('{pending}', 'email', '{{}}', 'pending', NULL, now() + interval '1 hour')"
+    ))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let ids = || {
+        pursue_postgres::schema::outbox::table
+            .filter(pursue_postgres::schema::outbox::id.eq_any([old, recent, pending]))
+            .select(pursue_postgres::schema::outbox::id)
+    };
+    let start = Instant::now();
+    loop {
+        let left: Vec<uuid::Uuid> = ids().load(&mut conn).await.unwrap();
+        if !left.contains(&old) {
+            assert!(
+                left.contains(&recent) && left.contains(&pending),
+                "{left:?}"
+            );
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "old delivered row not pruned"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
