@@ -86,7 +86,9 @@ impl ProgressViews for PgViews {
             .read(|conn| {
                 Box::pin(async move {
                     let ids: Vec<Uuid> = goal_ids.iter().map(GoalId::as_uuid).collect();
-                    let mut query = progress_entries::table
+                    // Two static shapes (first page, later page) rather than one boxed
+                    // query, so each stays prepared per connection.
+                    let query = progress_entries::table
                         .filter(progress_entries::goal_id.eq_any(ids))
                         .filter(progress_entries::user_id.eq(user.as_uuid()))
                         .filter(progress_entries::period_start.between(from, to))
@@ -95,23 +97,25 @@ impl ProgressViews for PgViews {
                             progress_entries::logged_at.desc(),
                             progress_entries::id.desc(),
                         ))
-                        .limit(limit)
-                        .into_boxed();
-                    if let Some(c) = after {
-                        let at: DateTime<Utc> = c.logged_at;
-                        let id = c.entry_id.as_uuid();
-                        query = query.filter(
-                            progress_entries::logged_at
-                                .lt(at)
-                                .or(progress_entries::logged_at
-                                    .eq(at)
-                                    .and(progress_entries::id.lt(id))),
-                        );
-                    }
-                    query
-                        .load::<EntryRow>(conn)
-                        .await
-                        .map_err(db_error)?
+                        .limit(limit);
+                    let rows = match after {
+                        Some(c) => {
+                            let at: DateTime<Utc> = c.logged_at;
+                            let id = c.entry_id.as_uuid();
+                            query
+                                .filter(
+                                    progress_entries::logged_at.lt(at).or(
+                                        progress_entries::logged_at
+                                            .eq(at)
+                                            .and(progress_entries::id.lt(id)),
+                                    ),
+                                )
+                                .load::<EntryRow>(conn)
+                                .await
+                        }
+                        None => query.load::<EntryRow>(conn).await,
+                    };
+                    rows.map_err(db_error)?
                         .into_iter()
                         .map(EntryRow::into_record)
                         .collect()

@@ -5,6 +5,7 @@ mod write;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::Bool;
 use diesel_async::RunQueryDsl;
 use pursue_domain::goal::{
     ActiveDays, Cadence, GoalDescription, GoalTitle, LogTitlePrompt, MetricType, NewGoalSpec, Unit,
@@ -23,6 +24,18 @@ use crate::db::Db;
 use crate::errors::db_error;
 use crate::pool::PgPool;
 use crate::schema::{goals, progress_entries};
+
+/// The open ends of a date range: dates every stored entry lies between, and both within
+/// PostgreSQL's `date` range.
+const EARLIEST_DATE: NaiveDate = date(1, 1, 1);
+const LATEST_DATE: NaiveDate = date(9999, 12, 31);
+
+const fn date(year: i32, month: u32, day: u32) -> NaiveDate {
+    match NaiveDate::from_ymd_opt(year, month, day) {
+        Some(d) => d,
+        None => NaiveDate::MIN,
+    }
+}
 
 /// Goals in the `goals` table, and entry reads over `progress_entries`.
 #[derive(Clone)]
@@ -160,21 +173,30 @@ impl GoalRepository for PgGoals {
         self.db
             .read(|conn| {
                 Box::pin(async move {
-                    let mut query = goals::table
+                    // One statement shape whatever the filter (flags bound as values), so
+                    // it stays prepared per connection; a boxed query would be parsed and
+                    // planned on every call.
+                    let cadence = filter.cadence.map(|c| c.as_str());
+                    let query = goals::table
                         .filter(goals::group_id.eq(group.as_uuid()))
+                        .filter(
+                            cadence
+                                .is_none()
+                                .into_sql::<Bool>()
+                                .or(goals::cadence.eq(cadence.unwrap_or_default())),
+                        )
+                        .filter(
+                            filter
+                                .include_archived
+                                .into_sql::<Bool>()
+                                .or(goals::deleted_at.is_null()),
+                        )
                         .select(GoalRow::as_select())
                         .order((
                             goals::deleted_at.asc().nulls_first(),
                             goals::created_at.desc(),
                             goals::id.asc(),
-                        ))
-                        .into_boxed();
-                    if let Some(c) = filter.cadence {
-                        query = query.filter(goals::cadence.eq(c.as_str()));
-                    }
-                    if !filter.include_archived {
-                        query = query.filter(goals::deleted_at.is_null());
-                    }
+                        ));
                     query
                         .load::<GoalRow>(conn)
                         .await
@@ -219,28 +241,30 @@ impl GoalRepository for PgGoals {
             .read(|conn| {
                 Box::pin(async move {
                     let ids: Vec<Uuid> = goals.iter().map(GoalId::as_uuid).collect();
-                    let mut query = progress_entries::table
+                    // Static shapes (no boxed query), so they stay prepared per connection:
+                    // open ends become the widest dates PostgreSQL and chrono share.
+                    let query = progress_entries::table
                         .filter(progress_entries::goal_id.eq_any(ids))
+                        .filter(
+                            progress_entries::period_start
+                                .between(from.unwrap_or(EARLIEST_DATE), to.unwrap_or(LATEST_DATE)),
+                        )
                         .select(EntryRow::as_select())
                         .order((
                             progress_entries::period_start.asc(),
                             progress_entries::logged_at.asc(),
                             progress_entries::id.asc(),
-                        ))
-                        .into_boxed();
-                    if let Some(u) = user {
-                        query = query.filter(progress_entries::user_id.eq(u.as_uuid()));
-                    }
-                    if let Some(f) = from {
-                        query = query.filter(progress_entries::period_start.ge(f));
-                    }
-                    if let Some(t) = to {
-                        query = query.filter(progress_entries::period_start.le(t));
-                    }
-                    query
-                        .load::<EntryRow>(conn)
-                        .await
-                        .map_err(db_error)?
+                        ));
+                    let rows = match user {
+                        Some(u) => {
+                            query
+                                .filter(progress_entries::user_id.eq(u.as_uuid()))
+                                .load::<EntryRow>(conn)
+                                .await
+                        }
+                        None => query.load::<EntryRow>(conn).await,
+                    };
+                    rows.map_err(db_error)?
                         .into_iter()
                         .map(EntryRow::into_record)
                         .collect()

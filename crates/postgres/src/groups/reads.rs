@@ -131,7 +131,9 @@ pub(super) async fn list_members(
 ) -> Result<Vec<MemberRecord>, RepoError> {
     db.read(|conn| {
         Box::pin(async move {
-            let mut query = group_memberships::table
+            // Two static shapes rather than one boxed query, so each stays prepared per
+            // connection (every goal list and feed reads the members).
+            let query = group_memberships::table
                 .inner_join(users::table)
                 .filter(group_memberships::group_id.eq(group.as_uuid()))
                 .filter(group_memberships::status.eq(ACTIVE))
@@ -142,13 +144,17 @@ pub(super) async fn list_members(
                     users::avatar_mime_type.is_not_null(),
                     group_memberships::role,
                     group_memberships::joined_at,
-                ))
-                .into_boxed();
-            if let Some(user) = only {
-                query = query.filter(group_memberships::user_id.eq(user.as_uuid()));
+                ));
+            let rows: Vec<(Uuid, String, bool, String, DateTime<Utc>)> = match only {
+                Some(user) => {
+                    query
+                        .filter(group_memberships::user_id.eq(user.as_uuid()))
+                        .load(conn)
+                        .await
+                }
+                None => query.load(conn).await,
             }
-            let rows: Vec<(Uuid, String, bool, String, DateTime<Utc>)> =
-                query.load(conn).await.map_err(db_error)?;
+            .map_err(db_error)?;
             let mut members = rows
                 .into_iter()
                 .map(|(id, name, has_avatar, role, joined_at)| {
