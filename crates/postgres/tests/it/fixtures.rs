@@ -109,3 +109,19 @@ pub async fn push_recipients(conn: &mut AsyncPgConnection) -> Vec<Vec<Uuid>> {
 pub fn pool(db: &pursue_testkit::TestDatabase) -> pursue_postgres::PgPool {
     pursue_postgres::build_pool(&db.url, &pursue_postgres::PoolSettings::default()).unwrap()
 }
+
+/// The statements the one connection of `pool` holds prepared: a function counting those
+/// whose text contains a needle.
+pub async fn prepared_statements(pool: &pursue_postgres::PgPool) -> impl Fn(&str) -> usize {
+    #[derive(QueryableByName)]
+    struct Prepared {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        statement: String,
+    }
+    let mut conn = pool.get().await.unwrap();
+    let held: Vec<Prepared> = diesel::sql_query("SELECT statement FROM pg_prepared_statements")
+        .load(&mut conn)
+        .await
+        .unwrap();
+    move |needle: &str| held.iter().filter(|p| p.statement.contains(needle)).count()
+}

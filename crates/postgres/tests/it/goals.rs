@@ -13,7 +13,7 @@ use pursue_postgres::{PgGoals, PgGroups};
 use pursue_testkit::fresh_database;
 use uuid::Uuid;
 
-use crate::fixtures::{activity, group, guard, pool, push, user};
+use crate::fixtures::{activity, group, guard, pool, prepared_statements, push, user};
 
 fn spec() -> NewGoalSpec {
     NewGoalSpec::new(
@@ -150,17 +150,7 @@ async fn the_goal_list_reads_filter_and_stay_prepared() {
         assert!(groups.find_member(g.id, ann).await.unwrap().is_some());
     }
 
-    let mut conn = one.get().await.unwrap();
-    #[derive(QueryableByName)]
-    struct Prepared {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        statement: String,
-    }
-    let held: Vec<Prepared> = diesel::sql_query("SELECT statement FROM pg_prepared_statements")
-        .load(&mut conn)
-        .await
-        .unwrap();
-    let count = |needle: &str| held.iter().filter(|p| p.statement.contains(needle)).count();
+    let count = prepared_statements(&one).await;
     assert_eq!(count("FROM \"goals\" WHERE"), 1, "one goal list shape");
     assert_eq!(
         count("FROM \"progress_entries\" WHERE"),

@@ -16,7 +16,7 @@ use pursue_postgres::schema::{goals, idempotency_keys, progress_entries};
 use pursue_testkit::fresh_database;
 use uuid::Uuid;
 
-use crate::fixtures::{activity, group, pool, push, user};
+use crate::fixtures::{activity, group, pool, prepared_statements, push, user};
 
 /// A group of `ann` with one daily binary goal.
 async fn setup(db: &pursue_testkit::TestDatabase) -> (UserId, GoalId) {
@@ -168,17 +168,7 @@ async fn the_log_statements_are_prepared_once_per_connection() {
     let repo = PgProgress::new(one.clone());
     log(&repo, entry(ann, goal, 1), key("a")).await.unwrap();
     log(&repo, entry(ann, goal, 2), None).await.unwrap();
-    let mut conn = one.get().await.unwrap();
-    #[derive(QueryableByName)]
-    struct Prepared {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        statement: String,
-    }
-    let held: Vec<Prepared> = diesel::sql_query("SELECT statement FROM pg_prepared_statements")
-        .load(&mut conn)
-        .await
-        .unwrap();
-    let count = |needle: &str| held.iter().filter(|p| p.statement.contains(needle)).count();
+    let count = prepared_statements(&one).await;
     assert_eq!(count("INSERT INTO progress_entries"), 1, "the write");
     assert_eq!(count("WITH claim AS"), 1, "the context read");
 }
