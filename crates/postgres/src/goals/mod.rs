@@ -242,7 +242,7 @@ impl GoalRepository for PgGoals {
                 Box::pin(async move {
                     let ids: Vec<Uuid> = goals.iter().map(GoalId::as_uuid).collect();
                     // Static shapes (no boxed query), so they stay prepared per connection:
-                    // open ends become the widest dates PostgreSQL and chrono share.
+                    // an open end becomes a date beyond every stored entry.
                     let query = progress_entries::table
                         .filter(progress_entries::goal_id.eq_any(ids))
                         .filter(
