@@ -31,10 +31,11 @@ const PUSH_LEDGER_RETENTION: chrono::Duration = chrono::Duration::days(3);
 /// How long delivered outbox rows are kept (for inspection) before they are deleted.
 const OUTBOX_RETENTION: chrono::Duration = chrono::Duration::days(7);
 
-/// Delivered outbox rows deleted per statement, and statements per purge run: a run
-/// deletes at most a million rows, in short transactions, and the next run continues.
+/// Delivered outbox rows deleted per statement, and the time a purge run may spend on
+/// them: the run shares the worker's loop with deliveries, so it stops after about a
+/// second of deleting (the next run continues) instead of holding pushes back.
 const OUTBOX_PRUNE_BATCH: i64 = 10_000;
-const OUTBOX_PRUNE_BATCHES: usize = 100;
+const OUTBOX_PRUNE_BUDGET: Duration = Duration::from_secs(1);
 
 /// Inbox rows deleted per statement by the daily trim.
 const TRIM_BATCH: i64 = 1000;
@@ -306,7 +307,8 @@ impl Worker {
     async fn prune_delivered(&self) {
         let before = Utc::now() - OUTBOX_RETENTION;
         let mut deleted = 0u64;
-        for _ in 0..OUTBOX_PRUNE_BATCHES {
+        let started = Instant::now();
+        while started.elapsed() < OUTBOX_PRUNE_BUDGET {
             match self
                 .outbox
                 .prune_delivered(before, OUTBOX_PRUNE_BATCH)
